@@ -1,0 +1,102 @@
+"""Plain domain records held on a device. Frozen dataclasses; money is integer fen."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class CardKind(enum.IntEnum):
+    """SPEC §4 card map key 2."""
+
+    MEMBER = 0
+    FAMILY = 1
+
+
+class PriceKind(enum.Enum):
+    LIST = "list"
+    MEMBER = "member"
+    FAMILY = "family"
+    GROUP = "group"
+
+
+class Rounding(enum.IntEnum):
+    """Rounding step in fen; prices round half up to it (SPEC §5)."""
+
+    FEN = 1
+    JIAO = 10
+    YUAN = 100
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A scenic spot with a discount window."""
+
+    id: str
+    name: str
+    name_en: str
+    company: str
+    town: str = ""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A ticket for one spot, or a package covering several. Rates in basis points."""
+
+    id: str
+    name: str
+    name_en: str
+    spot_ids: tuple[str, ...]
+    list_fen: int
+    member_bp: int = 5100
+    family_bp: int = 7000
+    group_bp: int = 8000
+    rounding: Rounding = Rounding.FEN
+
+    @property
+    def is_package(self) -> bool:
+        return len(self.spot_ids) > 1
+
+
+@dataclass(frozen=True)
+class HeldCard:
+    """A card held on this device: the issuer-signed COSE bytes exactly as received."""
+
+    serial: int
+    cose: bytes
+    received_at: int
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """One discounted ticket bought with one of this member's cards."""
+
+    id: str
+    serial: int
+    spot_id: str
+    ticket_id: str
+    ticket_name: str
+    kind: CardKind
+    list_fen: int
+    charged_fen: int
+    at: int
+
+    @property
+    def saved_fen(self) -> int:
+        return self.list_fen - self.charged_fen
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """What the device trusts: the district root key and the latest signed lists (COSE bytes)."""
+
+    root_public_key: bytes
+    trust_list: bytes | None = None
+    status_list: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    language: str = "zh"
+    server_url: str = ""
+    extra: dict[str, str] = field(default_factory=dict)

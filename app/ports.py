@@ -1,0 +1,57 @@
+"""Ports: what the domain needs from storage. `storage/` implements them (TinyDB and in-memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+
+
+class DeviceKeyStore(Protocol):
+    """The device's own Ed25519 private key (raw 32 bytes). Never leaves the device."""
+
+    def load(self) -> bytes | None: ...
+    def save(self, private_raw: bytes) -> None: ...
+
+
+class CardRepository(Protocol):
+    """Cards held on this device: the member's own and the family cards shown from it."""
+
+    def put(self, card: HeldCard) -> None: ...
+    def get(self, serial: int) -> HeldCard | None: ...
+    def all(self) -> list[HeldCard]: ...
+    def remove(self, serial: int) -> None: ...
+
+
+class CatalogRepository(Protocol):
+    """Scenic spots and their tickets, replaced as a whole when the district sends a new list."""
+
+    def replace(self, spots: Sequence[Spot], tickets: Sequence[Ticket]) -> None: ...
+    def spots(self) -> list[Spot]: ...
+    def tickets(self) -> list[Ticket]: ...
+
+
+class RedemptionRepository(Protocol):
+    """Discounted purchases made with this member's cards (the savings page)."""
+
+    def add(self, redemption: Redemption) -> None: ...
+    def all(self) -> list[Redemption]: ...
+
+
+class TrustStore(Protocol):
+    """The pinned root key and the newest trust and status lists."""
+
+    def load(self) -> Pinned | None: ...
+    def save(self, pinned: Pinned) -> None: ...
+
+
+class SettingsRepository(Protocol):
+    def load(self) -> Settings: ...
+    def save(self, settings: Settings) -> None: ...
+
+
+class Clock(Protocol):
+    """Unix seconds. Injected so tests and verifiers can set the time."""
+
+    def __call__(self) -> float: ...
