@@ -1,0 +1,104 @@
+"""COSE_Sign1 (RFC 9052) with EdDSA, just as much as SPEC §4 needs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import cbor2
+
+from app.keys import KeyPair
+
+ALG = 1
+KID = 4
+EDDSA = -8
+SIGN1_TAG = 18
+
+DECODE_ERRORS = (
+    cbor2.CBORDecodeError,
+    ValueError,
+    TypeError,
+    OverflowError,
+    RecursionError,
+    MemoryError,
+    KeyError,
+    IndexError,
+)
+
+
+class CoseError(ValueError):
+    """Bytes that are not a well-formed COSE_Sign1 of ours. `args[0]` names the reason."""
+
+
+@dataclass(frozen=True)
+class Sign1:
+    """A decoded, not yet verified COSE_Sign1."""
+
+    protected_raw: bytes
+    protected: Mapping[Any, Any]
+    payload: bytes
+    signature: bytes
+
+    @property
+    def kid(self) -> bytes | None:
+        kid = self.protected.get(KID)
+        return kid if isinstance(kid, bytes) else None
+
+    def to_be_signed(self) -> bytes:
+        return sig_structure(self.protected_raw, self.payload)
+
+
+def sig_structure(protected_raw: bytes, payload: bytes) -> bytes:
+    return cbor2.dumps(["Signature1", protected_raw, b"", payload])
+
+
+def sign1(payload: bytes, key: KeyPair, *, with_kid: bool = True) -> bytes:
+    """Sign `payload`; protected header {1: -8, 4: kid} (kid omitted for presentations)."""
+    header: dict[int, Any] = {ALG: EDDSA}
+    if with_kid:
+        header[KID] = key.kid
+    protected_raw = cbor2.dumps(header)
+    signature = key.sign(sig_structure(protected_raw, payload))
+    return cbor2.dumps(cbor2.CBORTag(SIGN1_TAG, [protected_raw, {}, payload, signature]))
+
+
+def decode_sign1(data: bytes) -> Sign1:
+    """Parse COSE_Sign1 bytes; raises CoseError("cbor" | "structure")."""
+    try:
+        item = cbor2.loads(data)
+    except DECODE_ERRORS as exc:
+        raise CoseError("cbor") from exc
+    return sign1_from_item(item)
+
+
+def sign1_from_item(item: object) -> Sign1:
+    """Check an already-decoded CBOR item is a tagged COSE_Sign1 with EdDSA."""
+    if not isinstance(item, cbor2.CBORTag) or item.tag != SIGN1_TAG:
+        raise CoseError("structure")
+    parts = item.value
+    if not isinstance(parts, (list, tuple)) or len(parts) != 4:
+        raise CoseError("structure")
+    protected_raw, unprotected, payload, signature = parts
+    if not all(isinstance(x, bytes) for x in (protected_raw, payload, signature)):
+        raise CoseError("structure")
+    if not isinstance(unprotected, Mapping) or len(signature) != 64:
+        raise CoseError("structure")
+    try:
+        protected = decode_map(protected_raw)
+    except CoseError as exc:
+        raise CoseError("structure") from exc
+    if protected.get(ALG) != EDDSA:
+        raise CoseError("structure")
+    return Sign1(protected_raw, protected, payload, signature)
+
+
+def decode_map(data: bytes) -> Mapping[Any, Any]:
+    """CBOR bytes that must hold a map; raises CoseError("cbor" | "structure")."""
+    try:
+        value = cbor2.loads(data)
+    except DECODE_ERRORS as exc:
+        raise CoseError("cbor") from exc
+    if not isinstance(value, Mapping):
+        raise CoseError("structure")
+    return value
