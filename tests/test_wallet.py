@@ -1,0 +1,100 @@
+"""The member's wallet on the phone: cards, masked numbers, QR texts that verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.demo import demo_verifier, provision_demo
+from app.keys import KeyPair
+from app.models import CardKind
+from app.qrimage import qr_modules, render_png
+from app.verify import Reason
+from app.wallet import CardNotForThisDevice, CardNotOnDevice, Wallet, mask_member_no
+from storage.memory import in_memory_device
+from tests.kit import NOW, Kit
+
+
+class Clock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def provisioned() -> tuple[Wallet, Clock, object]:
+    device, clock = in_memory_device(), Clock()
+    assert provision_demo(device.keys, device.cards, device.catalog, device.trust, clock)
+    return Wallet(device.keys, device.cards, clock), clock, device
+
+
+def test_the_demo_member_has_a_card_and_two_family_cards(provisioned: tuple) -> None:
+    wallet, _, _ = provisioned
+    card = wallet.member_card()
+    assert card is not None and card.name == "陈建国" and card.titles == ("蓝领之星",)
+    assert card.member_no_masked == "WZ2*******45" and card.is_valid_now
+    assert card.valid_from == dt.date(2026, 11, 18)
+    assert [(c.name, c.relation) for c in wallet.family_cards()] == [("王喆", "配偶"),
+                                                                    ("陈德明", "父亲")]
+
+
+def test_the_qr_text_verifies_and_goes_stale_after_two_minutes(provisioned: tuple) -> None:
+    wallet, clock, device = provisioned
+    verify = demo_verifier(device.trust, clock)
+    text = wallet.qr_text(100_001)
+    assert verify(text).valid and verify(text).kind is CardKind.MEMBER
+    assert verify(wallet.qr_text(100_002)).kind is CardKind.FAMILY
+    clock.now += 300
+    assert verify(text).reason is Reason.STALE_PRESENTATION
+    assert verify(wallet.qr_text(100_001)).valid
+
+
+def test_the_qr_changes_every_thirty_seconds(provisioned: tuple) -> None:
+    wallet, clock, _ = provisioned
+    clock.now = 30 * 1000 + 5
+    first = wallet.qr_text(100_001)
+    assert wallet.seconds_to_refresh() == 25
+    clock.now += 10
+    assert wallet.qr_text(100_001) == first
+    clock.now += 20
+    assert wallet.qr_text(100_001) != first
+
+
+def test_provisioning_twice_keeps_the_first_card(provisioned: tuple) -> None:
+    wallet, clock, device = provisioned
+    key = wallet.device_public_key()
+    assert not provision_demo(device.keys, device.cards, device.catalog, device.trust, clock)
+    assert Wallet(device.keys, device.cards, clock).device_public_key() == key
+
+
+def test_a_card_bound_to_another_phone_is_refused(provisioned: tuple) -> None:
+    wallet, _, _ = provisioned
+    kit = Kit()
+    with pytest.raises(CardNotForThisDevice, match="另一部手机"):
+        wallet.add_card(kit.card(kit.claims(holder=KeyPair.generate())))
+    with pytest.raises(CardNotOnDevice):
+        wallet.qr_text(999)
+
+
+@pytest.mark.parametrize(("number", "masked"), [("WZ2014012345", "WZ2*******45"),
+                                                 ("12345", "1****"), ("", "")])
+def test_member_numbers_are_masked(number: str, masked: str) -> None:
+    assert mask_member_no(number) == masked
+
+
+def test_the_qr_png_is_a_qr_of_the_text(provisioned: tuple) -> None:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    wallet, _, _ = provisioned
+    text = wallet.qr_text(100_001)
+    png = render_png(text)
+    assert png.startswith(b"\x89PNG")
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert [d.text for d in decoded] == [text]
+    assert len(qr_modules(text, "Q")) > len(qr_modules(text, "M"))
