@@ -1,0 +1,115 @@
+"""The app's message catalogue: zh-CN first, English second. Pure data and one lookup function.
+
+Keys are dotted (`card.title`); texts may hold `str.format` fields (`{n}`). Views get every
+string they show from here.
+"""
+
+from __future__ import annotations
+
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # Shell
+    "app.title": {"zh": "工会通", "en": "UnionPass"},
+    "nav.card": {"zh": "会员证", "en": "Card"},
+    "nav.family": {"zh": "家属", "en": "Family"},
+    "nav.spots": {"zh": "景区", "en": "Spots"},
+    "nav.savings": {"zh": "优惠", "en": "Savings"},
+    "nav.settings": {"zh": "设置", "en": "Settings"},
+    "lang.switch": {"zh": "English", "en": "中文"},
+    "lang.name": {"zh": "中文", "en": "English"},
+    # Card
+    "card.title": {"zh": "吴中区总工会 会员证", "en": "Wuzhong Trade Union · Member Card"},
+    "card.title_family": {
+        "zh": "吴中区总工会 家属优惠证",
+        "en": "Wuzhong Trade Union · Family Card",
+    },
+    "card.member_no": {"zh": "会员号", "en": "Member no."},
+    "card.union": {"zh": "所属工会", "en": "Union"},
+    "card.valid": {"zh": "有效期", "en": "Valid"},
+    "card.valid_range": {"zh": "{start} 至 {end}", "en": "{start} to {end}"},
+    "card.rate_member": {"zh": "会员购票 5.1折", "en": "Member tickets: 51% of list price"},
+    "card.rate_family": {"zh": "家属购票 7折", "en": "Family tickets: 70% of list price"},
+    "card.not_valid": {"zh": "此卡当前不在有效期内", "en": "This card is not valid today"},
+    "card.qr_label": {"zh": "会员证二维码", "en": "Member card QR code"},
+    "card.refresh_in": {"zh": "{n} 秒后刷新", "en": "Refreshes in {n} s"},
+    "card.auto_refresh": {
+        "zh": "二维码每30秒自动刷新，截图无效",
+        "en": "The code refreshes every 30 s; screenshots do not work",
+    },
+    "card.brightness": {"zh": "请调高屏幕亮度", "en": "Please turn up screen brightness"},
+    "card.empty_title": {"zh": "本机还没有会员证", "en": "No card on this phone yet"},
+    "card.empty_body": {
+        "zh": "请向所在基层工会领取激活码，激活后即可离线出示",
+        "en": "Ask your grassroots union for an activation code; once activated "
+        "the card works offline",
+    },
+    # Family
+    "family.title": {"zh": "家属卡", "en": "Family cards"},
+    "family.hint": {
+        "zh": "家属凭卡在优惠窗口享受7折购票",
+        "en": "Family members buy tickets at 70% of list price at the union window",
+    },
+    "family.empty": {"zh": "还没有家属卡", "en": "No family cards yet"},
+    "family.show": {"zh": "出示", "en": "Show"},
+    "family.not_found": {"zh": "找不到这张家属卡", "en": "This family card is not on this phone"},
+    # Spots
+    "spots.title": {"zh": "优惠景区", "en": "Scenic spots"},
+    "spots.hint": {
+        "zh": "在各景区「吴中区工会会员优惠窗口」出示会员证购票",
+        "en": "Show your card at the spot's union member window",
+    },
+    "spots.list": {"zh": "门市价", "en": "List"},
+    "spots.member": {"zh": "会员价", "en": "Member"},
+    "spots.family": {"zh": "家属价", "en": "Family"},
+    "spots.package": {"zh": "联票", "en": "Package"},
+    "spots.covers": {"zh": "含：{spots}", "en": "Covers: {spots}"},
+    "spots.empty": {"zh": "暂无景区信息", "en": "No scenic spots yet"},
+    # Savings
+    "savings.title": {"zh": "我的优惠", "en": "My savings"},
+    "savings.empty": {"zh": "还没有优惠购票记录", "en": "No discounted tickets yet"},
+    "savings.empty_hint": {
+        "zh": "在景区优惠窗口购票后，记录会显示在这里",
+        "en": "Tickets bought at a union window will show here",
+    },
+    "savings.total": {"zh": "{year}年已节省", "en": "Saved in {year}"},
+    "savings.count": {"zh": "共 {n} 张优惠票", "en": "{n} discounted tickets"},
+    "savings.saved": {"zh": "省 ¥{amount}", "en": "saved ¥{amount}"},
+    "savings.paid": {"zh": "实付 ¥{amount}", "en": "paid ¥{amount}"},
+    # Money and kinds
+    "money.yuan": {"zh": "¥{amount}", "en": "¥{amount}"},
+    "kind.member": {"zh": "会员", "en": "Member"},
+    "kind.family": {"zh": "家属", "en": "Family"},
+    # Settings and roles
+    "settings.language": {"zh": "语言", "en": "Language"},
+    "settings.role": {"zh": "使用身份", "en": "Use this device as"},
+    "role.member": {"zh": "会员", "en": "Member"},
+    "role.window": {"zh": "景区窗口", "en": "Scenic-spot window"},
+    "role.cadre": {"zh": "机关干部", "en": "Union cadre"},
+    "role.not_enrolled": {"zh": "尚未登记", "en": "Not enrolled yet"},
+    "role.window_body": {
+        "zh": "窗口设备需凭区总工会发放的登记码登记后，才能验证会员证",
+        "en": "A window device verifies cards after it is enrolled with a code "
+        "from the district union",
+    },
+    "role.cadre_body": {
+        "zh": "机关干部登记后可在此记录「五个一」履职情况",
+        "en": "Once enrolled, cadres keep their \u201cfive ones\u201d duty records here",
+    },
+}
+
+
+def text(key: str, language: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The message `key` in `language` (zh when the language is unknown), formatted with params.
+
+    An unknown key raises KeyError: tests check that every key a view uses is here.
+    """
+    entry = MESSAGES[key]
+    message = entry.get(language, entry[DEFAULT_LANGUAGE])
+    return message.format(**params) if params else message
+
+
+def normalize_language(language: str | None) -> str:
+    """A supported language code; anything else falls back to zh."""
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE

@@ -1,0 +1,182 @@
+"""Helpers for view tests: in-memory ports, a demo member's services, and control-tree lookups."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import flet as ft
+
+from app.catalog import Catalog
+from app.demo import demo_verifier, provision_demo
+from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.savings import Savings
+from app.verify import Verdict
+from app.wallet import Wallet
+from views.services import MemberServices
+
+NOW = 1_795_000_000.0  # 2026-11-18 (Beijing), a fixed instant
+
+
+class FakeClock:
+    def __init__(self, now: float = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class MemoryDevice:
+    """Every device port in memory (the views' tests must not depend on storage/)."""
+
+    private_raw: bytes | None = None
+    held: dict[int, HeldCard] = field(default_factory=dict)
+    spot_list: list[Spot] = field(default_factory=list)
+    ticket_list: list[Ticket] = field(default_factory=list)
+    bought: list[Redemption] = field(default_factory=list)
+    pinned: Pinned | None = None
+    saved_settings: Settings = field(default_factory=Settings)
+
+    # DeviceKeyStore
+    def load(self) -> bytes | None:
+        return self.private_raw
+
+    def save(self, private_raw: bytes) -> None:
+        self.private_raw = private_raw
+
+    # CardRepository
+    def put(self, card: HeldCard) -> None:
+        self.held[card.serial] = card
+
+    def get(self, serial: int) -> HeldCard | None:
+        return self.held.get(serial)
+
+    def all(self) -> list[HeldCard]:
+        return list(self.held.values())
+
+    def remove(self, serial: int) -> None:
+        self.held.pop(serial, None)
+
+
+@dataclass
+class MemoryCatalog:
+    device: MemoryDevice
+
+    def replace(self, spots: Sequence[Spot], tickets: Sequence[Ticket]) -> None:
+        self.device.spot_list, self.device.ticket_list = list(spots), list(tickets)
+
+    def spots(self) -> list[Spot]:
+        return list(self.device.spot_list)
+
+    def tickets(self) -> list[Ticket]:
+        return list(self.device.ticket_list)
+
+
+@dataclass
+class MemoryRedemptions:
+    device: MemoryDevice
+
+    def add(self, redemption: Redemption) -> None:
+        self.device.bought.append(redemption)
+
+    def all(self) -> list[Redemption]:
+        return list(self.device.bought)
+
+
+@dataclass
+class MemoryTrust:
+    device: MemoryDevice
+
+    def load(self) -> Pinned | None:
+        return self.device.pinned
+
+    def save(self, pinned: Pinned) -> None:
+        self.device.pinned = pinned
+
+
+@dataclass
+class Member:
+    """A phone with the demo member's cards, the real app services, and a verifier for its QR."""
+
+    device: MemoryDevice
+    clock: FakeClock
+    services: MemberServices
+
+    def verify(self, text: str) -> Verdict:
+        return demo_verifier(MemoryTrust(self.device), self.clock)(text)
+
+    def buy(self, redemption: Redemption) -> None:
+        MemoryRedemptions(self.device).add(redemption)
+
+
+def demo_member(*, with_cards: bool = True) -> Member:
+    device, clock = MemoryDevice(), FakeClock()
+    if with_cards:
+        provision_demo(device, device, MemoryCatalog(device), MemoryTrust(device), clock)
+    services = MemberServices(
+        wallet=Wallet(device, device, clock),
+        catalog=Catalog(MemoryCatalog(device)),
+        savings=Savings(MemoryRedemptions(device), clock),
+    )
+    return Member(device, clock, services)
+
+
+# Control trees -------------------------------------------------------------------------------
+
+def walk(root: Any) -> Iterator[ft.BaseControl]:
+    """Every control under `root` (a control, a view, or a list of them), depth first."""
+    if isinstance(root, list | tuple):
+        for item in root:
+            yield from walk(item)
+        return
+    if not isinstance(root, ft.BaseControl):
+        return
+    yield root
+    for f in dataclasses.fields(root):
+        if f.name.startswith("_") or f.name in ("parent", "data"):
+            continue
+        value = getattr(root, f.name, None)
+        if isinstance(value, ft.BaseControl | list | tuple):
+            yield from walk(value)
+
+
+def find(root: Any, key: str) -> ft.BaseControl:
+    found = [c for c in walk(root) if c.key == key]
+    assert len(found) == 1, f"{len(found)} controls with key {key!r}"
+    return found[0]
+
+
+def has_key(root: Any, key: str) -> bool:
+    return any(c.key == key for c in walk(root))
+
+
+def texts(root: Any) -> list[str]:
+    """Every string a user would read: Text values, button labels, nav labels."""
+    out: list[str] = []
+    for control in walk(root):
+        if isinstance(control, ft.Text) and isinstance(control.value, str):
+            out.append(control.value)
+        else:
+            for name in ("content", "label"):
+                value = getattr(control, name, None)
+                if isinstance(value, str):
+                    out.append(value)
+    return out
+
+
+def all_text(root: Any) -> str:
+    return "\n".join(texts(root))
+
+
+def click(control: ft.BaseControl, handler_name: str = "on_click") -> None:
+    """Call a control's handler as Flet would: with no argument or with an event."""
+    handler = getattr(control, handler_name)
+    assert callable(handler), f"{control} has no {handler_name}"
+    if inspect.signature(handler).parameters:
+        handler(ft.Event(handler_name.removeprefix("on_"), control=control))
+    else:
+        handler()

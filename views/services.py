@@ -1,0 +1,53 @@
+"""What the views need from the app: narrow service interfaces and the translator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from app.catalog import PriceRow
+from app.i18n import normalize_language, text
+from app.models import Spot
+from app.savings import SavingsSummary
+from app.wallet import CardView
+
+
+class WalletService(Protocol):
+    def member_card(self) -> CardView | None: ...
+    def family_cards(self) -> list[CardView]: ...
+    def card(self, serial: int) -> CardView | None: ...
+    def qr_text(self, serial: int) -> str: ...
+    def seconds_to_refresh(self) -> int: ...
+
+
+class CatalogService(Protocol):
+    def spots(self) -> list[Spot]: ...
+    def price_rows(self) -> list[PriceRow]: ...
+
+
+class SavingsService(Protocol):
+    def summary(self, year: int | None = None) -> SavingsSummary: ...
+
+
+@dataclass(frozen=True)
+class MemberServices:
+    """The member's services, built by main.py from the device store."""
+
+    wallet: WalletService
+    catalog: CatalogService
+    savings: SavingsService
+
+
+Navigate = Callable[[str], None]
+SaveLanguage = Callable[[str], None]
+
+
+class Translator:
+    """Looks messages up in the current language; the shell switches `language`."""
+
+    def __init__(self, language: str) -> None:
+        self.language = normalize_language(language)
+
+    def __call__(self, key: str, **params: object) -> str:
+        return text(key, self.language, **params)

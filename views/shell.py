@@ -1,0 +1,232 @@
+"""Routes, role navigation, the language switch and the lifetime of the card's QR ticker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import flet as ft
+
+from views import theme
+from views.card import QrPanel, card_content
+from views.family import family_list
+from views.savings import savings_list
+from views.services import MemberServices, Navigate, SaveLanguage, Translator
+from views.settings import not_enrolled, settings_page
+from views.spots import spots_list
+from views.widgets import empty_state
+
+HOME = "/card"
+MEMBER_TABS: tuple[tuple[str, str, ft.IconData], ...] = (
+    ("/card", "nav.card", ft.Icons.BADGE),
+    ("/family", "nav.family", ft.Icons.FAMILY_RESTROOM),
+    ("/spots", "nav.spots", ft.Icons.LANDSCAPE),
+    ("/savings", "nav.savings", ft.Icons.SAVINGS),
+)
+_FAMILY_CARD = re.compile(r"^/family/(\d+)$")
+
+
+@dataclass
+class Screen:
+    """What one route shows: the view stack and, on a card, the QR panel to keep fresh."""
+
+    route: str
+    views: list[ft.View]
+    qr: QrPanel | None = None
+
+
+class Shell:
+    """Builds the screen for a route. Knows nothing of the page, so tests drive it directly."""
+
+    def __init__(self, services: MemberServices, *, language: str,
+                 save_language: SaveLanguage, navigate: Navigate) -> None:
+        self.services = services
+        self.tr = Translator(language)
+        self._save_language = save_language
+        self.navigate = navigate
+        self.on_language_change: Callable[[], None] = lambda: None
+
+    def set_language(self, language: str) -> None:
+        self.tr.language = language
+        self._save_language(language)
+        self.on_language_change()
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.tr.language == "zh" else "zh")
+
+    def screen(self, route: str) -> Screen:
+        path = route.split("?", 1)[0].rstrip("/") or HOME
+        match = _FAMILY_CARD.match(path)
+        if match:
+            return self._family_card(int(match.group(1)))
+        builders: dict[str, Callable[[], Screen]] = {
+            "/card": self._card, "/family": self._family, "/spots": self._spots,
+            "/savings": self._savings, "/settings": self._settings,
+            "/window": self._window, "/cadre": self._cadre,
+        }
+        return builders.get(path, self._card)()
+
+    # Member tabs ---------------------------------------------------------------------------
+
+    def _card(self) -> Screen:
+        wallet = self.services.wallet
+        body, qr = card_content(wallet.member_card(), wallet, self.tr)
+        return Screen("/card", [self._tab_view("/card", body)], qr)
+
+    def _family(self) -> Screen:
+        body = family_list(self.services.wallet.family_cards(), self.tr, self.navigate)
+        return Screen("/family", [self._tab_view("/family", body)])
+
+    def _family_card(self, serial: int) -> Screen:
+        wallet = self.services.wallet
+        card = wallet.card(serial)
+        base = self._family().views
+        if card is None:
+            body: ft.Control = empty_state(ft.Icons.HELP_OUTLINE, self.tr("family.not_found"),
+                                           self.tr("family.hint"), key="family-missing")
+            qr = None
+        else:
+            body, qr = card_content(card, wallet, self.tr)
+        route = f"/family/{serial}"
+        return Screen(route, [*base, self._pushed_view(route, body)], qr)
+
+    def _spots(self) -> Screen:
+        body = spots_list(self.services.catalog.price_rows(), self.tr)
+        return Screen("/spots", [self._tab_view("/spots", body)])
+
+    def _savings(self) -> Screen:
+        body = savings_list(self.services.savings.summary(), self.tr)
+        return Screen("/savings", [self._tab_view("/savings", body)])
+
+    # Settings and the other roles ---------------------------------------------------------
+
+    def _settings(self) -> Screen:
+        body = settings_page(self.tr, self.set_language, self.navigate)
+        return self._over_card("/settings", body)
+
+    def _window(self) -> Screen:
+        return self._over_card("/window", not_enrolled("role.window", "role.window_body",
+                                                       self.tr, self.navigate))
+
+    def _cadre(self) -> Screen:
+        return self._over_card("/cadre", not_enrolled("role.cadre", "role.cadre_body",
+                                                      self.tr, self.navigate))
+
+    def _over_card(self, route: str, body: ft.Control) -> Screen:
+        base = self._tab_view("/card", ft.Container())
+        return Screen(route, [base, self._pushed_view(route, body)])
+
+    # View chrome ----------------------------------------------------------------------------
+
+    def _app_bar(self, title: str) -> ft.AppBar:
+        return ft.AppBar(
+            title=ft.Text(title, weight=ft.FontWeight.BOLD),
+            bgcolor=theme.UNION_RED,
+            color=ft.Colors.WHITE,
+            actions=[
+                ft.TextButton(
+                    self.tr("lang.switch"), key="lang-toggle", on_click=self.toggle_language,
+                    style=ft.ButtonStyle(color=ft.Colors.WHITE),
+                ),
+                ft.IconButton(ft.Icons.SETTINGS, key="open-settings",
+                              tooltip=self.tr("nav.settings"), icon_color=ft.Colors.WHITE,
+                              on_click=lambda: self.navigate("/settings")),
+            ],
+        )
+
+    def _nav_bar(self, route: str) -> ft.NavigationBar:
+        routes = [tab_route for tab_route, _, _ in MEMBER_TABS]
+
+        def on_change(e: ft.Event[ft.NavigationBar]) -> None:
+            self.navigate(routes[e.control.selected_index])
+
+        return ft.NavigationBar(
+            key="member-nav",
+            selected_index=routes.index(route),
+            on_change=on_change,
+            destinations=[
+                ft.NavigationBarDestination(icon=icon, label=self.tr(label_key))
+                for _, label_key, icon in MEMBER_TABS
+            ],
+        )
+
+    def _tab_view(self, route: str, body: ft.Control) -> ft.View:
+        return ft.View(
+            route=route,
+            appbar=self._app_bar(self.tr("app.title")),
+            navigation_bar=self._nav_bar(route),
+            scroll=ft.ScrollMode.AUTO,
+            bgcolor=theme.PAPER,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=12),
+            controls=[body],
+        )
+
+    def _pushed_view(self, route: str, body: ft.Control) -> ft.View:
+        return ft.View(
+            route=route,
+            appbar=self._app_bar(self.tr("app.title")),
+            scroll=ft.ScrollMode.AUTO,
+            bgcolor=theme.PAPER,
+            padding=ft.Padding.symmetric(horizontal=12, vertical=12),
+            controls=[body],
+        )
+
+
+TaskStarter = Callable[[Callable[[], Coroutine[Any, Any, None]]], "Future[None]"]
+
+
+class Host(Protocol):
+    """The part of `ft.Page` the shell drives (a fake in tests)."""
+
+    route: str
+    views: list[ft.View]
+
+    def update(self) -> None: ...
+
+
+class Session:
+    """One page session: shows the route's screen and runs its QR ticker while it is visible."""
+
+    def __init__(self, host: Host, shell: Shell, start_task: TaskStarter) -> None:
+        self._host, self._shell, self._start_task = host, shell, start_task
+        self._ticker: Future[None] | None = None
+        self.screen: Screen | None = None
+        shell.on_language_change = self.show
+
+    def show(self) -> None:
+        self.stop()
+        self.screen = self._shell.screen(self._host.route)
+        self._host.views.clear()
+        self._host.views.extend(self.screen.views)
+        self._host.update()
+        if self.screen.qr is not None:
+            self._ticker = self._start_task(self.screen.qr.run)
+
+    def stop(self) -> None:
+        """Cancel the QR ticker (leaving the card, changing language, closing the page)."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    def pop(self) -> None:
+        """Back: go to the view under the top one."""
+        views = self.screen.views if self.screen else []
+        self._shell.navigate(views[-2].route if len(views) > 1 else HOME)
+
+
+def mount(page: ft.Page, services: MemberServices, *, language: str,
+          save_language: SaveLanguage) -> Session:
+    """Wire a Flet page to the member's services; returns the session (for tests and main)."""
+    shell = Shell(services, language=language, save_language=save_language,
+                  navigate=page.navigate)
+    theme.configure_page(page, shell.tr("app.title"))
+    session = Session(page, shell, page.run_task)
+    page.on_route_change = session.show
+    page.on_view_pop = session.pop
+    page.on_disconnect = session.stop
+    page.on_close = session.stop
+    session.show()
+    return session
