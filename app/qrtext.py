@@ -7,8 +7,6 @@ works on character pairs and is tested against the package on arbitrary input.
 
 from __future__ import annotations
 
-import struct
-
 import base45
 
 PREFIX = "UP1:"
@@ -30,12 +28,33 @@ def b45decode(text: str) -> bytes:
     if 0xFF in digits or len(digits) % 3 == 1:
         raise ValueError("invalid base45 character or length")
     full = len(digits) - len(digits) % 3
-    values = [a + b * 45 + c * 2025 for a, b, c in
-              zip(digits[0:full:3], digits[1:full:3], digits[2:full:3], strict=True)]
-    tail = [digits[full] + digits[full + 1] * 45] if full < len(digits) else []
-    if (values and max(values) > 0xFFFF) or (tail and tail[0] > 0xFF):
+    head = _triples(digits[0:full:3], digits[1:full:3], digits[2:full:3])
+    if full == len(digits):
+        return head
+    tail = digits[full] + digits[full + 1] * 45
+    if tail > 0xFF:
         raise ValueError("invalid base45 value")
-    return struct.pack(f">{len(values)}H", *values) + bytes(tail)
+    return head + bytes([tail])
+
+
+def _triples(low: bytes, mid: bytes, high: bytes) -> bytes:
+    """low + 45·mid + 2025·high for every position at once, as 2-byte big-endian values.
+
+    Each digit goes into its own 4-byte lane of one big integer, so the arithmetic runs in C;
+    a lane's sum stays below 2**17 and never carries into the next.
+    """
+    n = len(low)
+    lanes = [bytearray(4 * n) for _ in range(3)]
+    for lane, digits in zip(lanes, (low, mid, high), strict=True):
+        lane[3::4] = digits
+    total = sum(int.from_bytes(lane, "big") * w for lane, w in zip(lanes, (1, 45, 2025),
+                                                                    strict=True))
+    packed = total.to_bytes(4 * n, "big")
+    if packed[0::4].count(0) != n or packed[1::4].count(0) != n:
+        raise ValueError("invalid base45 value")
+    out = bytearray(2 * n)
+    out[0::2], out[1::2] = packed[2::4], packed[3::4]
+    return bytes(out)
 
 
 def decode_qr_text(text: str) -> bytes:
