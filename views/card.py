@@ -142,17 +142,24 @@ def _details(card: CardView, tr: Translator) -> ft.Column:
         controls.append(ft.Text(tr("card.not_valid"), key="card-not-valid",
                                 color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD))
     if card.titles:
-        controls.append(ft.Row(
-            key="card-titles",
-            wrap=True,
-            spacing=6,
-            controls=[
-                ft.Chip(label=ft.Text(title, size=theme.SMALL, color=theme.UNION_RED_DARK),
-                        bgcolor="#FFF3C4", leading=ft.Icon(ft.Icons.STAR, color="#C79100"))
-                for title in card.titles
-            ],
-        ))
+        controls.append(ft.Row(key="card-titles", wrap=True, spacing=6,
+                               controls=[_title_badge(title) for title in card.titles]))
     return ft.Column(spacing=6, controls=controls)
+
+
+def _title_badge(title: str) -> ft.Container:
+    """An honour such as 蓝领之星 or 劳模, shown like a gold ribbon on the card."""
+    return ft.Container(
+        bgcolor="#FFF3C4",
+        border=ft.Border.all(1, "#E0B100"),
+        border_radius=18,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=6),
+        content=ft.Row(tight=True, spacing=4, controls=[
+            ft.Icon(ft.Icons.STAR, size=18, color="#C79100"),
+            ft.Text(title, size=theme.BODY, weight=ft.FontWeight.BOLD,
+                    color=theme.UNION_RED_DARK),
+        ]),
+    )
 
 
 def _qr_block(panel: QrPanel, tr: Translator) -> ft.Column:

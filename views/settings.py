@@ -9,7 +9,7 @@ import flet as ft
 from app.i18n import LANGUAGES, text
 from views import theme
 from views.services import Navigate, Translator
-from views.widgets import empty_state, heading, hint, panel
+from views.widgets import empty_state, heading, panel
 
 ROLE_ROUTES: tuple[tuple[str, str, ft.IconData], ...] = (
     ("role.member", "/card", ft.Icons.BADGE),
@@ -59,12 +59,14 @@ def settings_page(tr: Translator, choose_language: Callable[[str], None],
 
 
 def not_enrolled(role_key: str, body_key: str, tr: Translator, navigate: Navigate) -> ft.Column:
-    """Window and cadre screens until enrollment exists: say so plainly, offer the way back."""
+    """Window and cadre screens until enrollment exists: say so plainly, offer the way back.
+
+    `role_key` names the role (the app bar shows it) and keys the screen for tests.
+    """
     return ft.Column(
         key=f"{role_key}-not-enrolled",
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         controls=[
-            hint(tr(role_key)),
             empty_state(ft.Icons.LOCK_CLOCK, tr("role.not_enrolled"), tr(body_key),
                         key="not-enrolled"),
             ft.OutlinedButton(tr("role.member"), key="back-to-member", icon=ft.Icons.BADGE,

@@ -91,7 +91,7 @@ class Shell:
         else:
             body, qr = card_content(card, wallet, self.tr)
         route = f"/family/{serial}"
-        return Screen(route, [*base, self._pushed_view(route, body)], qr)
+        return Screen(route, [*base, self._pushed_view(route, "family.title", body)], qr)
 
     def _spots(self) -> Screen:
         body = spots_list(self.services.catalog.price_rows(), self.tr)
@@ -105,19 +105,19 @@ class Shell:
 
     def _settings(self) -> Screen:
         body = settings_page(self.tr, self.set_language, self.navigate)
-        return self._over_card("/settings", body)
+        return self._over_card("/settings", "nav.settings", body)
 
     def _window(self) -> Screen:
-        return self._over_card("/window", not_enrolled("role.window", "role.window_body",
-                                                       self.tr, self.navigate))
+        body = not_enrolled("role.window", "role.window_body", self.tr, self.navigate)
+        return self._over_card("/window", "role.window", body)
 
     def _cadre(self) -> Screen:
-        return self._over_card("/cadre", not_enrolled("role.cadre", "role.cadre_body",
-                                                      self.tr, self.navigate))
+        body = not_enrolled("role.cadre", "role.cadre_body", self.tr, self.navigate)
+        return self._over_card("/cadre", "role.cadre", body)
 
-    def _over_card(self, route: str, body: ft.Control) -> Screen:
+    def _over_card(self, route: str, title_key: str, body: ft.Control) -> Screen:
         base = self._tab_view("/card", ft.Container())
-        return Screen(route, [base, self._pushed_view(route, body)])
+        return Screen(route, [base, self._pushed_view(route, title_key, body)])
 
     # View chrome ----------------------------------------------------------------------------
 
@@ -164,10 +164,10 @@ class Shell:
             controls=[body],
         )
 
-    def _pushed_view(self, route: str, body: ft.Control) -> ft.View:
+    def _pushed_view(self, route: str, title_key: str, body: ft.Control) -> ft.View:
         return ft.View(
             route=route,
-            appbar=self._app_bar(self.tr("app.title")),
+            appbar=self._app_bar(self.tr(title_key)),
             scroll=ft.ScrollMode.AUTO,
             bgcolor=theme.PAPER,
             padding=ft.Padding.symmetric(horizontal=12, vertical=12),
