@@ -99,7 +99,7 @@ def _field(label: str, value: str, *, key: str) -> ft.Row:
         spacing=8,
         vertical_alignment=ft.CrossAxisAlignment.START,
         controls=[
-            ft.Text(label, size=theme.SMALL, color=theme.MUTED, width=76),
+            ft.Text(label, size=theme.SMALL, color=theme.MUTED, width=96),
             ft.Text(value, size=theme.BODY, color=theme.INK, expand=True),
         ],
     )

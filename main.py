@@ -1,0 +1,111 @@
+"""UnionPass 工会通 — the app's entry: opens the device store, builds the services, runs Flet.
+
+    python main.py [--web] [--port N] [--host 127.0.0.1] [--data DIR] [--demo]
+
+`--web` serves the app to a browser (offline: the renderer comes from the flet-web wheel).
+`UNIONPASS_NO_BROWSER=1` serves without opening a browser window (tests, servers).
+Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import flet as ft
+
+import storage
+from app.catalog import Catalog
+from app.demo import provision_demo
+from app.ports import Clock, SettingsRepository
+from app.savings import Savings
+from app.wallet import Wallet
+from storage import DeviceStore, StorageError
+from views import MemberServices, mount
+
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="unionpass", description="工会通 UnionPass")
+    parser.add_argument("--web", action="store_true", help="serve the app to a web browser")
+    parser.add_argument("--port", type=int, default=0, help="web port (default: a free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="web host (default 127.0.0.1)")
+    parser.add_argument("--data", type=Path, help="data directory (default: the device's)")
+    parser.add_argument("--demo", action="store_true",
+                        help="put a demo member's cards on a device that has none")
+    return parser.parse_args(argv)
+
+
+def build_services(device: DeviceStore, clock: Clock) -> MemberServices:
+    return MemberServices(
+        wallet=Wallet(device.keys, device.cards, clock),
+        catalog=Catalog(device.catalog),
+        savings=Savings(device.redemptions, clock),
+    )
+
+
+def language_saver(settings: SettingsRepository) -> Callable[[str], None]:
+    def save(language: str) -> None:
+        settings.save(dataclasses.replace(settings.load(), language=language))
+
+    return save
+
+
+def flet_main(device: DeviceStore, clock: Clock) -> Callable[[ft.Page], None]:
+    """The per-session entry Flet calls for every page (browser tab or app window)."""
+    services = build_services(device, clock)
+
+    def on_page(page: ft.Page) -> None:
+        mount(page, services, language=device.settings.load().language,
+              save_language=language_saver(device.settings))
+
+    return on_page
+
+
+def free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def run(device: DeviceStore, args: argparse.Namespace) -> None:
+    app = flet_main(device, time.time)
+    if not args.web:
+        ft.run(app, assets_dir=str(ASSETS_DIR))
+        return
+    if os.environ.get("UNIONPASS_NO_BROWSER") == "1":
+        # Flet opens a browser for WEB_BROWSER unless it is forced to be a plain web server.
+        os.environ["FLET_FORCE_WEB_SERVER"] = "1"
+    port = args.port or free_port(args.host)
+    print(f"UnionPass 工会通: http://{args.host}:{port}/card", flush=True)
+    ft.run(app, view=ft.AppView.WEB_BROWSER, host=args.host, port=port, no_cdn=True,
+           assets_dir=str(ASSETS_DIR))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir = storage.default_data_dir(args.data)
+    try:
+        device = storage.open_device(data_dir)
+    except StorageError as exc:
+        print(f"工会通 cannot open its data in {data_dir}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.demo:
+            provision_demo(device.keys, device.cards, device.catalog, device.trust, time.time)
+        run(device, args)
+    finally:
+        device.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

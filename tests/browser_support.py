@@ -1,0 +1,119 @@
+"""Drive the app in Debian's Chromium: start `main.py --web`, open pages, take screenshots."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Browser, Page, Playwright, Route, ViewportSize
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PHONE: ViewportSize = {"width": 412, "height": 915}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            proc.poll()
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
+@contextmanager
+def running_app(data_dir: Path, port: int, *extra: str) -> Iterator[str]:
+    """`python main.py --web --demo --data DIR` on `port`; yields its base URL."""
+    env = {**os.environ, "UNIONPASS_NO_BROWSER": "1"}
+    log = (data_dir.parent / "app.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--web", "--demo", "--port", str(port),
+         "--data", str(data_dir), *extra],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_for_port(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def launch(p: Playwright) -> Browser:
+    return p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def _local_only(route: Route) -> None:
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def open_phone(browser: Browser, url: str) -> Page:
+    """A phone-sized page on `url` with Flutter's accessibility tree switched on."""
+    page = browser.new_page(viewport=PHONE)
+    page.route("**/*", _local_only)
+    page.goto(url)
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=30_000)
+    page.eval_on_selector("flt-semantics-placeholder", "e => e.click()")
+    return page
+
+
+def settle(page: Page) -> None:
+    """Let the canvas paint what the DOM already shows: two animation frames, then a moment."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(500)
+
+
+def screenshot(page: Page, name: str) -> bytes:
+    settle(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    png: bytes = page.screenshot(path=str(SHOTS / f"{name}.png"))
+    return png
+
+
+def qr_texts(png: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+def read_qr(page: Page, name: str, timeout: float = 10.0) -> str:
+    """The QR text on screen, once the canvas shows a decodable code."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = qr_texts(screenshot(page, name))
+        if len(found) == 1:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{name}: {len(found)} QR codes readable on screen")
