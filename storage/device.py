@@ -1,0 +1,84 @@
+"""The device's store: where it lives and the six repositories the app is given."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from app.ports import (
+    CardRepository,
+    CatalogRepository,
+    DeviceKeyStore,
+    RedemptionRepository,
+    SettingsRepository,
+    TrustStore,
+)
+from storage import repositories
+from storage.collection import CompactionPolicy
+from storage.schema import Migration
+from storage.store import Store
+
+ENV_DATA_DIR = "FLET_APP_STORAGE_DATA"
+FALLBACK_DATA_DIR = Path("~/.local/share/unionpass")
+
+# The device schema's migrations, oldest first: migration n takes the store to version n + 1.
+DEVICE_MIGRATIONS: tuple[Migration, ...] = ()
+
+
+def _nothing_to_close() -> None:
+    """An in-memory device holds no files."""
+
+
+@dataclass
+class DeviceStore:
+    keys: DeviceKeyStore
+    cards: CardRepository
+    catalog: CatalogRepository
+    redemptions: RedemptionRepository
+    trust: TrustStore
+    settings: SettingsRepository
+    closer: Callable[[], None] = field(default=_nothing_to_close, repr=False)
+
+    def close(self) -> None:
+        """Release the data folder (another process may then open it). Safe to call twice."""
+        self.closer()
+
+    def __enter__(self) -> DeviceStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def default_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """`override` if given (e.g. main.py's `--data`), else `$FLET_APP_STORAGE_DATA` (set by
+    Flet on a device and by `flet run`), else `~/.local/share/unionpass`."""
+    chosen = override if override is not None else os.environ.get(ENV_DATA_DIR) or FALLBACK_DATA_DIR
+    return Path(chosen).expanduser()
+
+
+def open_device(data_dir: Path, *, policy: CompactionPolicy | None = None) -> DeviceStore:
+    """Open (creating if needed) the device store in `data_dir` and check every file now.
+
+    Raises `StoreLockedError` (another program has it open), `CorruptFileError` (a file cannot be
+    read: offer `restore_from_backup`) or `SchemaTooNewError` (written by a newer app)."""
+    store = Store.open(data_dir, migrations=DEVICE_MIGRATIONS, policy=policy)
+    try:
+        return DeviceStore(
+            keys=repositories.TinyDBDeviceKeyStore(store),
+            cards=repositories.TinyDBCardRepository(store),
+            catalog=repositories.TinyDBCatalogRepository(store),
+            redemptions=repositories.TinyDBRedemptionRepository(store),
+            trust=repositories.TinyDBTrustStore(store),
+            settings=repositories.TinyDBSettingsRepository(store),
+            closer=store.close,
+        )
+    except BaseException:
+        store.close()
+        raise
+
