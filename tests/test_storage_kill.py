@@ -1,0 +1,42 @@
+"""kill -9 at random moments (some during compaction, some while opening): after each kill the
+store opens, and holds every acknowledged save and nothing that was never saved."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storage._killtarget import KillHarness
+
+RUNS = 32
+RUNS_PER_FOLDER = 16
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def harnesses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[KillHarness]]:
+    seed = random.randrange(2**32)
+    print(f"kill test seed {seed}")
+    rng = random.Random(seed)
+    yield [
+        KillHarness(tmp_path_factory.mktemp(f"kill{n}"), rng, min_bytes=4096, max_delay=0.2)
+        for n in range(RUNS // RUNS_PER_FOLDER)
+    ]
+
+
+@pytest.mark.parametrize("run", range(RUNS))
+def test_a_killed_writer_loses_no_acknowledged_save(run: int, harnesses: list[KillHarness]) -> None:
+    result = harnesses[run // RUNS_PER_FOLDER].run_once()
+    assert result.child_error == ""
+    assert result.unreadable == []
+    assert result.lost == []
+
+
+def test_the_folders_hold_what_the_runs_saved(harnesses: list[KillHarness]) -> None:
+    for harness in harnesses:
+        kept = [doc for doc in harness.expected.values() if doc is not None]
+        assert len(kept) > 0, Path(harness.directory)
