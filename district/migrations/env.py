@@ -1,0 +1,21 @@
+"""Alembic environment: run programmatically by `district.db.migrate` with a connection."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from district.tables import Base
+
+
+def run(connection: Connection) -> None:
+    context.configure(connection=connection, target_metadata=Base.metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+_connection = context.config.attributes.get("connection")
+if not isinstance(_connection, Connection):
+    raise RuntimeError("district migrations run through district.db.migrate(engine)")
+run(_connection)

@@ -1,0 +1,76 @@
+"""Members, their grassroots unions and family members."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from district.errors import Conflict, Invalid, NotFound
+from district.tables import FamilyMember, Member, Union
+
+ACTIVE = "active"
+MEMBER_STATUSES = ("active", "suspended", "left")
+# Chinese spellings an office may type in the status column.
+STATUS_ALIASES = {"在册": "active", "正常": "active", "暂停": "suspended", "停用": "suspended",
+                  "退会": "left", "已退会": "left", "": "active"}
+
+
+def member_by_no(session: Session, member_no: str) -> Member:
+    member = session.scalars(select(Member).where(Member.member_no == member_no)).first()
+    if member is None:
+        raise NotFound(f"没有这个会员号：{member_no}", f"no member with number {member_no}")
+    return member
+
+
+def union_of(session: Session, member: Member) -> Union:
+    union = session.get(Union, member.union_id)
+    if union is None:
+        raise NotFound("会员的基层工会不存在", f"the union of member {member.member_no} is missing")
+    return union
+
+
+def union_named(session: Session, town_id: str, name: str) -> Union:
+    """The union of that name in the town, created when new."""
+    union = session.scalars(select(Union).where(Union.town_id == town_id,
+                                                Union.name == name)).first()
+    if union is None:
+        union = Union(town_id=town_id, name=name)
+        session.add(union)
+        session.flush()
+    return union
+
+
+def family_of(session: Session, member: Member) -> list[FamilyMember]:
+    """The member's active family members, numbered 1, 2, … in this order."""
+    return list(session.scalars(select(FamilyMember).where(
+        FamilyMember.member_id == member.id, FamilyMember.status == ACTIVE)
+        .order_by(FamilyMember.id)))
+
+
+def family_number(session: Session, member: Member, number: int) -> FamilyMember:
+    family = family_of(session, member)
+    if not 1 <= number <= len(family):
+        raise NotFound(f"会员 {member.member_no} 没有第 {number} 位家属",
+                       f"member {member.member_no} has no family member number {number}")
+    return family[number - 1]
+
+
+def add_family(session: Session, member: Member, name: str, relation: str, id_last4: str,
+               now: int, limit: int = 4) -> FamilyMember:
+    """Add a family member (家属) within the per-member limit."""
+    if not (name.strip() and relation.strip() and _is_id_last4(id_last4)):
+        raise Invalid("家属的姓名、关系和身份证后四位都要填写正确",
+                      "a family member needs a name, a relation and the ID's last 4")
+    count = session.scalar(select(func.count()).select_from(FamilyMember).where(
+        FamilyMember.member_id == member.id, FamilyMember.status == ACTIVE)) or 0
+    if count >= limit:
+        raise Conflict(f"每位会员最多 {limit} 位家属", f"at most {limit} family members per member")
+    family = FamilyMember(member_id=member.id, name=name.strip(), relation=relation.strip(),
+                          id_last4=id_last4.upper(), status=ACTIVE, created_at=now)
+    session.add(family)
+    session.flush()
+    return family
+
+
+def _is_id_last4(text: str) -> bool:
+    return len(text) == 4 and text[:3].isdigit() and (text[3].isdigit() or text[3] in "xX")

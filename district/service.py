@@ -1,0 +1,78 @@
+"""The district as one object: settings, database, key ring. Built on demand, never at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from district import db, keyring, lists, towns
+from district.errors import Conflict
+from district.keyring import KeyRing
+from district.settings import Settings
+from district.vault import Vault, ensure_passphrase, read_passphrase
+
+
+@dataclass(frozen=True)
+class InitReport:
+    root_kid: str
+    issuers: dict[str, str]
+    trust_version: int
+    status_version: int
+
+
+@dataclass
+class District:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    _keys: KeyRing | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings, migrate: bool = True) -> District:
+        """Connect (and bring the schema up to date unless `migrate` is False)."""
+        engine = db.make_engine(settings.database_url)
+        if migrate:
+            db.migrate(engine)
+        return cls(settings, engine, db.sessions(engine))
+
+    def keys(self) -> KeyRing:
+        """The key ring, unlocked with the passphrase (scrypt runs once per process)."""
+        if self._keys is None:
+            with self.sessions() as session:
+                salt = keyring.vault_salt(session)
+            self._keys = KeyRing(Vault.unlock(read_passphrase(self.settings), salt))
+        return self._keys
+
+    def initialize(self, actor: str, now: int) -> InitReport:
+        """Root key, the towns, an issuer key per town, the first signed lists."""
+        passphrase = ensure_passphrase(self.settings)
+        with self.sessions.begin() as session:
+            if keyring.is_initialized(session):
+                raise Conflict("区总工会已经初始化过了", "the district is already initialized")
+            keys = KeyRing(Vault.unlock(passphrase, keyring.vault_salt(session, create=True)))
+            root = keyring.create_root(session, keys, now, actor)
+            towns.add_towns(session)
+            issuers = {t.id: keyring.certify_town(session, keys, t.id, now, actor).kid.hex()
+                       for t in towns.all_towns(session)}
+            trust = lists.sign_trust(session, keys, now)
+            status = lists.sign_status(session, keys, now)
+        self._keys = keys
+        return InitReport(root.kid.hex(), issuers, trust.version, status.version)
+
+    def is_initialized(self) -> bool:
+        with self.sessions() as session:
+            return keyring.is_initialized(session)
+
+    def rotate_issuer(self, town_id: str, actor: str, now: int) -> str:
+        """A new issuer key for the town and a re-signed trust list; returns the new kid."""
+        keys = self.keys()
+        with self.sessions.begin() as session:
+            towns.get_town(session, town_id)
+            row = keyring.certify_town(session, keys, town_id, now, actor)
+            lists.sign_trust(session, keys, now)
+            return row.kid.hex()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,45 @@
+"""Settings of the district server, read from the environment (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_ENV = "UNIONPASS_DATA_DIR"
+DATABASE_ENV = "DATABASE_URL"
+PASSPHRASE_ENV = "UNIONPASS_KEY_PASSPHRASE"
+PASSPHRASE_FILE = "key-passphrase"
+DEFAULT_DATA = "district-data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the district keeps its data. `passphrase` None: read `key-passphrase` in data_dir."""
+
+    data_dir: Path
+    database_url: str
+    passphrase: str | None = None
+    card_years: int = 3
+    family_limit: int = 4
+
+    @classmethod
+    def from_env(cls, data_dir: Path | str | None = None,
+                 env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data = Path(data_dir or env.get(DATA_ENV) or DEFAULT_DATA).resolve()
+        url = env.get(DATABASE_ENV) or sqlite_url(data)
+        return cls(data, url, env.get(PASSPHRASE_ENV) or None)
+
+    @property
+    def passphrase_file(self) -> Path:
+        return self.data_dir / PASSPHRASE_FILE
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'district.db'}"
