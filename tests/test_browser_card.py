@@ -7,6 +7,7 @@ verifies it with the keys the demo put on the device (read once the app has stop
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -80,6 +81,12 @@ def test_the_member_card_shows_name_and_a_large_qr(session: Session) -> None:
     box = qr.bounding_box()
     assert box is not None and box["width"] >= 300
     session.scanned.read(page, "card-zh")
+
+
+def test_the_countdown_ticks_while_the_card_is_shown(session: Session) -> None:
+    countdown = session.page.get_by_text(re.compile(r"^\d+ 秒后刷新$"))
+    before = countdown.text_content()
+    expect(countdown).not_to_have_text(before or "", timeout=5_000)
 
 
 def test_a_family_card_opens_from_the_list(session: Session) -> None:

@@ -93,14 +93,14 @@ def _header(card: CardView, tr: Translator) -> ft.Container:
     )
 
 
-def _field(label: str, value: str, *, key: str) -> ft.Row:
-    return ft.Row(
+def _field(label: str, value: str, *, key: str) -> ft.Column:
+    """A small label over its value: long union names get the card's full width."""
+    return ft.Column(
         key=key,
-        spacing=8,
-        vertical_alignment=ft.CrossAxisAlignment.START,
+        spacing=0,
         controls=[
-            ft.Text(label, size=theme.SMALL, color=theme.MUTED, width=96),
-            ft.Text(value, size=theme.BODY, color=theme.INK, expand=True),
+            ft.Text(label, size=13, color=theme.MUTED),
+            ft.Text(value, size=theme.BODY, color=theme.INK),
         ],
     )
 
@@ -121,10 +121,13 @@ def _identity(card: CardView, tr: Translator) -> ft.Column:
     if card.relation:
         name_row.append(ft.Text(card.relation, key="card-relation", size=theme.BODY,
                                 color=theme.MUTED))
+    if card.titles:
+        name_row.append(ft.Row(key="card-titles", wrap=True, spacing=6, tight=True,
+                               controls=[_title_badge(title) for title in card.titles]))
     return ft.Column(
         spacing=4,
         controls=[
-            ft.Row(name_row, vertical_alignment=ft.CrossAxisAlignment.END, wrap=True),
+            ft.Row(name_row, vertical_alignment=ft.CrossAxisAlignment.CENTER, wrap=True),
             rate,
         ],
     )
@@ -141,9 +144,6 @@ def _details(card: CardView, tr: Translator) -> ft.Column:
     if not card.is_valid_now:
         controls.append(ft.Text(tr("card.not_valid"), key="card-not-valid",
                                 color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD))
-    if card.titles:
-        controls.append(ft.Row(key="card-titles", wrap=True, spacing=6,
-                               controls=[_title_badge(title) for title in card.titles]))
     return ft.Column(spacing=6, controls=controls)
 
 
