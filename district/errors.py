@@ -45,5 +45,5 @@ class KeyLocked(DistrictError):
 
 
 class NotInitialized(DistrictError):
-    status = 503
+    status = 409
     code = "not_initialized"

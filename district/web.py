@@ -1,0 +1,55 @@
+"""The ASGI app: `create_app(settings)` builds it; importing this module does nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from district.errors import DistrictError
+from district.service import District
+from district.settings import Settings
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    """Domain errors become 4xx (503 for locked keys) with the message in Chinese and English."""
+    assert isinstance(exc, DistrictError)
+    return JSONResponse(exc.as_dict(), status_code=exc.status)
+
+
+def district_of(request: Request) -> District:
+    """The district the app was built for (for route handlers and dependencies)."""
+    district = request.app.state.district
+    assert isinstance(district, District)
+    return district
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The district server's ASGI app. Connects lazily; the schema is migrated by init/serve."""
+    district = District.open(settings, migrate=False)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        district.close()
+
+    app = FastAPI(title="UnionPass 工会通 — district server", version="0.1.0", lifespan=lifespan)
+    app.state.district = district
+    app.add_exception_handler(DistrictError, _domain_error)
+    app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
+    return app
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness and database reachability: 200 {"status": "ok"} or 503 with the reason."""
+    try:
+        with district_of(request).engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return JSONResponse({"status": "unavailable", "database": type(exc).__name__},
+                            status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,100 @@
+"""The district server's database, settings and ASGI app skeleton, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from fastapi import FastAPI
+from sqlalchemy import inspect, text
+
+from district import db
+from district.errors import NotFound
+from district.settings import Settings
+from district.tables import Base
+from district.web import create_app
+from tests.district_support import db_url, pg_schema_url
+
+__all__ = ["db_url", "pg_schema_url"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def get(app: FastAPI, *paths: str) -> list[httpx.Response]:
+    """GET each path through the ASGI app (httpx's ASGI transport, no sockets)."""
+
+    async def run() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://district") as client:
+            return [await client.get(path) for path in paths]
+
+    return asyncio.run(run())
+
+
+def test_migrations_build_the_whole_schema_from_an_empty_database(db_url: str) -> None:
+    engine = db.make_engine(db_url)
+    assert not db.is_migrated(engine)
+    db.migrate(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert set(inspect(engine).get_table_names()) >= {"members", "cards", "audit_log"}
+    assert version == "0001"
+    db.migrate(engine)  # a second run is a no-op
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys(tmp_path: Path) -> None:
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    with engine.connect() as connection:
+        pragmas = [connection.exec_driver_sql(f"PRAGMA {p}").scalar()
+                   for p in ("journal_mode", "synchronous", "foreign_keys")]
+    engine.dispose()
+    assert pragmas == ["wal", 2, 1]
+    assert sqlite3.connect(tmp_path / "d.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_settings_come_from_the_environment(tmp_path: Path) -> None:
+    env = {"UNIONPASS_DATA_DIR": str(tmp_path), "UNIONPASS_KEY_PASSPHRASE": "s3cret"}
+    settings = Settings.from_env(env=env)
+    assert settings.database_url == f"sqlite:///{tmp_path / 'district.db'}"
+    assert settings.passphrase == "s3cret"
+    pg = Settings.from_env(tmp_path, {"DATABASE_URL": "postgresql+psycopg://h/db"})
+    assert (pg.database_url, pg.is_sqlite, pg.passphrase) == ("postgresql+psycopg://h/db", False,
+                                                              None)
+
+
+def test_importing_the_server_touches_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "never"
+    code = "import district.web, district.cli, district.service"
+    env = {"UNIONPASS_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
+    assert not data.exists()
+
+
+def test_the_app_answers_health_openapi_and_domain_errors_in_two_languages(db_url: str,
+                                                                            tmp_path: Path) -> None:
+    app = create_app(Settings(tmp_path, db_url, "x"))
+
+    def missing() -> None:
+        raise NotFound("没有这个会员号：X1", "no member with number X1")
+
+    app.add_api_route("/missing", missing)
+    health, openapi, answer = get(app, "/healthz", "/openapi.json", "/missing")
+    app.state.district.close()
+    assert health.json() == {"status": "ok", "database": "ok"}
+    assert "/healthz" in openapi.json()["paths"]
+    assert answer.status_code == 404
+    assert answer.json()["message"] == "没有这个会员号：X1 / no member with number X1"
+
+
+def test_health_reports_an_unreachable_database_as_503(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    [answer] = get(create_app(Settings(tmp_path, url, "x")), "/healthz")
+    assert answer.status_code == 503
+    assert answer.json()["status"] == "unavailable"
