@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.errors import CorruptFileError
-from storage.files import keep_as_backup, sync_dir, temp_path, write_synced
+from storage.files import keep_as_backup, separate, sync_dir, temp_path, write_synced
 from storage.journal import (
     JournalContents,
     JournalWriter,
@@ -209,6 +209,7 @@ def _recover(files: CollectionFiles) -> tuple[Snapshot, JournalContents]:
         if files.journal.exists() or files.backup.exists():
             raise CorruptFileError(files.snapshot, files.backup, "snapshot missing")
         _create(files)
+    separate(files.snapshot, files.backup)
     snapshot = read_snapshot(files.snapshot, files.backup)
     if not files.journal.exists():
         create_journal(files.journal, snapshot.generation)

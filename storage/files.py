@@ -61,10 +61,24 @@ def keep_as_backup(path: Path, backup: Path) -> None:
     try:
         os.link(path, tmp)
     except OSError:
-        shutil.copyfile(path, tmp)
-        with open(tmp, "rb+") as f:
-            sync_fd(f.fileno())
+        _copy_synced(path, tmp)
     os.replace(tmp, backup)
+
+
+def separate(path: Path, backup: Path) -> None:
+    """If `backup` is a second name of `path` (a crash between linking and replacing can leave
+    that), make it a copy of its own, so that damage to one cannot reach the other."""
+    if backup.exists() and path.exists() and os.path.samefile(path, backup):
+        tmp = temp_path(backup)
+        _copy_synced(path, tmp)
+        os.replace(tmp, backup)
+        sync_dir(backup.parent)
+
+
+def _copy_synced(src: Path, dst: Path) -> None:
+    shutil.copyfile(src, dst)
+    with open(dst, "rb+") as f:
+        sync_fd(f.fileno())
 
 
 def append_synced(fd: int, data: bytes) -> None:

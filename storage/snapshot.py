@@ -62,8 +62,10 @@ def read_snapshot(path: Path, backup: Path | None = None) -> Snapshot:
 
 
 def _is_table(table: object) -> bool:
-    return isinstance(table, dict) and all(
-        isinstance(k, str) and k.isdigit() and isinstance(v, dict) for k, v in table.items()
+    return (
+        isinstance(table, dict)
+        and all(map(str.isdigit, table))
+        and all(isinstance(doc, dict) for doc in table.values())
     )
 
 

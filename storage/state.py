@@ -62,11 +62,15 @@ class State:
             self._ids.pop(doc[self.key], None)
 
     def _replace(self, docs: Any) -> None:
-        if not isinstance(docs, dict):
-            raise TypeError("documents must be a table")
-        self.docs, self._ids, self._next_id = {}, {}, 1
-        for doc_id, doc in docs.items():
-            self._put(_doc_id(doc_id), _as_doc(doc))
+        """Take a whole table (as parsed from JSON: owned from now on)."""
+        if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+            raise TypeError("documents must be a table of objects")
+        if not all(isinstance(i, str) and i.isdigit() for i in docs):
+            raise ValueError("document ids must be digits")
+        key = self.key
+        self._ids = {} if key is None else {doc[key]: doc_id for doc_id, doc in docs.items()}
+        self.docs = docs
+        self._next_id = max(map(int, docs), default=0) + 1
 
 
 def _doc_id(value: Any) -> str:

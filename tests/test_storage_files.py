@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from storage.files import append_synced, atomic_write, keep_as_backup, temp_path, truncate_synced
+from storage.files import (
+    append_synced,
+    atomic_write,
+    keep_as_backup,
+    separate,
+    temp_path,
+    truncate_synced,
+)
 
 
 def test_atomic_write_replaces_the_content_and_leaves_no_temporary(tmp_path: Path) -> None:
@@ -77,3 +84,14 @@ def test_truncate_cuts_to_the_given_size(tmp_path: Path) -> None:
     path.write_bytes(b"0123456789")
     truncate_synced(path, 4)
     assert path.read_bytes() == b"0123"
+
+
+def test_a_backup_left_as_a_second_name_of_the_file_becomes_a_copy(tmp_path: Path) -> None:
+    path, backup = tmp_path / "a.json", tmp_path / "a.json.bak"
+    atomic_write(path, b"content")
+    os.link(path, backup)
+    separate(path, backup)
+    assert not os.path.samefile(path, backup)
+    with open(path, "r+b") as f:
+        f.write(b"DAMAGE")
+    assert backup.read_bytes() == b"content"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from storage._killtarget import KillHarness
+from storage._killtarget import KEY, NAME, KillHarness
+from storage.store import Store
 
 RUNS = 32
 RUNS_PER_FOLDER = 16
@@ -40,3 +41,14 @@ def test_the_folders_hold_what_the_runs_saved(harnesses: list[KillHarness]) -> N
     for harness in harnesses:
         kept = [doc for doc in harness.expected.values() if doc is not None]
         assert len(kept) > 0, Path(harness.directory)
+
+
+def test_the_check_notices_a_lost_save(tmp_path: Path) -> None:
+    """The harness itself is tested: a save removed behind its back is reported as lost."""
+    harness = KillHarness(tmp_path, random.Random(7), max_delay=0.1)
+    while not any(isinstance(k, int) and doc for k, doc in harness.expected.items()):
+        assert harness.run_once().ok
+    victim = min(k for k, doc in harness.expected.items() if isinstance(k, int) and doc)
+    with Store.open(tmp_path) as store:
+        store.collection(NAME, KEY).remove(victim)
+    assert any(line.startswith(f"{victim}:") for line in harness.run_once().lost)
