@@ -1,0 +1,107 @@
+"""Root and town issuer keys: sealed at rest, certified in the trust list, rotated safely."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.qrtext import encode_qr_text
+from app.verify import Reason
+from district import audit, keyring, lists, printing
+from district.errors import KeyLocked
+from district.importer import import_members
+from district.service import District
+from district.settings import Settings
+from district.tables import SigningKey
+from district.vault import Vault
+from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings
+
+__all__ = ["db_url", "district", "pg_schema_url", "settings"]
+
+
+def sealed_keys(d: District) -> list[tuple[SigningKey, bytes]]:
+    with d.sessions() as session:
+        rows = list(session.scalars(select(SigningKey)))
+    return [(row, d.keys().pair(row).private_raw) for row in rows]
+
+
+def test_private_keys_are_sealed_and_never_stored_in_the_clear(district: District,
+                                                               settings: Settings) -> None:
+    pairs = sealed_keys(district)
+    assert len(pairs) == 17  # the root and one issuer per town
+    assert all(private not in row.private_sealed for row, private in pairs)
+    if settings.is_sqlite:
+        files = Path(settings.database_url.removeprefix("sqlite:///")).parent.glob("district.db*")
+        stored = b"".join(path.read_bytes() for path in files)
+        assert all(row.public_key in stored for row, _ in pairs)
+        assert not any(private in stored for _, private in pairs)
+
+
+def test_a_wrong_passphrase_is_a_clear_error(district: District, settings: Settings) -> None:
+    other = District.open(replace(settings, passphrase="wrong"))
+    with pytest.raises(KeyLocked, match="wrong key passphrase"), other.sessions() as session:
+        other.keys().root(session)
+    other.close()
+
+
+def test_init_without_a_passphrase_writes_one_readable_only_by_its_owner(
+        db_url: str, tmp_path: Path) -> None:
+    settings = Settings(tmp_path / "data", db_url, None)
+    d = District.open(settings)
+    d.initialize("test", NOW)
+    mode = stat.S_IMODE(settings.passphrase_file.stat().st_mode)
+    again = District.open(settings)
+    with again.sessions() as session:
+        assert again.keys().root(session).public_raw == lists.root_public(session)
+    for each in (d, again):
+        each.close()
+    assert mode == 0o600
+    settings.passphrase_file.unlink()
+    locked = District.open(settings)
+    with pytest.raises(KeyLocked, match="UNIONPASS_KEY_PASSPHRASE"):
+        locked.keys()
+    locked.close()
+
+
+def test_the_vault_binds_each_sealed_key_to_its_public_key() -> None:
+    vault = Vault.unlock("pass", b"0123456789abcdef")
+    sealed = vault.seal(b"k" * 32, b"public-a")
+    assert vault.open(sealed, b"public-a") == b"k" * 32
+    with pytest.raises(KeyLocked):
+        vault.open(sealed, b"public-b")
+
+
+def test_the_trust_list_certifies_every_town_with_its_own_serial_range(
+        district: District) -> None:
+    with district.sessions() as session:
+        trust, status = lists.opened(session)
+    ranges = {i.issuer_id: (i.serial_lo, i.serial_hi) for i in trust.issuers}
+    assert len(ranges) == 16
+    assert ranges["WZ-MD"] == (100_000, 199_999)
+    assert ranges["WZ-THXC"] == (1_600_000, 1_699_999)
+    assert status.size == 1_700_000
+
+
+def test_rotation_keeps_old_cards_valid_and_signs_new_cards_with_the_new_key(
+        district: District) -> None:
+    with district.sessions.begin() as session:
+        import_members(session, csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,,"), "t", NOW)
+        old_card = printing.static_card(session, district.keys(), "WZ1", None, "t", NOW)
+    old_kid = old_card.issuer_kid
+    new_kid = district.rotate_issuer("WZ-MD", "admin", NOW + 100)
+    with district.sessions.begin() as session:
+        new_card = printing.static_card(session, district.keys(), "WZ1", None, "t", NOW + 200)
+        verifier = lists.verifier(session)
+        active = keyring.active_issuer(session, "WZ-MD").kid
+        [entry] = audit.recent(session, action="issuer_key.rotate")
+    assert (new_card.issuer_kid.hex(), active.hex()) == (new_kid, new_kid)
+    assert new_kid != old_kid.hex()
+    assert {i.kid for i in verifier.trust.issuers if i.issuer_id == "WZ-MD"} == {  # type: ignore[union-attr]
+        old_kid, bytes.fromhex(new_kid)}
+    for card in (old_card, new_card):
+        assert verifier.verify(encode_qr_text(card.cose), NOW + 300).reason is Reason.OK
+    assert audit.details_of(entry)["retired"] == [old_kid.hex()]
