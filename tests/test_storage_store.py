@@ -57,12 +57,10 @@ def test_migrations_run_in_order_once(tmp_path: Path) -> None:
     make_v1_store(tmp_path)
     ran: list[int] = []
     v3 = Migration(3, "note", lambda store: ran.append(3))
-    with Store.open(tmp_path, migrations=[V2]):
-        pass
+    Store.open(tmp_path, migrations=[V2]).close()
     with Store.open(tmp_path, migrations=[V2, v3]) as store:
         assert [m.version for m in store.applied] == [2, 3]
-    with Store.open(tmp_path, migrations=[V2, v3]):
-        pass
+    Store.open(tmp_path, migrations=[V2, v3]).close()
     assert ran == [3]
 
 
