@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +14,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from district.errors import DistrictError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+HEAD = "0001"  # the newest revision in migrations/versions (a test keeps them in step)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -42,14 +41,31 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Any:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
+def current_revision(engine: Engine) -> str | None:
+    if not is_migrated(engine):
+        return None
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return str(version) if version is not None else None
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision` (Alembic, in one transaction)."""
+    """Bring the schema up to `revision` (Alembic, in one transaction).
+
+    Alembic is imported only when there is something to do: most CLI runs find the schema current.
+    """
+    if revision == "head" and current_revision(engine) == HEAD:
+        return
+    from alembic import command
+
     config = alembic_config()
     try:
         with engine.begin() as connection:

@@ -98,3 +98,9 @@ def test_health_reports_an_unreachable_database_as_503(tmp_path: Path) -> None:
     [answer] = get(create_app(Settings(tmp_path, url, "x")), "/healthz")
     assert answer.status_code == 503
     assert answer.json()["status"] == "unavailable"
+
+
+def test_the_head_constant_names_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(db.alembic_config()).get_current_head() == db.HEAD

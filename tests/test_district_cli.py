@@ -1,0 +1,97 @@
+"""`python -m district …` as an operator runs it: real subprocesses, outputs checked.
+
+Commands that do not depend on each other run at the same time to keep the suite quick.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import zxingcpp
+from PIL import Image
+
+from tests.district_support import csv_bytes, db_url, pg_schema_url
+
+__all__ = ["db_url", "pg_schema_url"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Cli:
+    def __init__(self, db_url: str, data: Path) -> None:
+        self.data = data
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("DATABASE_URL", "UNIONPASS_KEY_PASSPHRASE", "UNIONPASS_DATA_DIR")}
+        if not db_url.startswith("sqlite"):
+            self.env["DATABASE_URL"] = db_url
+
+    def run(self, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+        """Start every command at once; wait for all; results in order."""
+        started = [subprocess.Popen(
+            [sys.executable, "-m", "district", "--data", str(self.data), *args], cwd=ROOT,
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for args in commands]
+        results = []
+        for process, args in zip(started, commands, strict=True):
+            out, err = process.communicate(timeout=120)
+            results.append(subprocess.CompletedProcess(args, process.returncode, out, err))
+        return results
+
+
+def test_init_import_card_verify_revoke_and_trust_list(db_url: str, tmp_path: Path) -> None:
+    cli = Cli(db_url, tmp_path / "data")
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_bytes(csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,蓝领之星,",
+                               "WZ2,王秀英,1234,WZ-DS,东山工会,,", encoding="gbk"))
+    bad.write_bytes(csv_bytes("WZ9,错,12,WZ-MD,工会,,"))
+    [init] = cli.run(["init"])
+    assert init.returncode == 0, init.stderr
+    assert "16 town issuers" in init.stdout
+    assert oct((cli.data / "key-passphrase").stat().st_mode & 0o777) == "0o600"
+    imported, refused, trust = cli.run(["import-members", str(good)],
+                                       ["import-members", str(bad)], ["trust-list"])
+    assert (imported.returncode, refused.returncode, trust.returncode) == (0, 2, 0)
+    assert "imported 2 rows" in imported.stdout and "write [" in imported.stderr
+    assert "line 2, column id_last4" in refused.stderr and "nothing was written" in refused.stderr
+    issuers = json.loads(trust.stdout)["issuers"]
+    assert len(issuers) == 16 and all(len(bytes.fromhex(i["public_key"])) == 32 for i in issuers)
+    png, text, unknown = cli.run(
+        ["card", "WZ1", "--format", "png", "--out", str(tmp_path / "c.png")],
+        ["card", "WZ2", "--format", "payload", "--out", str(tmp_path / "c.txt")],
+        ["card", "NOPE", "--format", "payload"])
+    assert (png.returncode, text.returncode, unknown.returncode) == (0, 0, 2), png.stderr
+    assert "no member with number NOPE" in unknown.stderr
+    [scanned] = zxingcpp.read_barcodes(Image.open(io.BytesIO((tmp_path / "c.png").read_bytes())))
+    ok, no_spot = cli.run(["verify", scanned.text], ["verify", scanned.text, "--spot", "nowhere"])
+    verdict = json.loads(ok.stdout)
+    assert (ok.returncode, no_spot.returncode) == (0, 2)
+    assert {k: verdict[k] for k in ("valid", "reason", "kind", "name", "static")} == {
+        "valid": True, "reason": "ok", "kind": "member", "name": "陈建国", "static": True}
+    [revoked] = cli.run(["revoke", str(verdict["serial"])])
+    assert revoked.returncode == 0 and "status list version 2" in revoked.stdout
+    after, other = cli.run(["verify", scanned.text], ["verify", (tmp_path / "c.txt").read_text()])
+    assert (after.returncode, json.loads(after.stdout)["reason"]) == (1, "revoked")
+    assert (other.returncode, json.loads(other.stdout)["name"]) == (0, "王秀英")
+
+
+def test_demo_seeds_a_district_whose_family_cards_verify_at_a_spot(db_url: str,
+                                                                   tmp_path: Path) -> None:
+    cli = Cli(db_url, tmp_path / "data")
+    [demo] = cli.run(["demo"])
+    assert demo.returncode == 0, demo.stderr
+    assert "WZ2014012345" in demo.stdout and "1 = 王喆（配偶）" in demo.stdout
+    assert "20 spots" in demo.stdout and "cadre GB0001" in demo.stdout
+    out = tmp_path / "family.txt"
+    card, again = cli.run(["card", "WZ2014012345", "--family", "1", "--out", str(out)], ["demo"])
+    assert card.returncode == 0, card.stderr
+    assert again.returncode == 2 and "already there" in again.stderr
+    at = "2099-01-01T10:00:00"
+    spot, late = cli.run(["verify", out.read_text(), "--spot", "qiyuan"],
+                         ["verify", out.read_text(), "--at", at])
+    verdict = json.loads(spot.stdout)
+    assert (verdict["valid"], verdict["kind"], verdict["name"]) == (True, "family", "王喆")
+    assert (late.returncode, json.loads(late.stdout)["reason"]) == (1, "issuer_not_valid")
