@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -21,6 +21,11 @@ class KeyPair:
 
     private_raw: bytes
     public_raw: bytes
+    # Parsed once: parsing costs more than signing, and a town issuer signs thousands of cards.
+    _key: Ed25519PrivateKey = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_key", Ed25519PrivateKey.from_private_bytes(self.private_raw))
 
     @classmethod
     def generate(cls) -> KeyPair:
@@ -37,7 +42,7 @@ class KeyPair:
         return kid_of(self.public_raw)
 
     def sign(self, message: bytes) -> bytes:
-        return Ed25519PrivateKey.from_private_bytes(self.private_raw).sign(message)
+        return self._key.sign(message)
 
     def __repr__(self) -> str:
         return f"KeyPair(kid={self.kid.hex()})"

@@ -38,10 +38,11 @@ def allocate_serials(session: Session, town_id: str, count: int) -> range:
     return range(int(after) - count, int(after))
 
 
-def _base_claims(member: Member, union: Union, key: SigningKey, now: int,
-                 years: int) -> CardClaims:
-    return CardClaims(serial=0, kind=CardKind.MEMBER, name=member.name, member_no=member.member_no,
-                      union=union.name, id_last4=member.id_last4, issuer_id=member.town_id,
+def _base_claims(member: Member, union: Union, key: SigningKey, now: int, years: int,
+                 serial: int = 0) -> CardClaims:
+    return CardClaims(serial=serial, kind=CardKind.MEMBER, name=member.name,
+                      member_no=member.member_no, union=union.name, id_last4=member.id_last4,
+                      issuer_id=member.town_id,
                       iat=now, exp=min(now + years * YEAR, key.not_after),
                       titles=member.title_list)
 
@@ -102,8 +103,7 @@ def _town_batch(session: Session, keys: KeyRing, members: Sequence[Member],
     serials = allocate_serials(session, members[0].town_id, len(members))
     rows = []
     for member, serial in zip(members, serials, strict=True):
-        claims = replace(_base_claims(member, unions[member.union_id], key, now, years),
-                         serial=serial)
+        claims = _base_claims(member, unions[member.union_id], key, now, years, serial)
         rows.append(_row(claims, sign_card(claims, pair), member, None, key))
     return rows
 
