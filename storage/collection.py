@@ -155,18 +155,19 @@ class Collection:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
+            # Once the new snapshot is in place the old journal must not take another line, even
+            # if a step below fails: the next save then finishes the rotation first.
+            self._close_writer()
             os.replace(tmp, self.files.snapshot)
-            sync_dir(self.files.directory)
-            # From here the old journal is history: it must not take another line.
             self._generation += 1
             self._snapshot_bytes = len(data)
+            sync_dir(self.files.directory)
             self._rotate_journal()
 
     def close(self) -> None:
         with self._lock:
-            if self._writer is not None:
-                self._writer.close()
-            self._writer, self._closed = None, True
+            self._close_writer()
+            self._closed = True
 
     def _commit(self, op: Op) -> None:
         self._check_open()
@@ -189,14 +190,17 @@ class Collection:
     def _rotate_journal(self) -> None:
         """Keep the finished journal as the backup's and start one based on the new snapshot.
         Safe to repeat after a failure: a journal already based on it is kept as it is."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._close_writer()
         if journal_base(self.files.journal) != self._generation:
             if self.files.journal.exists():
                 keep_as_backup(self.files.journal, self.files.journal_backup)
             create_journal(self.files.journal, self._generation)
         self._writer = JournalWriter(self.files.journal)
+
+    def _close_writer(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def _check_open(self) -> None:
         if self._closed:

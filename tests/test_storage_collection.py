@@ -188,3 +188,23 @@ def test_saves_from_several_threads_all_land(folder: Path) -> None:
             thread.join()
     with reopen(folder) as store:
         assert len(store.collection("records", key="k")) == 200
+
+
+def test_a_compaction_failing_after_the_new_snapshot_sends_no_save_to_the_old_journal(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: saves acknowledged after a half-finished compaction must survive a reopen."""
+
+    def broken_disk(directory: Path) -> None:
+        raise OSError(5, "Input/output error")
+
+    with reopen(folder) as store:
+        records = store.collection("records", key="k")
+        records.put(doc(1))
+        monkeypatch.setattr(storage.collection, "sync_dir", broken_disk)
+        with pytest.raises(OSError):
+            records.compact()
+        monkeypatch.undo()
+        records.put(doc(2))
+    with reopen(folder) as store:
+        assert store.collection("records", key="k").all() == [doc(1), doc(2)]
