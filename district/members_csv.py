@@ -18,6 +18,7 @@ from district.registry import MEMBER_STATUSES, STATUS_ALIASES
 
 REQUIRED = ("member_no", "name", "id_last4", "town_id", "union_name")
 OPTIONAL = ("titles", "status")
+COLUMNS = REQUIRED + OPTIONAL
 MEMBER_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
 ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
 TITLE_SPLIT = re.compile(r"[;；]")
