@@ -20,10 +20,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lang.switch": {"zh": "English", "en": "中文"},
     "lang.name": {"zh": "中文", "en": "English"},
     # Card
-    "card.title": {"zh": "吴中区总工会 会员证", "en": "Wuzhong Trade Union · Member Card"},
+    "card.title": {"zh": "吴中区总工会 会员证", "en": "Wuzhong Union Member Card"},
     "card.title_family": {
         "zh": "吴中区总工会 家属优惠证",
-        "en": "Wuzhong Trade Union · Family Card",
+        "en": "Wuzhong Union Family Card",
     },
     "card.member_no": {"zh": "会员号", "en": "Member no."},
     "card.union": {"zh": "所属工会", "en": "Union"},

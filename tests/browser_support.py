@@ -97,10 +97,22 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(500)
 
 
-def screenshot(page: Page, name: str) -> bytes:
-    settle(page)
+def painted(png: bytes) -> bool:
+    """The union-red top bar is on the canvas (not Flet's blank "Working..." screen)."""
+    red, green, blue = Image.open(io.BytesIO(png)).convert("RGB").getpixel((4, 4))  # type: ignore[misc]
+    return bool(red > 150 and green < 80 and blue < 80)
+
+
+def screenshot(page: Page, name: str, timeout: float = 30.0) -> bytes:
+    """A screenshot once the canvas has painted what the accessibility tree already shows."""
+    deadline = time.monotonic() + timeout
+    while True:
+        settle(page)
+        png: bytes = page.screenshot()
+        if painted(png) or time.monotonic() > deadline:
+            break
     SHOTS.mkdir(parents=True, exist_ok=True)
-    png: bytes = page.screenshot(path=str(SHOTS / f"{name}.png"))
+    (SHOTS / f"{name}.png").write_bytes(png)
     return png
 
 

@@ -43,7 +43,7 @@ def test_the_card_shows_who_it_belongs_to_with_the_number_masked() -> None:
 def test_the_card_speaks_english_when_asked() -> None:
     body, _ = member_card_screen("en")
     shown = all_text(body)
-    assert "Wuzhong Trade Union · Member Card" in shown
+    assert "Wuzhong Union Member Card" in shown
     assert "Please turn up screen brightness" in shown
 
 

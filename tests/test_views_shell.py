@@ -112,7 +112,7 @@ def test_switching_language_saves_it_and_redraws_in_english() -> None:
     click(find(shell.screen("/card").views[0], "lang-toggle"))
     assert saved == ["en"] and redrawn == ["en"]
     shown = all_text(shell.screen("/card").views[0])
-    assert "Wuzhong Trade Union · Member Card" in shown and "中文" in shown
+    assert "Wuzhong Union Member Card" in shown and "中文" in shown
 
 
 def test_choosing_chinese_in_settings_switches_back() -> None:
