@@ -59,7 +59,8 @@ class Kit:
         return issue_card(claims, self.towns[town].key)
 
     def trust(self) -> TrustList:
-        return TrustList(1, self.lists_issued_at, tuple(t.certificate() for t in self.towns.values()))
+        issuers = tuple(t.certificate() for t in self.towns.values())
+        return TrustList(1, self.lists_issued_at, issuers)
 
     def status(self) -> StatusList:
         return StatusList.empty(200_000, 1, self.lists_issued_at).with_statuses(

@@ -12,8 +12,11 @@ from app.models import CardKind
 from app.qrimage import qr_modules, render_png
 from app.verify import Reason
 from app.wallet import CardNotForThisDevice, CardNotOnDevice, Wallet, mask_member_no
+from storage.device import DeviceStore
 from storage.memory import in_memory_device
 from tests.kit import NOW, Kit
+
+Provisioned = tuple["Wallet", "Clock", DeviceStore]
 
 
 class Clock:
@@ -25,13 +28,13 @@ class Clock:
 
 
 @pytest.fixture
-def provisioned() -> tuple[Wallet, Clock, object]:
+def provisioned() -> tuple[Wallet, Clock, DeviceStore]:
     device, clock = in_memory_device(), Clock()
     assert provision_demo(device.keys, device.cards, device.catalog, device.trust, clock)
     return Wallet(device.keys, device.cards, clock), clock, device
 
 
-def test_the_demo_member_has_a_card_and_two_family_cards(provisioned: tuple) -> None:
+def test_the_demo_member_has_a_card_and_two_family_cards(provisioned: Provisioned) -> None:
     wallet, _, _ = provisioned
     card = wallet.member_card()
     assert card is not None and card.name == "陈建国" and card.titles == ("蓝领之星",)
@@ -41,7 +44,7 @@ def test_the_demo_member_has_a_card_and_two_family_cards(provisioned: tuple) -> 
                                                                     ("陈德明", "父亲")]
 
 
-def test_the_qr_text_verifies_and_goes_stale_after_two_minutes(provisioned: tuple) -> None:
+def test_the_qr_text_verifies_and_goes_stale_after_two_minutes(provisioned: Provisioned) -> None:
     wallet, clock, device = provisioned
     verify = demo_verifier(device.trust, clock)
     text = wallet.qr_text(100_001)
@@ -52,7 +55,7 @@ def test_the_qr_text_verifies_and_goes_stale_after_two_minutes(provisioned: tupl
     assert verify(wallet.qr_text(100_001)).valid
 
 
-def test_the_qr_changes_every_thirty_seconds(provisioned: tuple) -> None:
+def test_the_qr_changes_every_thirty_seconds(provisioned: Provisioned) -> None:
     wallet, clock, _ = provisioned
     clock.now = 30 * 1000 + 5
     first = wallet.qr_text(100_001)
@@ -63,14 +66,14 @@ def test_the_qr_changes_every_thirty_seconds(provisioned: tuple) -> None:
     assert wallet.qr_text(100_001) != first
 
 
-def test_provisioning_twice_keeps_the_first_card(provisioned: tuple) -> None:
+def test_provisioning_twice_keeps_the_first_card(provisioned: Provisioned) -> None:
     wallet, clock, device = provisioned
     key = wallet.device_public_key()
     assert not provision_demo(device.keys, device.cards, device.catalog, device.trust, clock)
     assert Wallet(device.keys, device.cards, clock).device_public_key() == key
 
 
-def test_a_card_bound_to_another_phone_is_refused(provisioned: tuple) -> None:
+def test_a_card_bound_to_another_phone_is_refused(provisioned: Provisioned) -> None:
     wallet, _, _ = provisioned
     kit = Kit()
     with pytest.raises(CardNotForThisDevice, match="另一部手机"):
@@ -85,7 +88,7 @@ def test_member_numbers_are_masked(number: str, masked: str) -> None:
     assert mask_member_no(number) == masked
 
 
-def test_the_qr_png_is_a_qr_of_the_text(provisioned: tuple) -> None:
+def test_the_qr_png_is_a_qr_of_the_text(provisioned: Provisioned) -> None:
     import io
 
     import zxingcpp
