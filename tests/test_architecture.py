@@ -1,5 +1,6 @@
 """SPEC §3 dependency direction: app imports nothing of the others; storage, views and
-district import only app; only main.py (and district's own entry) wires things together."""
+district import only app (and so does remote/, the phone's HTTP adapter to the district);
+only main.py (and district's own entry) wires things together."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("app", "storage", "views", "district")
+LAYERS = ("app", "storage", "views", "district", "remote")
 PROJECT = {*LAYERS, "main", "tests", "bench", "scripts"}
-ALLOWED = {"app": set(), "storage": {"app"}, "views": {"app"}, "district": {"app"}}
+ALLOWED = {"app": set(), "storage": {"app"}, "views": {"app"}, "district": {"app"},
+           "remote": {"app"}}
 FORBIDDEN_LIBRARIES = {
     "app": {"flet", "tinydb", "httpx", "requests", "fastapi", "sqlalchemy", "starlette"},
     "storage": {"flet", "httpx", "fastapi", "sqlalchemy"},

@@ -1,0 +1,1 @@
+"""Adapters from the phone to the district server over HTTP (httpx). Imports only `app`."""
