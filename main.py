@@ -26,7 +26,7 @@ from app.demo import provision_demo
 from app.ports import Clock, SettingsRepository
 from app.savings import Savings
 from app.wallet import Wallet
-from storage import DeviceStore, StorageError
+from storage import CorruptFileError, DeviceStore, StorageError
 from views import MemberServices, mount
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -40,6 +40,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, help="data directory (default: the device's)")
     parser.add_argument("--demo", action="store_true",
                         help="put a demo member's cards on a device that has none")
+    parser.add_argument("--restore-backup", action="store_true",
+                        help="rebuild a damaged data file from its backup, then start")
     return parser.parse_args(argv)
 
 
@@ -90,13 +92,30 @@ def run(device: DeviceStore, args: argparse.Namespace) -> None:
            assets_dir=str(ASSETS_DIR))
 
 
+def open_store(data_dir: Path, *, restore: bool) -> DeviceStore:
+    """Open the device store; with `restore`, rebuild each damaged collection from its backup
+    (every acknowledged save comes back; the damaged file is kept beside it)."""
+    restored: set[str] = set()
+    while True:
+        try:
+            return storage.open_device(data_dir)
+        except CorruptFileError as exc:
+            if not restore or exc.collection in restored:
+                raise
+            storage.restore_from_backup(exc.directory, exc.collection)
+            restored.add(exc.collection)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     data_dir = storage.default_data_dir(args.data)
     try:
-        device = storage.open_device(data_dir)
+        device = open_store(data_dir, restore=args.restore_backup)
     except StorageError as exc:
         print(f"工会通 cannot open its data in {data_dir}: {exc}", file=sys.stderr)
+        if isinstance(exc, CorruptFileError) and exc.backup is not None:
+            print("从备份恢复 / to restore from the backup: python main.py --restore-backup "
+                  f"--data {data_dir}", file=sys.stderr)
         return 2
     try:
         if args.demo:
