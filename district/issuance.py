@@ -155,7 +155,8 @@ def replace_card(session: Session, keys: KeyRing, serial: int, holder_key: bytes
                  actor: str, now: int) -> Card:
     """补办: a new card for the same person; the old one is revoked and points at the new.
 
-    Replacing a member's own card also re-issues the family cards that named it as primary.
+    Replacing a member's own card also re-issues the family cards that named it as primary;
+    those shown from the member's old phone (bound to the old card's key) move to `holder_key`.
     """
     old = get_card(session, serial)
     member = session.get_one(Member, old.member_id)
@@ -170,9 +171,15 @@ def replace_card(session: Session, keys: KeyRing, serial: int, holder_key: bytes
         for dependant in dependants:
             _mark_revoked(session, dependant, "primary replaced", actor, now)
             again = issue_card(session, keys, member, actor=actor, now=now,
-                               holder_key=dependant.holder_key,
+                               holder_key=_follow(dependant.holder_key, old.holder_key,
+                                                  holder_key),
                                family=session.get(FamilyMember, dependant.family_id or 0))
             dependant.replaced_by = again.serial
     session.flush()
     lists.sign_status(session, keys, now)
     return new
+
+
+def _follow(key: bytes | None, old_key: bytes | None, new_key: bytes | None) -> bytes | None:
+    """A family card on the member's old phone goes to the new phone; others keep their key."""
+    return new_key if key is not None and key == old_key else key

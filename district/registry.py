@@ -9,6 +9,8 @@ from district.errors import Conflict, Invalid, NotFound
 from district.tables import FamilyMember, Member, Union
 
 ACTIVE = "active"
+# Family members ask from the phone (pending), are approved (active) or withdrawn.
+PENDING, WITHDRAWN = "pending", "withdrawn"
 MEMBER_STATUSES = ("active", "suspended", "left")
 # Chinese spellings an office may type in the status column.
 STATUS_ALIASES = {"在册": "active", "正常": "active", "暂停": "suspended", "停用": "suspended",
@@ -40,15 +42,23 @@ def union_named(session: Session, town_id: str, name: str) -> Union:
     return union
 
 
+def all_family(session: Session, member: Member) -> list[FamilyMember]:
+    """Every family member the member ever had, numbered 1, 2, … in this order.
+
+    Withdrawn and pending ones keep their place, so a number never changes its person.
+    """
+    return list(session.scalars(select(FamilyMember).where(FamilyMember.member_id == member.id)
+                                .order_by(FamilyMember.id)))
+
+
 def family_of(session: Session, member: Member) -> list[FamilyMember]:
-    """The member's active family members, numbered 1, 2, … in this order."""
-    return list(session.scalars(select(FamilyMember).where(
-        FamilyMember.member_id == member.id, FamilyMember.status == ACTIVE)
-        .order_by(FamilyMember.id)))
+    """The member's active (approved) family members, in the order they were added."""
+    return [f for f in all_family(session, member) if f.status == ACTIVE]
 
 
 def family_number(session: Session, member: Member, number: int) -> FamilyMember:
-    family = family_of(session, member)
+    """Family member number `number` (1-based, see `all_family`), whatever its status."""
+    family = all_family(session, member)
     if not 1 <= number <= len(family):
         raise NotFound(f"会员 {member.member_no} 没有第 {number} 位家属",
                        f"member {member.member_no} has no family member number {number}")
@@ -56,17 +66,17 @@ def family_number(session: Session, member: Member, number: int) -> FamilyMember
 
 
 def add_family(session: Session, member: Member, name: str, relation: str, id_last4: str,
-               now: int, limit: int = 4) -> FamilyMember:
-    """Add a family member (家属) within the per-member limit."""
+               now: int, limit: int = 4, status: str = ACTIVE) -> FamilyMember:
+    """Add a family member (家属) within the per-member limit (pending ones count too)."""
     if not (name.strip() and relation.strip() and _is_id_last4(id_last4)):
         raise Invalid("家属的姓名、关系和身份证后四位都要填写正确",
                       "a family member needs a name, a relation and the ID's last 4")
     count = session.scalar(select(func.count()).select_from(FamilyMember).where(
-        FamilyMember.member_id == member.id, FamilyMember.status == ACTIVE)) or 0
+        FamilyMember.member_id == member.id, FamilyMember.status.in_((ACTIVE, PENDING)))) or 0
     if count >= limit:
         raise Conflict(f"每位会员最多 {limit} 位家属", f"at most {limit} family members per member")
     family = FamilyMember(member_id=member.id, name=name.strip(), relation=relation.strip(),
-                          id_last4=id_last4.upper(), status=ACTIVE, created_at=now)
+                          id_last4=id_last4.upper(), status=status, created_at=now)
     session.add(family)
     session.flush()
     return family

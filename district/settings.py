@@ -11,6 +11,7 @@ DATA_ENV = "UNIONPASS_DATA_DIR"
 DATABASE_ENV = "DATABASE_URL"
 PASSPHRASE_ENV = "UNIONPASS_KEY_PASSPHRASE"
 PASSPHRASE_FILE = "key-passphrase"
+AUTO_APPROVE_ENV = "UNIONPASS_FAMILY_AUTO_APPROVE"
 DEFAULT_DATA = "district-data"
 
 
@@ -23,6 +24,7 @@ class Settings:
     passphrase: str | None = None
     card_years: int = 3
     family_limit: int = 4
+    family_auto_approve: bool = False  # off: the console approves family requests
 
     @classmethod
     def from_env(cls, data_dir: Path | str | None = None,
@@ -30,7 +32,8 @@ class Settings:
         env = os.environ if env is None else env
         data = Path(data_dir or env.get(DATA_ENV) or DEFAULT_DATA).resolve()
         url = env.get(DATABASE_ENV) or sqlite_url(data)
-        return cls(data, url, env.get(PASSPHRASE_ENV) or None)
+        auto = env.get(AUTO_APPROVE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+        return cls(data, url, env.get(PASSPHRASE_ENV) or None, family_auto_approve=auto)
 
     @property
     def passphrase_file(self) -> Path:

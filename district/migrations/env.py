@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import district.device_tables  # noqa: F401  (its tables join Base.metadata)
 from district.tables import Base
 
 

@@ -1,0 +1,57 @@
+"""The member API's tables: one-time activation codes, member devices and activation attempts."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from district.tables import Base
+
+
+class ActivationCode(Base):
+    """A one-time code for a member (or one of their family); only its SHA-256 is stored."""
+
+    __tablename__ = "activation_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class Device(Base):
+    """A phone activated for a member ("member") or one of their family ("family").
+
+    `token_hash` is the SHA-256 of the bearer token; the token itself is never stored.
+    """
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ActivationAttempt(Base):
+    """A failed activation (wrong code or unknown member), counted for the rate limit.
+
+    Kept in the database so that several server instances share one count.
+    """
+
+    __tablename__ = "activation_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_no: Mapped[str] = mapped_column(String(32))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_activation_attempts_member_no_at", ActivationAttempt.member_no, ActivationAttempt.at)
+Index("ix_activation_attempts_client_at", ActivationAttempt.client, ActivationAttempt.at)
