@@ -100,3 +100,78 @@ class Settings:
     language: str = "zh"
     server_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+# The district, as the phone sees it (SPEC §2 Member: activation and family cards) ------------
+
+DEFAULT_SERVER_URL = "http://127.0.0.1:8600"
+
+
+@dataclass(frozen=True)
+class DistrictAccess:
+    """Where the district server is and the bearer token it gave this phone at activation."""
+
+    server_url: str
+    device_token: str
+
+
+@dataclass(frozen=True)
+class ActivationGrant:
+    """What the district returns for a good activation code: cards bound to this phone's key."""
+
+    device_id: str
+    device_token: str
+    root_public_key: bytes
+    card: bytes
+    family_cards: tuple[bytes, ...]
+    trust_list: bytes
+    status_list: bytes
+    server_time: int
+
+
+@dataclass(frozen=True)
+class CardBundle:
+    """The member's current cards from the district (after family cards were approved)."""
+
+    card: bytes | None
+    family_cards: tuple[bytes, ...]
+    trust_list: bytes | None = None
+    status_list: bytes | None = None
+
+
+class FamilyState(enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class FamilyMember:
+    """A family member as the district records it; `number` names it in the API (1, 2, …)."""
+
+    number: int
+    name: str
+    relation: str
+    state: FamilyState
+    serial: int | None = None
+
+
+@dataclass(frozen=True)
+class FamilyRequest:
+    """A member's ask for a family card, kept on the phone until the district has it."""
+
+    id: str
+    name: str
+    relation: str
+    id_last4: str
+    requested_at: int
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """`GET /me`: who this phone belongs to and the family members the district knows."""
+
+    member_no: str
+    name: str
+    family: tuple[FamilyMember, ...] = ()

@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.models import (
+    ActivationGrant,
+    CardBundle,
+    DistrictAccess,
+    FamilyMember,
+    FamilyRequest,
+    HeldCard,
+    MemberSummary,
+    Pinned,
+    Redemption,
+    Settings,
+    Spot,
+    Ticket,
+)
 
 
 class DeviceKeyStore(Protocol):
@@ -49,6 +62,26 @@ class TrustStore(Protocol):
 class SettingsRepository(Protocol):
     def load(self) -> Settings: ...
     def save(self, settings: Settings) -> None: ...
+
+
+class FamilyOutbox(Protocol):
+    """Family-card requests made on this phone that the district has not confirmed yet."""
+
+    def add(self, request: FamilyRequest) -> None: ...
+    def pending(self) -> list[FamilyRequest]: ...
+    def remove(self, request_id: str) -> None: ...
+
+
+class DistrictClient(Protocol):
+    """The district server's member API (`remote/`). Raises `app.activation.DistrictUnreachable`
+    when it cannot be reached or fails on its side, `DistrictRefused` with its words for a no."""
+
+    def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
+                 device_name: str) -> ActivationGrant: ...
+    def cards(self, access: DistrictAccess) -> CardBundle: ...
+    def me(self, access: DistrictAccess) -> MemberSummary: ...
+    def request_family(self, access: DistrictAccess, request: FamilyRequest) -> FamilyMember: ...
+    def withdraw_family(self, access: DistrictAccess, number: int) -> None: ...
 
 
 class Clock(Protocol):

@@ -8,7 +8,17 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from app.models import CardKind, HeldCard, Pinned, Redemption, Rounding, Settings, Spot, Ticket
+from app.models import (
+    CardKind,
+    FamilyRequest,
+    HeldCard,
+    Pinned,
+    Redemption,
+    Rounding,
+    Settings,
+    Spot,
+    Ticket,
+)
 
 Doc = dict[str, Any]
 
@@ -147,3 +157,13 @@ def device_key_to_doc(private_raw: bytes) -> Doc:
 
 def device_key_from_doc(doc: Doc) -> bytes:
     return unb64(doc["private_b64"])
+
+
+def family_request_to_doc(r: FamilyRequest) -> Doc:
+    return {"id": r.id, "name": r.name, "relation": r.relation, "id_last4": r.id_last4,
+            "requested_at": r.requested_at}
+
+
+def family_request_from_doc(doc: Doc) -> FamilyRequest:
+    return FamilyRequest(doc["id"], doc["name"], doc["relation"], doc["id_last4"],
+                         doc["requested_at"])

@@ -1,4 +1,4 @@
-"""The device's store: where it lives and the six repositories the app is given."""
+"""The device's store: where it lives and the repositories the app is given."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from app.ports import (
     CardRepository,
     CatalogRepository,
     DeviceKeyStore,
+    FamilyOutbox,
     RedemptionRepository,
     SettingsRepository,
     TrustStore,
@@ -40,6 +41,7 @@ class DeviceStore:
     redemptions: RedemptionRepository
     trust: TrustStore
     settings: SettingsRepository
+    family_outbox: FamilyOutbox
     closer: Callable[[], None] = field(default=_nothing_to_close, repr=False)
 
     def close(self) -> None:
@@ -76,6 +78,7 @@ def open_device(data_dir: Path, *, policy: CompactionPolicy | None = None) -> De
             redemptions=repositories.TinyDBRedemptionRepository(store),
             trust=repositories.TinyDBTrustStore(store),
             settings=repositories.TinyDBSettingsRepository(store),
+            family_outbox=repositories.TinyDBFamilyOutbox(store),
             closer=store.close,
         )
     except BaseException:

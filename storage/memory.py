@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.models import FamilyRequest, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from storage.device import DeviceStore
 
 
@@ -88,6 +88,20 @@ class InMemorySettingsRepository:
         self._settings = replace(settings, extra=dict(settings.extra))
 
 
+class InMemoryFamilyOutbox:
+    def __init__(self) -> None:
+        self._requests: dict[str, FamilyRequest] = {}
+
+    def add(self, request: FamilyRequest) -> None:
+        self._requests[request.id] = request
+
+    def pending(self) -> list[FamilyRequest]:
+        return list(self._requests.values())
+
+    def remove(self, request_id: str) -> None:
+        self._requests.pop(request_id, None)
+
+
 def in_memory_device() -> DeviceStore:
     return DeviceStore(
         keys=InMemoryDeviceKeyStore(),
@@ -96,4 +110,5 @@ def in_memory_device() -> DeviceStore:
         redemptions=InMemoryRedemptionRepository(),
         trust=InMemoryTrustStore(),
         settings=InMemorySettingsRepository(),
+        family_outbox=InMemoryFamilyOutbox(),
     )

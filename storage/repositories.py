@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from tinydb import where
 
-from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.models import FamilyRequest, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from storage import codecs
 from storage.store import Store
 
@@ -94,3 +94,19 @@ class TinyDBSettingsRepository:
 
     def save(self, settings: Settings) -> None:
         self._docs.put(codecs.settings_to_doc(settings))
+
+
+class TinyDBFamilyOutbox:
+    """Family-card requests not yet confirmed by the district; durable before the UI says so."""
+
+    def __init__(self, store: Store) -> None:
+        self._docs = store.collection("family_outbox", key="id")
+
+    def add(self, request: FamilyRequest) -> None:
+        self._docs.put(codecs.family_request_to_doc(request))
+
+    def pending(self) -> list[FamilyRequest]:
+        return [codecs.family_request_from_doc(doc) for doc in self._docs.all()]
+
+    def remove(self, request_id: str) -> None:
+        self._docs.remove(request_id)

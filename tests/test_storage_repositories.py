@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from app.models import CardKind, HeldCard, Pinned, Redemption, Rounding, Settings, Spot, Ticket
+from app.models import (
+    CardKind,
+    FamilyRequest,
+    HeldCard,
+    Pinned,
+    Redemption,
+    Rounding,
+    Settings,
+    Spot,
+    Ticket,
+)
 from storage.device import DeviceStore, open_device
 from storage.memory import in_memory_device
 
@@ -115,3 +125,16 @@ def test_changing_a_settings_dict_after_saving_changes_nothing_stored(harness: H
     loaded = harness.device.settings.load()
     loaded.extra["b"] = "3"
     assert harness.reopen().settings.load().extra == {"a": "1"}
+
+
+def test_family_requests_wait_in_the_outbox_until_removed(harness: Harness) -> None:
+    outbox = harness.device.family_outbox
+    assert outbox.pending() == []
+    first = FamilyRequest("a1", "王喆", "配偶", "5208", 100)
+    second = FamilyRequest("b2", "陈小明", "子女", "123X", 101)
+    outbox.add(first)
+    outbox.add(second)
+    outbox.add(first)
+    outbox.remove("b2")
+    outbox.remove("never-added")
+    assert harness.reopen().family_outbox.pending() == [first]

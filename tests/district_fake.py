@@ -1,0 +1,115 @@
+"""A hand-written fake of the district's member API (app.ports.DistrictClient), for use-case and
+view tests: real keys, real signed cards and lists, and switches to make it refuse or go away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.activation import ActivationRefused, DistrictRefused, DistrictUnreachable
+from app.card import CardClaims, issue_card
+from app.keys import KeyPair
+from app.models import (
+    ActivationGrant,
+    CardBundle,
+    CardKind,
+    DistrictAccess,
+    FamilyMember,
+    FamilyRequest,
+    FamilyState,
+    MemberSummary,
+)
+from app.trust import Issuer, StatusList, TrustList, sign_status_list, sign_trust_list
+
+NOW = 1_795_000_000
+YEAR = 365 * 24 * 3600
+MEMBER_NO, CODE, TOKEN = "WZ2014000301", "K7Q2-9XPM", "token-301"
+
+
+@dataclass
+class FakeDistrict:
+    """One member (李明) with one activation code; family requests approved at once if `auto`."""
+
+    now: int = NOW
+    auto_approve: bool = True
+    reachable: bool = True
+    holder_override: bytes | None = None
+    rogue_signer: KeyPair | None = None  # signs cards with a key the trust list does not hold
+    announced_root: bytes | None = None  # a root key other than the one that signed the lists
+    root: KeyPair = field(default_factory=KeyPair.generate)
+    issuer: KeyPair = field(default_factory=KeyPair.generate)
+    device_key: bytes | None = None
+    family: list[FamilyMember] = field(default_factory=list)
+    family_cose: dict[int, bytes] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    next_serial: int = 300_010
+
+    def _up(self, call: str) -> None:
+        self.calls.append(call)
+        if not self.reachable:
+            raise DistrictUnreachable("connection refused")
+
+    def _lists(self) -> tuple[bytes, bytes]:
+        town = Issuer("WZ-XK", "胥口镇总工会", self.issuer.public_raw, self.now - YEAR,
+                      self.now + 5 * YEAR, 300_000, 399_999)
+        trust = sign_trust_list(TrustList(2, self.now - 60, (town,)), self.root)
+        status = sign_status_list(StatusList.empty(400_000, 3, self.now - 60), self.root)
+        return trust, status
+
+    def _card(self, serial: int, kind: CardKind, name: str, relation: str | None = None) -> bytes:
+        holder = self.holder_override or self.device_key
+        claims = CardClaims(serial, kind, name, MEMBER_NO, "胥口镇精工机械有限公司工会", "0317",
+                            "WZ-XK", self.now - 60, self.now + 2 * YEAR, holder,
+                            300_001 if kind is CardKind.FAMILY else None, relation)
+        return issue_card(claims, self.rogue_signer or self.issuer)
+
+    def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
+                 device_name: str) -> ActivationGrant:
+        self._up(f"activate {server_url}")
+        if (member_no, code) != (MEMBER_NO, CODE):
+            raise ActivationRefused("激活码无效或已使用", "The activation code is not valid "
+                                    "or was already used", "invalid_code")
+        self.device_key = public_key
+        trust, status = self._lists()
+        root = self.announced_root or self.root.public_raw
+        return ActivationGrant("dev-1", TOKEN, root,
+                               self._card(300_001, CardKind.MEMBER, "李明"),
+                               tuple(self.family_cose.values()), trust, status, self.now)
+
+    def _authorized(self, access: DistrictAccess, call: str) -> None:
+        self._up(call)
+        if access.device_token != TOKEN:
+            raise DistrictRefused("设备未授权", "This device is not authorized", "unauthorized")
+
+    def cards(self, access: DistrictAccess) -> CardBundle:
+        self._authorized(access, "cards")
+        trust, status = self._lists()
+        return CardBundle(self._card(300_001, CardKind.MEMBER, "李明"),
+                          tuple(self.family_cose.values()), trust, status)
+
+    def me(self, access: DistrictAccess) -> MemberSummary:
+        self._authorized(access, "me")
+        return MemberSummary(MEMBER_NO, "李明", tuple(self.family))
+
+    def request_family(self, access: DistrictAccess, request: FamilyRequest) -> FamilyMember:
+        self._authorized(access, f"request {request.name}")
+        if len([m for m in self.family if m.state is not FamilyState.WITHDRAWN]) >= 4:
+            raise DistrictRefused("家属卡已达上限（4张）", "The family card limit (4) is reached",
+                                  "family_limit")
+        number, serial = len(self.family) + 1, self.next_serial
+        self.next_serial += 1
+        state = FamilyState.APPROVED if self.auto_approve else FamilyState.PENDING
+        member = FamilyMember(number, request.name, request.relation, state,
+                              serial if self.auto_approve else None)
+        self.family.append(member)
+        if self.auto_approve:
+            self.family_cose[serial] = self._card(serial, CardKind.FAMILY, request.name,
+                                                  request.relation)
+        return member
+
+    def withdraw_family(self, access: DistrictAccess, number: int) -> None:
+        self._authorized(access, f"withdraw {number}")
+        member = self.family[number - 1]
+        self.family[number - 1] = FamilyMember(number, member.name, member.relation,
+                                               FamilyState.WITHDRAWN, member.serial)
+        if member.serial is not None:
+            self.family_cose.pop(member.serial, None)
