@@ -172,6 +172,6 @@ class FamilyRequest:
 class MemberSummary:
     """`GET /me`: who this phone belongs to and the family members the district knows."""
 
-    member_no: str
+    member_no_masked: str
     name: str
     family: tuple[FamilyMember, ...] = ()

@@ -88,7 +88,7 @@ class FakeDistrict:
 
     def me(self, access: DistrictAccess) -> MemberSummary:
         self._authorized(access, "me")
-        return MemberSummary(MEMBER_NO, "李明", tuple(self.family))
+        return MemberSummary("WZ2*******01", "李明", tuple(self.family))
 
     def request_family(self, access: DistrictAccess, request: FamilyRequest) -> FamilyMember:
         self._authorized(access, f"request {request.name}")

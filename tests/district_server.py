@@ -1,0 +1,97 @@
+"""A real district server for the phone's tests: `python -m district` init + demo + serve on
+loopback (SQLite in a temporary folder), and one-time activation codes made the console's way."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from district.activation import create_activation_code
+from district.service import District
+from district.settings import AUTO_APPROVE_ENV, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_MEMBER = "WZ2014012345"  # 陈建国, 蓝领之星, two approved family members
+
+
+def _district(data_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "district", "--data", str(data_dir), *args]
+
+
+@dataclass
+class DistrictServer:
+    data_dir: Path
+    port: int
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def new_code(self, member_no: str = DEMO_MEMBER) -> str:
+        """A one-time activation code, as the console makes one for the member."""
+        district = District.open(Settings.from_env(self.data_dir), migrate=False)
+        try:
+            with district.sessions.begin() as session:
+                return create_activation_code(session, member_no, None, "test:clerk",
+                                              int(time.time()))
+        finally:
+            district.close()
+
+    def start(self, auto_approve: bool = False) -> None:
+        env = {**os.environ, AUTO_APPROVE_ENV: "1" if auto_approve else "0"}
+        log = (self.data_dir.parent / "district.log").open("ab")
+        self.proc = subprocess.Popen(
+            _district(self.data_dir, "serve", "--port", str(self.port)), cwd=ROOT,
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + 30
+        while not self._healthy():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"district server did not start (see {log.name})")
+            try:
+                code = self.proc.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                continue
+            raise RuntimeError(f"district server exited with {code} (see {log.name})")
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+
+@contextmanager
+def district_server(folder: Path, port: int, auto_approve: bool = False) -> Iterator[
+        DistrictServer]:
+    """A demo district (initialized and seeded) served on `port` until the block ends."""
+    data_dir = folder / "district"
+    subprocess.run(_district(data_dir, "demo"), cwd=ROOT, check=True,
+                   capture_output=True)
+    server = DistrictServer(data_dir, port)
+    server.start(auto_approve)
+    try:
+        yield server
+    finally:
+        server.stop()
