@@ -7,7 +7,7 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 
-from district import commands
+from district import commands, staff_commands
 from district.errors import DistrictError
 from district.service import District
 from district.settings import DATA_ENV, Settings
@@ -63,6 +63,7 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--spot", metavar="ID")
     p.add_argument("--at", metavar="ISO-TIME", help="verify at this time (default: now; UTC+8)")
+    staff_commands.add_parser(sub)
 
 
 def parser() -> argparse.ArgumentParser:

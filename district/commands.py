@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from district import demo, importer, issuance, lists, printing
+from district import demo, importer, issuance, lists, printing, staff_commands
 from district.errors import Invalid, NotFound
 from district.members_csv import Progress
 from district.service import District
@@ -39,9 +39,12 @@ def seed_demo(d: District, args: argparse.Namespace) -> int:
         init(d, args)
     with d.sessions.begin() as session:
         report = demo.seed(session, d.keys(), args.actor, now())
+        accounts = staff_commands.seed_staff(session, args.actor, now())
     _say(f"演示数据 / demo data: {report.spots} spots, {report.tickets} tickets, "
          f"{report.cards} printed cards, cadre {report.cadre}")
     _say("会员号 / member numbers: " + ", ".join(report.members))
+    _say("管理台账号 / console sign-in: " + ", ".join(
+        f"{user} / {password} ({role})" for user, role, password in accounts))
     for member_no, family in report.family.items():
         _say(f"  {member_no} 家属 / family: " + "、".join(
             f"{n} = {name}" for n, name in enumerate(family, 1)))

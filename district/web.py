@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from district import console
 from district.errors import DistrictError
 from district.service import District
 from district.settings import Settings
@@ -41,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.district = district
     app.add_exception_handler(DistrictError, _domain_error)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
+    app.include_router(console.router())
     return app
 
 

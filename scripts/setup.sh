@@ -18,12 +18,15 @@ setup_venv() {
 }
 
 ensure_chromium() {
-    if command -v chromium >/dev/null 2>&1; then
-        return
-    fi
-    echo "==> installing Debian's chromium for the browser tests"
+    # The browser tests need Debian's chromium, and fonts-noto-cjk so that the district
+    # console's Chinese (drawn with system fonts, nothing downloaded) renders.
+    local missing=()
+    command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+    dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+    [ ${#missing[@]} -eq 0 ] && return
+    echo "==> installing ${missing[*]} for the browser tests"
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }

@@ -14,7 +14,8 @@ from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy import inspect, text
 
-import district.device_tables  # noqa: F401  (its tables join Base.metadata)
+import district.device_tables
+import district.staff_tables  # noqa: F401  (both modules' tables join Base.metadata)
 from district import db
 from district.errors import NotFound
 from district.settings import Settings

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import district.device_tables  # noqa: F401  (its tables join Base.metadata)
+import district.device_tables
+import district.staff_tables  # noqa: F401  (both modules' tables join Base.metadata)
 from district.tables import Base
 
 

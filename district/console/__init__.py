@@ -1,0 +1,37 @@
+"""The district console: server-rendered pages for district staff (FastAPI + Jinja2).
+
+`router()` is included by `district.web.create_app`; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from district.console import (
+    pages_audit,
+    pages_auth,
+    pages_cards,
+    pages_codes,
+    pages_family,
+    pages_members,
+)
+from district.console.auth import PREFIX
+
+STYLE = Path(__file__).resolve().parent / "static" / "console.css"
+
+
+def stylesheet() -> Response:
+    return Response(STYLE.read_bytes(), media_type="text/css",
+                    headers={"Cache-Control": "max-age=3600"})
+
+
+def router() -> APIRouter:
+    """Every console page under /console, and its stylesheet."""
+    console = APIRouter(include_in_schema=False)
+    for pages in (pages_auth, pages_members, pages_codes, pages_cards, pages_family, pages_audit):
+        console.include_router(pages.router)
+    console.add_api_route(PREFIX + "/static/console.css", stylesheet, methods=["GET"])
+    return console

@@ -1,0 +1,100 @@
+"""Who is signed in, CSRF checks, the town scope, and the console's route class.
+
+`ConsoleRoute` turns the console's failures into pages: no session → the sign-in page,
+a domain error → an error page with its status (403 outside the clerk's town, 404, 409, …).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from district import staff_sessions
+from district.console.render import error_page
+from district.errors import DistrictError, Invalid
+from district.service import District
+from district.staff import DISTRICT_ADMIN, Forbidden
+from district.staff_sessions import SignedIn
+
+SESSION_COOKIE = "up_session"
+PREFIX = "/console"
+
+
+class NeedsSignIn(Exception):
+    """No live session: the browser is sent to the sign-in page."""
+
+
+def district_of(request: Request) -> District:
+    district = request.app.state.district
+    assert isinstance(district, District)
+    return district
+
+
+def clock(request: Request) -> int:
+    """Unix seconds now; tests may set `app.state.clock` to a callable returning seconds."""
+    now: Callable[[], float] = getattr(request.app.state, "clock", time.time)
+    return int(now())
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def current(request: Request) -> SignedIn:
+    """The signed-in staff member of this request, or `NeedsSignIn`."""
+    cookie, now = request.cookies.get(SESSION_COOKIE), clock(request)
+    with district_of(request).sessions.begin() as session:
+        who = staff_sessions.signed_in(session, cookie, now)
+    if who is None:
+        raise NeedsSignIn()
+    request.state.who = who
+    return who
+
+
+Who = Annotated[SignedIn, Depends(current)]
+
+
+def check_csrf(who: SignedIn, sent: str) -> None:
+    """Every POST form carries the session's CSRF token; without it nothing is done (403)."""
+    if not staff_sessions.csrf_matches(who, sent):
+        raise Forbidden("表单安全校验未通过（可能已过期），请返回重新打开页面后再提交",
+                        "the form's security token is missing or stale: reopen the page")
+
+
+def scope(who: SignedIn) -> str | None:
+    """The town the staff member is limited to; None for a district admin."""
+    return None if who.staff.role == DISTRICT_ADMIN else who.staff.town_id or "-"
+
+
+def sign_in_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    wanted = target if request.method == "GET" else PREFIX + "/members"
+    return RedirectResponse(f"{PREFIX}/login?next={quote(wanted)}", status_code=303)
+
+
+class ConsoleRoute(APIRoute):
+    """Routes whose errors are pages, not JSON."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except NeedsSignIn:
+                return sign_in_redirect(request)
+            except RequestValidationError:
+                exc = Invalid("地址或表单里的参数不对，请返回重新操作",
+                              "the address or the form has a bad value: go back and retry")
+                return error_page(request, exc, getattr(request.state, "who", None))
+            except DistrictError as exc:
+                return error_page(request, exc, getattr(request.state, "who", None))
+
+        return run

@@ -1,0 +1,41 @@
+"""The audit log: every action with who and when, newest first, filtered by actor and action."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from district import audit
+from district.console.auth import PREFIX, ConsoleRoute, Who, district_of, scope
+from district.console.render import page
+from district.tables import AuditEntry
+
+router = APIRouter(route_class=ConsoleRoute)
+PAGE_SIZE = 50
+
+
+def entries(session: Session, actor: str, action: str, before: int | None,
+            only_actor: str | None) -> list[AuditEntry]:
+    """Newest first; `before` pages by id; `only_actor` limits a town clerk to their own."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(PAGE_SIZE + 1)
+    for column, value in ((AuditEntry.actor, only_actor or actor), (AuditEntry.action, action)):
+        if value:
+            query = query.where(column == value)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    return list(session.scalars(query))
+
+
+@router.get(PREFIX + "/audit", response_class=HTMLResponse)
+def audit_log(request: Request, who: Who, actor: str = "", action: str = "",
+              before: int | None = None) -> HTMLResponse:
+    """A district admin sees everything; a town clerk sees the actions they did themselves."""
+    only = None if scope(who) is None else who.staff.username
+    with district_of(request).sessions() as session:
+        rows = entries(session, actor.strip(), action.strip(), before, only)
+    shown = [(entry, audit.details_of(entry)) for entry in rows[:PAGE_SIZE]]
+    older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    return page(request, "audit.html", who, rows=shown, actor=actor, action=action,
+                older=older, own_only=only is not None)
