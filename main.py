@@ -1,6 +1,6 @@
 """UnionPass 工会通 — the app's entry: opens the device store, builds the services, runs Flet.
 
-    python main.py [--web] [--port N] [--host 127.0.0.1] [--data DIR] [--demo]
+    python main.py [--web] [--port N] [--host 127.0.0.1] [--data DIR] [--demo] [--server URL]
 
 `--web` serves the app to a browser (offline: the renderer comes from the flet-web wheel).
 `UNIONPASS_NO_BROWSER=1` serves without opening a browser window (tests, servers).
@@ -21,11 +21,15 @@ from pathlib import Path
 import flet as ft
 
 import storage
+from app.activation import Activation
 from app.catalog import Catalog
 from app.demo import provision_demo
-from app.ports import Clock, SettingsRepository
+from app.family import FamilyCards
+from app.models import DEFAULT_SERVER_URL
+from app.ports import Clock, DistrictClient, SettingsRepository
 from app.savings import Savings
 from app.wallet import Wallet
+from remote.district_http import HttpDistrictClient
 from storage import CorruptFileError, DeviceStore, StorageError
 from views import MemberServices, mount
 
@@ -40,16 +44,28 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data", type=Path, help="data directory (default: the device's)")
     parser.add_argument("--demo", action="store_true",
                         help="put a demo member's cards on a device that has none")
+    parser.add_argument("--server", metavar="URL",
+                        help="the district server (default: the one saved at activation, "
+                        f"else {DEFAULT_SERVER_URL})")
     parser.add_argument("--restore-backup", action="store_true",
                         help="rebuild a damaged data file from its backup, then start")
     return parser.parse_args(argv)
 
 
-def build_services(device: DeviceStore, clock: Clock) -> MemberServices:
+def build_services(device: DeviceStore, clock: Clock, client: DistrictClient | None = None,
+                   server: str | None = None) -> MemberServices:
+    """The member's services over the device store; `client` reaches the district (httpx)."""
+    client = client or HttpDistrictClient()
+    wallet = Wallet(device.keys, device.cards, clock)
+    activation = Activation(client, wallet, device.cards, device.trust, device.settings, clock)
+    activation.server_override = server
     return MemberServices(
-        wallet=Wallet(device.keys, device.cards, clock),
+        wallet=wallet,
         catalog=Catalog(device.catalog),
         savings=Savings(device.redemptions, clock),
+        activation=activation,
+        family=FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
+                           device.settings, clock),
     )
 
 
@@ -60,9 +76,10 @@ def language_saver(settings: SettingsRepository) -> Callable[[str], None]:
     return save
 
 
-def flet_main(device: DeviceStore, clock: Clock) -> Callable[[ft.Page], None]:
+def flet_main(device: DeviceStore, clock: Clock,
+              server: str | None = None) -> Callable[[ft.Page], None]:
     """The per-session entry Flet calls for every page (browser tab or app window)."""
-    services = build_services(device, clock)
+    services = build_services(device, clock, server=server)
 
     def on_page(page: ft.Page) -> None:
         mount(page, services, language=device.settings.load().language,
@@ -79,7 +96,7 @@ def free_port(host: str) -> int:
 
 
 def run(device: DeviceStore, args: argparse.Namespace) -> None:
-    app = flet_main(device, time.time)
+    app = flet_main(device, time.time, args.server)
     if not args.web:
         ft.run(app, assets_dir=str(ASSETS_DIR))
         return

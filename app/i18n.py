@@ -54,6 +54,70 @@ MESSAGES: dict[str, dict[str, str]] = {
     "family.empty": {"zh": "还没有家属卡", "en": "No family cards yet"},
     "family.show": {"zh": "出示", "en": "Show"},
     "family.not_found": {"zh": "找不到这张家属卡", "en": "This family card is not on this phone"},
+    "family.refresh": {"zh": "刷新", "en": "Refresh"},
+    "family.refreshed": {
+        "zh": "已刷新，新增 {n} 张家属卡",
+        "en": "Refreshed: {n} new family cards",
+    },
+    "family.requests": {"zh": "家属卡申请", "en": "Family card requests"},
+    "family.state_pending": {"zh": "等待区总工会批准", "en": "Waiting for approval"},
+    "family.state_approved": {"zh": "已批准", "en": "Approved"},
+    "family.state_rejected": {"zh": "未获批准", "en": "Not approved"},
+    "family.state_unsent": {
+        "zh": "已保存在本机，联网后点「刷新」发送",
+        "en": "Saved on this phone; tap Refresh when online to send",
+    },
+    "family.withdraw": {"zh": "撤回", "en": "Withdraw"},
+    "family.withdraw_confirm": {"zh": "确认撤回", "en": "Confirm"},
+    "family.withdrawn": {
+        "zh": "已撤回{name}的家属卡",
+        "en": "The family card of {name} was withdrawn",
+    },
+    "family.cancel": {"zh": "取消", "en": "Cancel"},
+    "family.request_title": {"zh": "申请家属卡", "en": "Ask for a family card"},
+    "family.request_hint": {
+        "zh": "每位会员最多可为4位家属申请，经区总工会批准后家属卡会出现在本机",
+        "en": "Up to 4 family members per member; once the district approves, "
+        "the card appears on this phone",
+    },
+    "family.name": {"zh": "家属姓名", "en": "Family member's name"},
+    "family.relation": {"zh": "与您的关系", "en": "Relation to you"},
+    "family.id_tail": {"zh": "身份证后4位", "en": "Last 4 of ID number"},
+    "family.send": {"zh": "提交申请", "en": "Send request"},
+    "family.sent": {
+        "zh": "申请已提交。批准后点「刷新」即可领取家属卡",
+        "en": "Request sent. Once approved, tap Refresh to get the card",
+    },
+    "family.queued": {
+        "zh": "暂时连不上区总工会服务器。申请已保存在本机，联网后点「刷新」即可发送",
+        "en": "The district server cannot be reached right now. The request is saved on "
+        "this phone; tap Refresh when online to send it",
+    },
+    "family.activate_first": {
+        "zh": "激活会员证后，才能为家属申请家属卡",
+        "en": "Activate your card first, then you can ask for family cards",
+    },
+    "relation.spouse": {"zh": "配偶", "en": "Spouse"},
+    "relation.child": {"zh": "子女", "en": "Child"},
+    "relation.father": {"zh": "父亲", "en": "Father"},
+    "relation.mother": {"zh": "母亲", "en": "Mother"},
+    "relation.other": {"zh": "其他", "en": "Other"},
+    # Activation
+    "activate.title": {"zh": "激活会员证", "en": "Activate your card"},
+    "activate.hint": {
+        "zh": "输入会员号和所在工会发给您的一次性激活码。激活后，会员证离线也能出示",
+        "en": "Enter your member number and the one-time code from your union. "
+        "Once activated, the card works offline",
+    },
+    "activate.member_no": {"zh": "会员号", "en": "Member number"},
+    "activate.code": {"zh": "激活码", "en": "Activation code"},
+    "activate.server": {"zh": "区总工会服务器地址", "en": "District server address"},
+    "activate.server_hint": {
+        "zh": "服务器地址一般无需修改；如工会另有通知，请按通知填写",
+        "en": "You rarely need to change the server address; use the one your union gives",
+    },
+    "activate.submit": {"zh": "激活", "en": "Activate"},
+    "activate.working": {"zh": "正在连接区总工会…", "en": "Contacting the district…"},
     # Spots
     "spots.title": {"zh": "优惠景区", "en": "Scenic spots"},
     "spots.hint": {
@@ -84,6 +148,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     # Settings and roles
     "settings.language": {"zh": "语言", "en": "Language"},
     "settings.role": {"zh": "使用身份", "en": "Use this device as"},
+    "settings.card": {"zh": "会员证", "en": "Member card"},
+    "settings.activate_hint": {
+        "zh": "用激活码激活，或换手机后重新激活（补办）",
+        "en": "Activate with a code, or again on a new phone (replacement)",
+    },
     "role.member": {"zh": "会员", "en": "Member"},
     "role.window": {"zh": "景区窗口", "en": "Scenic-spot window"},
     "role.cadre": {"zh": "机关干部", "en": "Union cadre"},

@@ -10,12 +10,15 @@ from typing import Any
 
 import flet as ft
 
+from app.activation import Activation
 from app.catalog import Catalog
 from app.demo import demo_verifier, provision_demo
-from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.family import FamilyCards
+from app.models import FamilyRequest, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from app.savings import Savings
 from app.verify import Verdict
 from app.wallet import Wallet
+from tests.district_fake import FakeDistrict
 from views.services import MemberServices
 
 NOW = 1_795_000_000.0  # 2026-11-18 (Beijing), a fixed instant
@@ -40,6 +43,7 @@ class MemoryDevice:
     bought: list[Redemption] = field(default_factory=list)
     pinned: Pinned | None = None
     saved_settings: Settings = field(default_factory=Settings)
+    outbox: dict[str, FamilyRequest] = field(default_factory=dict)
 
     # DeviceKeyStore
     def load(self) -> bytes | None:
@@ -99,12 +103,42 @@ class MemoryTrust:
 
 
 @dataclass
+class MemorySettings:
+    device: MemoryDevice
+
+    def load(self) -> Settings:
+        return dataclasses.replace(self.device.saved_settings,
+                                   extra=dict(self.device.saved_settings.extra))
+
+    def save(self, settings: Settings) -> None:
+        self.device.saved_settings = settings
+
+
+@dataclass
+class MemoryOutbox:
+    device: MemoryDevice
+
+    def add(self, request: FamilyRequest) -> None:
+        self.device.outbox[request.id] = request
+
+    def pending(self) -> list[FamilyRequest]:
+        return list(self.device.outbox.values())
+
+    def remove(self, request_id: str) -> None:
+        self.device.outbox.pop(request_id, None)
+
+
+@dataclass
 class Member:
-    """A phone with the demo member's cards, the real app services, and a verifier for its QR."""
+    """A phone with the demo member's cards, the real app services, and a verifier for its QR.
+
+    `district` is a fake district server the phone can activate with and ask for family cards.
+    """
 
     device: MemoryDevice
     clock: FakeClock
     services: MemberServices
+    district: FakeDistrict
 
     def verify(self, text: str) -> Verdict:
         return demo_verifier(MemoryTrust(self.device), self.clock)(text)
@@ -117,12 +151,17 @@ def demo_member(*, with_cards: bool = True) -> Member:
     device, clock = MemoryDevice(), FakeClock()
     if with_cards:
         provision_demo(device, device, MemoryCatalog(device), MemoryTrust(device), clock)
+    district, wallet = FakeDistrict(now=int(clock.now)), Wallet(device, device, clock)
+    trust, settings = MemoryTrust(device), MemorySettings(device)
     services = MemberServices(
-        wallet=Wallet(device, device, clock),
+        wallet=wallet,
         catalog=Catalog(MemoryCatalog(device)),
         savings=Savings(MemoryRedemptions(device), clock),
+        activation=Activation(district, wallet, device, trust, settings, clock),
+        family=FamilyCards(district, wallet, device, MemoryOutbox(device), trust, settings,
+                           clock),
     )
-    return Member(device, clock, services)
+    return Member(device, clock, services, district)
 
 
 # Control trees -------------------------------------------------------------------------------

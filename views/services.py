@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.activation import Activated
 from app.catalog import PriceRow
+from app.family import Refreshed, Requested
 from app.i18n import normalize_language, text
-from app.models import Spot
+from app.models import FamilyMember, FamilyRequest, Spot
 from app.savings import SavingsSummary
 from app.wallet import CardView
 
@@ -30,6 +32,25 @@ class SavingsService(Protocol):
     def summary(self, year: int | None = None) -> SavingsSummary: ...
 
 
+class ActivationService(Protocol):
+    """`app.activation.Activation`. `activate` talks to the district: call it off the UI loop."""
+
+    def server_url(self) -> str: ...
+    def is_activated(self) -> bool: ...
+    def activate(self, member_no: str, code: str, server_url: str) -> Activated: ...
+
+
+class FamilyService(Protocol):
+    """`app.family.FamilyCards`. All but `pending` and `known` talk to the district."""
+
+    @property
+    def known(self) -> list[FamilyMember]: ...
+    def pending(self) -> list[FamilyRequest]: ...
+    def request(self, name: str, relation: str, id_last4: str) -> Requested: ...
+    def refresh(self) -> Refreshed: ...
+    def withdraw(self, member: FamilyMember) -> None: ...
+
+
 @dataclass(frozen=True)
 class MemberServices:
     """The member's services, built by main.py from the device store."""
@@ -37,6 +58,8 @@ class MemberServices:
     wallet: WalletService
     catalog: CatalogService
     savings: SavingsService
+    activation: ActivationService
+    family: FamilyService
 
 
 Navigate = Callable[[str], None]

@@ -50,9 +50,17 @@ def settings_page(tr: Translator, choose_language: Callable[[str], None],
         _role_tile(label_key, route, icon, tr, navigate)
         for label_key, route, icon in ROLE_ROUTES
     ])
+    activate = ft.ListTile(
+        key="settings-activate", min_height=theme.TOUCH,
+        leading=ft.Icon(ft.Icons.VERIFIED_USER, color=theme.UNION_RED),
+        title=ft.Text(tr("activate.title"), size=theme.BODY),
+        subtitle=ft.Text(tr("settings.activate_hint"), size=theme.SMALL, color=theme.MUTED),
+        trailing=ft.Icon(ft.Icons.CHEVRON_RIGHT), on_click=lambda: navigate("/activate"))
     return ft.Column(key="settings", spacing=12, controls=[
         heading(tr("settings.language")),
         languages,
+        heading(tr("settings.card")),
+        panel(activate, padding=4),
         heading(tr("settings.role")),
         panel(roles, padding=4),
     ])

@@ -11,8 +11,9 @@ from typing import Any, Protocol
 import flet as ft
 
 from views import theme
+from views.activate import ActivationForm
 from views.card import QrPanel, card_content
-from views.family import family_list
+from views.family_requests import FamilyPage
 from views.savings import savings_list
 from views.services import MemberServices, Navigate, SaveLanguage, Translator
 from views.settings import not_enrolled, settings_page
@@ -65,7 +66,7 @@ class Shell:
         builders: dict[str, Callable[[], Screen]] = {
             "/card": self._card, "/family": self._family, "/spots": self._spots,
             "/savings": self._savings, "/settings": self._settings,
-            "/window": self._window, "/cadre": self._cadre,
+            "/window": self._window, "/cadre": self._cadre, "/activate": self._activate,
         }
         return builders.get(path, self._card)()
 
@@ -73,12 +74,24 @@ class Shell:
 
     def _card(self) -> Screen:
         wallet = self.services.wallet
-        body, qr = card_content(wallet.member_card(), wallet, self.tr)
+        # A family member's own phone holds only their family card: that is their card.
+        shown = wallet.member_card() or next(iter(wallet.family_cards()), None)
+        body, qr = card_content(shown, wallet, self.tr)
+        if shown is None:
+            body = ft.Column(horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                body, ft.FilledButton(self.tr("activate.title"), key="card-activate",
+                                      icon=ft.Icons.VERIFIED_USER, height=theme.TOUCH,
+                                      on_click=lambda: self.navigate("/activate"))])
         return Screen("/card", [self._tab_view("/card", body)], qr)
 
     def _family(self) -> Screen:
-        body = family_list(self.services.wallet.family_cards(), self.tr, self.navigate)
-        return Screen("/family", [self._tab_view("/family", body)])
+        page = FamilyPage(self.services.family, self.services.wallet, self.tr, self.navigate,
+                          activated=self.services.activation.is_activated())
+        return Screen("/family", [self._tab_view("/family", page.view)])
+
+    def _activate(self) -> Screen:
+        form = ActivationForm(self.services.activation, self.tr, self.navigate)
+        return self._over_card("/activate", "activate.title", form.view)
 
     def _family_card(self, serial: int) -> Screen:
         wallet = self.services.wallet

@@ -1,0 +1,100 @@
+"""The activation screen: member number, one-time code and the district server's address.
+
+The request runs off the UI loop (a blocked handler would freeze every session); the form shows
+a progress ring meanwhile and, when it fails, says why in the member's language.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import flet as ft
+
+from app.activation import Activated, DistrictError
+from views import theme
+from views.services import ActivationService, Navigate, Translator
+from views.widgets import heading, hint, panel
+
+T = TypeVar("T")
+Redraw = Callable[[ft.Control], None]
+RunBlocking = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+def redraw_control(control: ft.Control) -> None:
+    control.update()
+
+
+async def in_thread(call: Callable[[], T]) -> T:
+    return await asyncio.to_thread(call)
+
+
+def field(label: str, key: str, value: str = "", *,
+          capitalization: ft.TextCapitalization | None = None,
+          keyboard_type: ft.KeyboardType = ft.KeyboardType.TEXT) -> ft.TextField:
+    return ft.TextField(label=label, key=key, value=value, text_size=theme.BODY,
+                        capitalization=capitalization, keyboard_type=keyboard_type)
+
+
+def error_text(key: str) -> ft.Text:
+    return ft.Text("", key=key, visible=False, size=theme.BODY, color=ft.Colors.RED_900,
+                   weight=ft.FontWeight.BOLD)
+
+
+class ActivationForm:
+    """The form's controls and its one action; `view` is what the screen shows."""
+
+    def __init__(self, service: ActivationService, tr: Translator, navigate: Navigate, *,
+                 redraw: Redraw = redraw_control,
+                 run_blocking: RunBlocking[Activated] = in_thread) -> None:
+        self._service, self._tr, self._navigate = service, tr, navigate
+        self._redraw, self._run = redraw, run_blocking
+        self.member_no = field(tr("activate.member_no"), "activate-member-no",
+                               capitalization=ft.TextCapitalization.CHARACTERS)
+        self.code = field(tr("activate.code"), "activate-code",
+                          capitalization=ft.TextCapitalization.CHARACTERS)
+        self.server = field(tr("activate.server"), "activate-server", service.server_url(),
+                            keyboard_type=ft.KeyboardType.URL)
+        self.submit = ft.FilledButton(tr("activate.submit"), key="activate-submit",
+                                      icon=ft.Icons.VERIFIED_USER, height=theme.TOUCH,
+                                      on_click=self.activate)
+        self.busy = ft.Row(key="activate-busy", visible=False, controls=[
+            ft.ProgressRing(width=24, height=24, stroke_width=3),
+            ft.Text(tr("activate.working"), size=theme.BODY, color=theme.MUTED)])
+        self.error = error_text("activate-error")
+        self.view = self._layout()
+
+    def _layout(self) -> ft.Column:
+        tr = self._tr
+        form = ft.Column(spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                         controls=[self.member_no, self.code, self.server, self.submit,
+                                   self.busy, self.error])
+        return ft.Column(key="activate", spacing=12, controls=[
+            heading(tr("activate.title")),
+            hint(tr("activate.hint")),
+            panel(form),
+            hint(tr("activate.server_hint")),
+        ])
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.visible = busy
+        self.submit.disabled = busy
+        if busy:
+            self.error.visible = False
+        self._redraw(self.view)
+
+    async def activate(self) -> None:
+        """Send the code; on success show the card, else say why and keep what was typed."""
+        member_no, code = self.member_no.value or "", self.code.value or ""
+        server = self.server.value or ""
+        self._set_busy(True)
+        try:
+            await self._run(lambda: self._service.activate(member_no, code, server))
+        except DistrictError as exc:
+            self.error.value = exc.message(self._tr.language)
+            self.error.visible = True
+            self._set_busy(False)
+            return
+        self._set_busy(False)
+        self._navigate("/card")

@@ -1,0 +1,186 @@
+"""The family page: the family cards on this phone, the requests the district knows about, a form
+to ask for a new family card (申请家属卡), 刷新 to pick up approved cards, and withdraw.
+
+Everything that talks to the district runs off the UI loop; with no connection a new request is
+kept on the phone and the page says so calmly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+import flet as ft
+
+from app.activation import DistrictError, DistrictUnreachable
+from app.family import RELATIONS
+from app.models import FamilyMember, FamilyRequest, FamilyState
+from views import theme
+from views.activate import Redraw, RunBlocking, error_text, field, in_thread, redraw_control
+from views.family import family_list
+from views.services import FamilyService, Navigate, Translator, WalletService
+from views.widgets import heading, hint, panel
+
+RELATION_KEYS = dict(zip(RELATIONS, ("relation.spouse", "relation.child", "relation.father",
+                                     "relation.mother", "relation.other"), strict=True))
+STATE_KEYS = {FamilyState.PENDING: "family.state_pending",
+              FamilyState.APPROVED: "family.state_approved",
+              FamilyState.REJECTED: "family.state_rejected"}
+
+
+class FamilyPage:
+    def __init__(self, service: FamilyService, wallet: WalletService, tr: Translator,
+                 navigate: Navigate, *, activated: bool, redraw: Redraw = redraw_control,
+                 run_blocking: RunBlocking[object] = in_thread) -> None:
+        self._service, self._wallet, self._tr, self._navigate = service, wallet, tr, navigate
+        self._activated, self._redraw, self._run = activated, redraw, run_blocking
+        self._confirming: int | None = None
+        self.name = field(tr("family.name"), "family-name")
+        self.relation = ft.Dropdown(
+            key="family-relation", label=tr("family.relation"), text_size=theme.BODY,
+            expand=True, options=[ft.DropdownOption(key=r, text=tr(RELATION_KEYS[r]))
+                                  for r in RELATIONS])
+        self.id_last4 = field(tr("family.id_tail"), "family-id-last4",
+                              capitalization=ft.TextCapitalization.CHARACTERS)
+        self.busy = ft.ProgressRing(key="family-busy", visible=False, width=24, height=24,
+                                    stroke_width=3)
+        self.message = ft.Text("", key="family-message", visible=False, size=theme.BODY,
+                               color=theme.INK)
+        self.error = error_text("family-error")
+        self.view = ft.Column(key="family-page", spacing=12)
+        self.render()
+
+    # Layout ---------------------------------------------------------------------------------
+
+    def render(self) -> None:
+        tr = self._tr
+        self.view.controls = [
+            family_list(self._wallet.family_cards(), tr, self._navigate),
+            self._toolbar(),
+            self.message,
+            self.error,
+            *self._requests(),
+            self._form() if self._activated else self._activate_first(),
+        ]
+
+    def _toolbar(self) -> ft.Row:
+        return ft.Row(spacing=12, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+            ft.OutlinedButton(self._tr("family.refresh"), key="family-refresh",
+                              icon=ft.Icons.REFRESH, height=theme.TOUCH,
+                              disabled=not self._activated, on_click=self.refresh),
+            self.busy,
+        ])
+
+    def _requests(self) -> list[ft.Control]:
+        rows: list[ft.Control] = [self._pending_row(r) for r in self._service.pending()]
+        rows += [self._member_row(m) for m in self._service.known
+                 if m.state is not FamilyState.WITHDRAWN]
+        if not rows:
+            return []
+        return [heading(self._tr("family.requests")),
+                panel(ft.Column(spacing=0, controls=rows), padding=4)]
+
+    def _pending_row(self, request: FamilyRequest) -> ft.ListTile:
+        return ft.ListTile(
+            key=f"family-pending-{request.id}", min_height=theme.TOUCH,
+            leading=ft.Icon(ft.Icons.SCHEDULE_SEND, color=theme.MUTED),
+            title=ft.Text(request.name, size=theme.BODY, weight=ft.FontWeight.BOLD),
+            subtitle=ft.Text(f"{self._relation(request.relation)} · "
+                             f"{self._tr('family.state_unsent')}", size=theme.SMALL,
+                             color=theme.MUTED))
+
+    def _member_row(self, member: FamilyMember) -> ft.ListTile:
+        state = self._tr(STATE_KEYS.get(member.state, "family.state_pending"))
+        return ft.ListTile(
+            key=f"family-member-{member.number}", min_height=theme.TOUCH,
+            leading=ft.Icon(ft.Icons.PERSON, color=theme.FAMILY_BLUE),
+            title=ft.Text(member.name, size=theme.BODY, weight=ft.FontWeight.BOLD),
+            subtitle=ft.Text(f"{self._relation(member.relation)} · {state}", size=theme.SMALL,
+                             color=theme.MUTED),
+            trailing=self._withdraw_control(member))
+
+    def _withdraw_control(self, member: FamilyMember) -> ft.Control:
+        n = member.number
+        if self._confirming != n:
+            return ft.TextButton(self._tr("family.withdraw"), key=f"family-withdraw-{n}",
+                                 on_click=lambda: self._confirm(n))
+        return ft.Row(tight=True, spacing=4, controls=[
+            ft.FilledButton(self._tr("family.withdraw_confirm"), key=f"family-confirm-{n}",
+                            bgcolor=ft.Colors.RED_800, on_click=self._withdraw_of(member)),
+            ft.TextButton(self._tr("family.cancel"), key=f"family-cancel-{n}",
+                          on_click=lambda: self._confirm(None)),
+        ])
+
+    def _form(self) -> ft.Column:
+        send = ft.FilledButton(self._tr("family.send"), key="family-send", icon=ft.Icons.SEND,
+                               height=theme.TOUCH, on_click=self.request)
+        fields = ft.Column(spacing=14, horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                           controls=[self.name, ft.Row([self.relation]), self.id_last4, send])
+        return ft.Column(key="family-form", spacing=8, controls=[
+            heading(self._tr("family.request_title")), hint(self._tr("family.request_hint")),
+            panel(fields)])
+
+    def _activate_first(self) -> ft.Column:
+        return ft.Column(key="family-activate-first", spacing=8, controls=[
+            hint(self._tr("family.activate_first")),
+            ft.FilledButton(self._tr("activate.title"), key="family-go-activate",
+                            icon=ft.Icons.VERIFIED_USER, height=theme.TOUCH,
+                            on_click=lambda: self._navigate("/activate"))])
+
+    def _relation(self, relation: str) -> str:
+        key = RELATION_KEYS.get(relation)
+        return self._tr(key) if key else relation
+
+    # Actions --------------------------------------------------------------------------------
+
+    def _show(self, message: str | None = None, error: str | None = None) -> None:
+        self.message.value, self.message.visible = message or "", message is not None
+        self.error.value, self.error.visible = error or "", error is not None
+        self.render()
+        self._redraw(self.view)
+
+    async def _talk(self, call: Callable[[], object]) -> bool:
+        """Run a district call off the UI loop; False (and the reason shown) when it failed."""
+        self.busy.visible = True
+        self._show()
+        try:
+            await self._run(call)
+        except DistrictError as exc:
+            self.busy.visible = False
+            self._show(error=exc.message(self._tr.language))
+            return False
+        self.busy.visible = False
+        return True
+
+    async def request(self) -> None:
+        name, last4 = self.name.value or "", self.id_last4.value or ""
+        relation = self.relation.value or ""
+        outcome: list[bool] = []
+        if not await self._talk(lambda: outcome.append(self._request(name, relation, last4))):
+            return
+        self.name.value, self.id_last4.value, self.relation.value = "", "", None
+        self._show(self._tr("family.sent" if outcome[0] else "family.queued"))
+
+    def _request(self, name: str, relation: str, last4: str) -> bool:
+        """Send the request; when it went through, pick up the card if already approved."""
+        sent = self._service.request(name, relation, last4).sent
+        if sent:
+            with contextlib.suppress(DistrictUnreachable):  # it went; 刷新 picks the card up
+                self._service.refresh()
+        return sent
+
+    async def refresh(self) -> None:
+        counts: list[int] = []
+        if await self._talk(lambda: counts.append(self._service.refresh().added)):
+            self._show(self._tr("family.refreshed", n=counts[0]))
+
+    def _confirm(self, number: int | None) -> None:
+        self._confirming = number
+        self._show()
+
+    def _withdraw_of(self, member: FamilyMember) -> Callable[[], object]:
+        async def withdraw() -> None:
+            self._confirming = None
+            if await self._talk(lambda: self._service.withdraw(member)):
+                self._show(self._tr("family.withdrawn", name=member.name))
+        return withdraw
