@@ -104,6 +104,12 @@ def test_five_failures_lock_the_user_name_even_for_the_right_password(console: C
     assert answer.status_code == 429 and "登录失败次数太多" in answer.text
 
 
+def test_an_unknown_console_page_is_a_404_page_in_chinese(console: Console) -> None:
+    with client(console) as http:
+        page = http.get("/console/no-such-page")
+    assert page.status_code == 404 and "没有这个页面" in page.text
+
+
 def test_the_sign_in_page_switches_to_english(console: Console) -> None:
     with client(console) as http:
         http.get("/console/lang/en?next=/console/login")

@@ -18,7 +18,8 @@ from district.console import (
     pages_family,
     pages_members,
 )
-from district.console.auth import PREFIX
+from district.console.auth import PREFIX, ConsoleRoute
+from district.errors import NotFound
 
 STYLE = Path(__file__).resolve().parent / "static" / "console.css"
 
@@ -28,10 +29,15 @@ def stylesheet() -> Response:
                     headers={"Cache-Control": "max-age=3600"})
 
 
+def no_such_page(rest: str) -> Response:
+    raise NotFound(f"没有这个页面：/console/{rest}", f"no such page: /console/{rest}")
+
+
 def router() -> APIRouter:
-    """Every console page under /console, and its stylesheet."""
-    console = APIRouter(include_in_schema=False)
+    """Every console page under /console, its stylesheet, and a 404 page for the rest."""
+    console = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
     for pages in (pages_auth, pages_members, pages_codes, pages_cards, pages_family, pages_audit):
         console.include_router(pages.router)
     console.add_api_route(PREFIX + "/static/console.css", stylesheet, methods=["GET"])
+    console.add_api_route(PREFIX + "/{rest:path}", no_such_page, methods=["GET"])
     return console
