@@ -43,6 +43,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(DistrictError, _domain_error)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
     app.include_router(console.router())
+    from district import api  # the member API (it imports district_of from here)
+
+    api.install(app)
     return app
 
 

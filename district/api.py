@@ -1,0 +1,124 @@
+"""The member API (`/api/v1`): shared plumbing, the signed lists, and `install(app)`.
+
+Every error of these routes is JSON `{"error", "message" (中文), "message_en"}` with a 4xx
+status: domain errors keep their status, malformed requests are 422, and a rate limit is 429
+with `Retry-After`. Bearer tokens identify member devices (see `district.devices`).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from district import devices, lists
+from district.activation import RateLimited
+from district.device_tables import Device
+from district.errors import DistrictError
+from district.web import district_of
+
+PREFIX = "/api/v1"
+bearer = HTTPBearer(auto_error=False, description="the device token from activation")
+
+
+def error_response(exc: DistrictError) -> JSONResponse:
+    body: dict[str, object] = {"error": exc.code, "message": exc.zh, "message_en": exc.en}
+    headers = {}
+    if isinstance(exc, RateLimited):
+        body["retry_after"] = exc.retry_after
+        headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, devices.Unauthorized):
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+def _invalid(exc: RequestValidationError) -> JSONResponse:
+    problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+                         for e in exc.errors()[:5])
+    return JSONResponse({"error": "invalid_request", "message": "请求的格式不对",
+                         "message_en": f"malformed request: {problems}"[:500]}, status_code=422)
+
+
+class ApiRoute(APIRoute):
+    """A route whose errors all come out in the API's JSON error shape."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DistrictError as exc:
+                return error_response(exc)
+            except RequestValidationError as exc:
+                return _invalid(exc)
+            except HTTPException as exc:  # starlette's: FastAPI raises it for unreadable bodies
+                return JSONResponse({"error": "bad_request", "message": "请求的格式不对",
+                                     "message_en": str(exc.detail)[:500]},
+                                    status_code=exc.status_code, headers=exc.headers)
+
+        return guarded
+
+
+def clock(request: Request) -> int:
+    """Unix seconds now; tests may set `app.state.clock` to a callable returning seconds."""
+    now: Callable[[], float] = getattr(request.app.state, "clock", time.time)
+    return int(now())
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@contextmanager
+def device_session(request: Request,
+                   credentials: HTTPAuthorizationCredentials | None) -> Iterator[
+                       tuple[Session, Device]]:
+    """A transaction and the device the bearer token names (401 otherwise)."""
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    with district_of(request).sessions.begin() as session:
+        yield session, devices.authenticate(session, header)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+lists_router = APIRouter(prefix=f"{PREFIX}/lists", tags=["lists"], route_class=ApiRoute)
+
+
+def _signed(request: Request, kind: str) -> dict[str, object]:
+    with district_of(request).sessions() as session:
+        row = lists.current(session, kind)
+        return {"kind": kind, "version": row.version, "issued_at": row.issued_at,
+                "data": b64(row.data), "root_public_key": b64(lists.root_public(session))}
+
+
+@lists_router.get("/trust")
+def trust_list(request: Request) -> dict[str, object]:
+    """The newest trust list (COSE signed by the district root, base64). Public: no token."""
+    return _signed(request, lists.TRUST)
+
+
+@lists_router.get("/status")
+def status_list(request: Request) -> dict[str, object]:
+    """The newest status list (COSE signed by the district root, base64). Public: no token."""
+    return _signed(request, lists.STATUS)
+
+
+def install(app: FastAPI) -> None:
+    """Add the member API's routes to the district app."""
+    from district import api_activation, api_member
+
+    for router in (lists_router, api_activation.router, api_member.router):
+        app.include_router(router)

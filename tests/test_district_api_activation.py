@@ -1,0 +1,130 @@
+"""POST /api/v1/activate through a real uvicorn on loopback, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from app.card import decode_claims
+from app.cose import decode_sign1
+from app.trust import Status, open_status_list
+from app.verify import Reason
+from district import activation
+from tests.api_support import Server, b64d, server, sqlite_template
+from tests.district_support import db_url, pg_schema_url
+
+__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
+DAY = 86_400
+
+
+def test_an_activated_card_is_bound_to_the_phone_key_and_verifies_at_a_window(
+        server: Server) -> None:
+    phone = server.phone()
+    answer = phone.activate("WZ1", server.code("WZ1"))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    claims = decode_claims(decode_sign1(b64d(body["card"])).payload)
+    assert (claims.holder_key, claims.member_no, claims.titles) == (
+        phone.key.public_raw, "WZ1", ("蓝领之星", "劳动模范"))
+    assert (body["role"], body["family_cards"], body["server_time"]) == ("member", [],
+                                                                        int(server.clock()))
+    assert phone.verify(body["card"]).reason is Reason.OK
+    served = server.http.get("/api/v1/lists/trust").json()
+    assert b64d(body["root_public_key"]) == b64d(served["root_public_key"])
+    assert b64d(body["trust_list"]) == b64d(served["data"])
+
+
+def test_a_code_is_typed_loosely_but_works_only_once(server: Server) -> None:
+    code = server.code("WZ2")
+    first = server.phone().activate("WZ2", f" {code.lower().replace('-', ' ')} ")
+    again = server.phone().activate("WZ2", code)
+    assert first.status_code == 200, first.text
+    assert again.status_code == 409
+    assert again.json() == {"error": "code_used",
+                            "message": "这个激活码已经用过了，请向工会索取新的激活码",
+                            "message_en": "this activation code has been used: ask your union "
+                                          "for a new one"}
+
+
+def test_an_expired_code_is_refused_with_its_own_message(server: Server) -> None:
+    code = server.code("WZ2", days=7, at=server.clock() - 7 * DAY - 1)
+    answer = server.phone().activate("WZ2", code)
+    assert answer.status_code == 410
+    assert answer.json()["error"] == "code_expired" and "过期" in answer.json()["message"]
+
+
+def test_an_unknown_member_and_a_wrong_code_get_the_same_answer(server: Server) -> None:
+    server.code("WZ2")
+    unknown = server.phone().activate("NOBODY", "AAAA-AAAA")
+    wrong = server.phone().activate("WZ2", "AAAA-AAAA")
+    assert unknown.status_code == wrong.status_code == 403
+    assert unknown.json() == wrong.json()
+    assert wrong.json()["error"] == "wrong_code"
+
+
+def test_a_second_phone_revokes_the_first_card_and_its_token(server: Server) -> None:
+    first, second = server.phone(), server.phone()
+    assert first.activate("WZ1", server.code("WZ1")).status_code == 200
+    server.clock.now += 60
+    assert second.activate("WZ1", server.code("WZ1")).status_code == 200
+    old = decode_claims(decode_sign1(b64d(first.answer["card"])).payload).serial
+    status = open_status_list(b64d(second.answer["status_list"]),
+                              b64d(second.answer["root_public_key"]))
+    assert status.status(old) is Status.REVOKED
+    assert first.verify(first.answer["card"]).reason is Reason.REVOKED
+    assert second.verify(second.answer["card"]).reason is Reason.OK
+    refused = first.get("/me")
+    assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
+    assert second.get("/me").json()["name"] == "陈建国"
+
+
+def test_repeated_wrong_codes_are_rate_limited_per_member_and_per_address(
+        server: Server) -> None:
+    code = server.code("WZ2")
+    answers = [server.phone().activate("WZ2", "WRNG-CODE").status_code
+               for _ in range(activation.MAX_FAILURES)]
+    blocked = server.phone().activate("WZ2", code)
+    other_member = server.phone().activate("WZ3", server.code("WZ3"))
+    assert answers == [403] * activation.MAX_FAILURES
+    assert (blocked.status_code, other_member.status_code) == (429, 429)
+    assert blocked.json()["error"] == "rate_limited" and "分钟后再试" in blocked.json()["message"]
+    assert 0 < int(blocked.headers["Retry-After"]) <= activation.WINDOW
+    server.clock.now += activation.WINDOW + 1
+    assert server.phone().activate("WZ2", code).status_code == 200
+
+
+def test_a_malformed_public_key_is_422_and_does_not_use_the_code(server: Server) -> None:
+    code = server.code("WZ2")
+    for key in ("not base64!", "AAAA", "A" * 44):
+        answer = server.http.post("/api/v1/activate", json={
+            "member_no": "WZ2", "code": code, "public_key": key})
+        assert answer.status_code == 422, key
+        assert answer.json()["error"] == "invalid_public_key"
+    assert server.phone().activate("WZ2", code).status_code == 200
+
+
+def _mangled(rng: random.Random) -> bytes:
+    good = {"member_no": "WZ1", "code": "K7QM-3XPA", "public_key": "A" * 43 + "=",
+            "device_name": "x"}
+    choice = rng.randrange(5)
+    if choice == 0:
+        return json.dumps(good).encode()[: rng.randrange(60)]
+    if choice == 1:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 80)))
+    if choice == 2:
+        key = rng.choice(list(good))
+        value: object = rng.choice([None, 7, [], {}, "", "x" * 5000, True, 1e308, "\u0000"])
+        return json.dumps({**good, key: value}).encode()
+    if choice == 3:
+        return json.dumps(rng.choice([[], "text", 5, None, [good]])).encode()
+    return json.dumps({k: v for k, v in good.items() if rng.random() < 0.5}).encode()
+
+
+def test_malformed_bodies_never_give_a_server_error(server: Server) -> None:
+    for path in ("/api/v1/activate", "/api/v1/family"):
+        rng = random.Random(path)
+        for _ in range(40):
+            answer = server.http.post(path, content=_mangled(rng),
+                                      headers={"Content-Type": "application/json"})
+            assert 400 <= answer.status_code < 500, (path, answer.status_code, answer.text)
+            assert "error" in answer.json()
