@@ -48,6 +48,9 @@ def seed_demo(d: District, args: argparse.Namespace) -> int:
     for member_no, family in report.family.items():
         _say(f"  {member_no} 家属 / family: " + "、".join(
             f"{n} = {name}" for n, name in enumerate(family, 1)))
+    _say("激活码 / activation codes (one-time, 7 days):")
+    for label, code in report.codes.items():
+        _say(f"  {label}: {code}")
     return 0
 
 

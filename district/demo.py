@@ -11,7 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app import demo as app_demo
-from district import audit, importer, issuance, registry
+from district import activation, audit, importer, issuance, registry
 from district.bulk import upsert
 from district.errors import Conflict
 from district.keyring import KeyRing
@@ -40,6 +40,7 @@ class DemoReport:
     spots: int
     tickets: int
     cards: int
+    codes: dict[str, str]  # label (member number, or number + family number) -> activation code
 
 
 def _spot_town(company: str) -> str:
@@ -101,4 +102,7 @@ def seed(session: Session, keys: KeyRing, actor: str, now: int) -> DemoReport:
     details: dict[str, Any] = {"members": len(rows), "cards": len(serials), "spots": spots}
     audit.record(session, actor, "demo.seed", "district", details, now)
     shown = [app_demo.MEMBER_NO, "WZ2014000301", "WZ2014000201", "WZ2014001501"]
-    return DemoReport(shown, family, CADRE[0], spots, tickets, len(serials))
+    codes = {no: activation.create_activation_code(session, no, None, actor, now) for no in shown}
+    codes[f"{app_demo.MEMBER_NO} 家属1"] = activation.create_activation_code(
+        session, app_demo.MEMBER_NO, 1, actor, now)
+    return DemoReport(shown, family, CADRE[0], spots, tickets, len(serials), codes)

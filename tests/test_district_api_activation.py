@@ -9,7 +9,7 @@ from app.card import decode_claims
 from app.cose import decode_sign1
 from app.trust import Status, open_status_list
 from app.verify import Reason
-from district import activation
+from district import activation, demo
 from tests.api_support import Server, b64d, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 
@@ -128,3 +128,14 @@ def test_malformed_bodies_never_give_a_server_error(server: Server) -> None:
                                       headers={"Content-Type": "application/json"})
             assert 400 <= answer.status_code < 500, (path, answer.status_code, answer.text)
             assert "error" in answer.json()
+
+
+def test_the_demo_prints_codes_that_activate_a_member_and_a_family_phone(server: Server) -> None:
+    with server.district.sessions.begin() as session:
+        report = demo.seed(session, server.district.keys(), "demo", int(server.clock()))
+    member_no = report.members[0]
+    member = server.phone().activate(member_no, report.codes[member_no])
+    spouse = server.phone().activate(member_no, report.codes[f"{member_no} 家属1"])
+    assert (member.status_code, spouse.status_code) == (200, 200), spouse.text
+    assert (member.json()["role"], spouse.json()["role"]) == ("member", "family")
+    assert len(report.codes) == len(report.members) + 1
