@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 import time
 
+import httpx
 import pytest
 import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
+from app.keys import KeyPair
 from app.trust import Status
 from district import audit, family, lists
 from district.tables import Card, Member
@@ -38,6 +42,12 @@ def serials(console: Console, member_no: str) -> list[int]:
 def card_count(console: Console) -> int:
     with console.district.sessions() as session:
         return int(session.scalar(select(func.count()).select_from(Card)) or 0)
+
+
+def shown_code(page: httpx.Response) -> str:
+    found = re.search(r'id="activation-code">([A-Z0-9-]+)<', page.text)
+    assert found, page.text
+    return found.group(1)
 
 
 def test_search_finds_members_by_number_name_and_union(console: Console) -> None:
@@ -78,6 +88,46 @@ def test_a_town_clerk_neither_sees_nor_acts_on_another_towns_member(console: Con
         assert [a.status_code for a in answers] == [403] * 6
         assert http.get(f"/console/members/{MUDU_MEMBER}").status_code == 200
     assert card_count(console) == before and other in serials(console, OTHER_TOWN_MEMBER)
+
+
+def test_a_code_made_in_the_console_activates_a_phone(console: Console) -> None:
+    phone = KeyPair.generate()
+    with signed_in(console, CLERK) as http:
+        form = http.get(f"/console/members/{MUDU_MEMBER}/code")
+        page = http.post(f"/console/members/{MUDU_MEMBER}/code",
+                         data={"csrf": hidden(form.text, "csrf"), "family_no": ""})
+        assert page.status_code == 200 and "离开本页后无法再次查看" in page.text
+        assert page.headers["cache-control"] == "no-store"
+        answer = http.post("/api/v1/activate", json={
+            "member_no": MUDU_MEMBER, "code": shown_code(page), "device_name": "测试手机",
+            "public_key": base64.b64encode(phone.public_raw).decode()})
+        assert answer.status_code == 200, answer.text
+        assert "测试手机" in http.get(f"/console/members/{MUDU_MEMBER}").text
+
+
+def activate_phone(http: httpx.Client, member_no: str) -> dict[str, str]:
+    """Make a code in the console and activate a new phone with it through the member API."""
+    form = http.get(f"/console/members/{member_no}/code")
+    page = http.post(f"/console/members/{member_no}/code", data={"csrf": hidden(form.text, "csrf")})
+    answer = http.post("/api/v1/activate", json={
+        "member_no": member_no, "code": shown_code(page), "device_name": "新手机",
+        "public_key": base64.b64encode(KeyPair.generate().public_raw).decode()})
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def test_replacing_a_phone_card_retires_the_phone_so_the_member_activates_again(
+        console: Console) -> None:
+    with signed_in(console, ADMIN) as http:
+        activate_phone(http, "WZ2014000001")
+        phone_card = serials(console, "WZ2014000001")[-1]
+        token = hidden(http.get(f"/console/cards/{phone_card}/replace").text, "csrf")
+        answer = http.post(f"/console/cards/{phone_card}/replace", data={"csrf": token})
+        page = http.get(answer.headers["location"])
+        assert "请为会员生成新的激活码" in page.text and "已停用" in page.text
+        assert phone_card not in serials(console, "WZ2014000001")
+        activate_phone(http, "WZ2014000001")
+    assert len(serials(console, "WZ2014000001")) == 2  # the printed card and the new phone's
 
 
 def test_revoking_asks_for_a_reason_and_the_status_list_then_says_revoked(
