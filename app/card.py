@@ -9,7 +9,7 @@ from typing import Any
 
 import cbor2
 
-from app.cose import CoseError, Sign1, decode_map, sign1
+from app.cose import CBOR_MAPS, CoseError, Sign1, decode_map, sign1
 from app.keys import KeyPair
 from app.models import CardKind
 
@@ -72,7 +72,7 @@ def _text(m: Mapping[Any, Any], key: int) -> str:
 
 def _uint(m: Mapping[Any, Any], key: int) -> int:
     value = m.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if type(value) is not int or value < 0:
         raise CoseError("structure")
     return value
 
@@ -81,8 +81,8 @@ def _holder_key(claims: Mapping[Any, Any]) -> bytes | None:
     cnf = claims.get(CNF)
     if cnf is None:
         return None
-    key = cnf.get(1) if isinstance(cnf, Mapping) else None
-    if not isinstance(key, Mapping) or key.get(COSE_KEY_KTY) != OKP:
+    key = cnf.get(1) if isinstance(cnf, CBOR_MAPS) else None
+    if not isinstance(key, CBOR_MAPS) or key.get(COSE_KEY_KTY) != OKP:
         raise CoseError("structure")
     x = key.get(COSE_KEY_X)
     if key.get(COSE_KEY_CRV) != ED25519 or not isinstance(x, bytes) or len(x) != 32:
@@ -101,7 +101,7 @@ def decode_claims(payload: bytes) -> CardClaims:
     """Parse a card payload; raises CoseError("cbor" | "structure")."""
     claims = decode_map(payload)
     card = claims.get(CARD_CLAIM)
-    if not isinstance(card, Mapping):
+    if not isinstance(card, CBOR_MAPS):
         raise CoseError("structure")
     kind_value = _uint(card, 2)
     if kind_value not in (0, 1):

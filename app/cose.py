@@ -27,6 +27,11 @@ DECODE_ERRORS = (
 )
 
 
+# What cbor2 decodes a CBOR map to: checking these concrete types is ~10× cheaper than the
+# Mapping ABC, and the verifier checks a dozen maps per scan.
+CBOR_MAPS = (dict, cbor2.frozendict)
+
+
 class CoseError(ValueError):
     """Bytes that are not a well-formed COSE_Sign1 of ours. `args[0]` names the reason."""
 
@@ -80,9 +85,9 @@ def sign1_from_item(item: object) -> Sign1:
     if not isinstance(parts, (list, tuple)) or len(parts) != 4:
         raise CoseError("structure")
     protected_raw, unprotected, payload, signature = parts
-    if not all(isinstance(x, bytes) for x in (protected_raw, payload, signature)):
+    if not (type(protected_raw) is bytes and type(payload) is bytes and type(signature) is bytes):
         raise CoseError("structure")
-    if not isinstance(unprotected, Mapping) or len(signature) != 64:
+    if not isinstance(unprotected, CBOR_MAPS) or len(signature) != 64:
         raise CoseError("structure")
     try:
         protected = decode_map(protected_raw)
@@ -99,6 +104,6 @@ def decode_map(data: bytes) -> Mapping[Any, Any]:
         value = cbor2.loads(data)
     except DECODE_ERRORS as exc:
         raise CoseError("cbor") from exc
-    if not isinstance(value, Mapping):
+    if not isinstance(value, CBOR_MAPS):
         raise CoseError("structure")
     return value
