@@ -48,13 +48,13 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 20.
 
 
 @contextmanager
-def running_app(data_dir: Path, port: int, *extra: str) -> Iterator[str]:
-    """`python main.py --web --demo --data DIR` on `port`; yields its base URL."""
+def running_app(data_dir: Path, port: int, *extra: str, demo: bool = True) -> Iterator[str]:
+    """`python main.py --web [--demo] --data DIR` on `port`; yields its base URL."""
     env = {**os.environ, "UNIONPASS_NO_BROWSER": "1"}
     log = (data_dir.parent / "app.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--web", "--demo", "--port", str(port),
-         "--data", str(data_dir), *extra],
+        [sys.executable, str(ROOT / "main.py"), "--web", *(["--demo"] if demo else []),
+         "--port", str(port), "--data", str(data_dir), *extra],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
