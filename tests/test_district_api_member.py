@@ -165,7 +165,10 @@ def test_a_code_for_a_pending_family_member_is_refused(server: Server) -> None:
         server.code("WZ1", family_no=1)
 
 
-def test_the_signed_lists_are_public(server: Server) -> None:
+def test_the_signed_lists_are_public_and_the_api_is_documented(server: Server) -> None:
+    paths = server.http.get("/openapi.json").json()["paths"]
+    assert {"/api/v1/activate", "/api/v1/me", "/api/v1/cards", "/api/v1/family",
+            "/api/v1/family/{number}", "/api/v1/lists/trust"} <= set(paths)
     for kind in ("trust", "status"):
         answer = server.http.get(f"/api/v1/lists/{kind}").json()
         assert (answer["kind"], answer["version"]) == (kind, 1)
