@@ -89,13 +89,26 @@ def sign1_from_item(item: object) -> Sign1:
         raise CoseError("structure")
     if not isinstance(unprotected, CBOR_MAPS) or len(signature) != 64:
         raise CoseError("structure")
-    try:
-        protected = decode_map(protected_raw)
-    except CoseError as exc:
-        raise CoseError("structure") from exc
+    protected = _protected_header(protected_raw)
     if protected.get(ALG) != EDDSA:
         raise CoseError("structure")
     return Sign1(protected_raw, protected, payload, signature)
+
+
+_HEADERS: dict[bytes, Mapping[Any, Any]] = {}
+
+
+def _protected_header(raw: bytes) -> Mapping[Any, Any]:
+    """Decoded protected headers, remembered: a window sees one per issuer key plus {1: -8}."""
+    header = _HEADERS.get(raw)
+    if header is None:
+        try:
+            header = decode_map(raw)
+        except CoseError as exc:
+            raise CoseError("structure") from exc
+        if len(_HEADERS) < 256 and len(raw) <= 64:
+            _HEADERS[raw] = header
+    return header
 
 
 def decode_map(data: bytes) -> Mapping[Any, Any]:

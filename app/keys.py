@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
@@ -49,27 +50,30 @@ class KeyPair:
 
 
 class PublicKeyCache:
-    """Parsed public keys by raw bytes: a window verifies thousands of cards from a few issuers."""
+    """Public keys of known signers (the town issuers), parsed once.
 
-    def __init__(self) -> None:
+    A window verifies thousands of cards from a handful of issuers; each card's holder key is
+    new to it, so unknown keys are parsed for the call and not kept.
+    """
+
+    def __init__(self, known: Iterable[bytes] = ()) -> None:
         self._keys: dict[bytes, Ed25519PublicKey] = {}
+        for raw in known:
+            try:
+                self._keys[raw] = Ed25519PublicKey.from_public_bytes(raw)
+            except ValueError:
+                continue
 
     def verify(self, public_raw: bytes, signature: bytes, message: bytes) -> bool:
         """True when `signature` is a valid Ed25519 signature; never raises."""
         try:
-            key = self._keys.get(public_raw)
-            if key is None:
-                key = Ed25519PublicKey.from_public_bytes(public_raw)
-                if len(self._keys) < 4096:
-                    self._keys[public_raw] = key
+            key = self._keys.get(public_raw) or Ed25519PublicKey.from_public_bytes(public_raw)
             key.verify(signature, message)
         except (InvalidSignature, ValueError, TypeError):
             return False
         return True
 
 
-_DEFAULT_CACHE = PublicKeyCache()
-
-
 def verify_signature(public_raw: bytes, signature: bytes, message: bytes) -> bool:
-    return _DEFAULT_CACHE.verify(public_raw, signature, message)
+    """One Ed25519 verification with a key parsed for the call; never raises."""
+    return PublicKeyCache().verify(public_raw, signature, message)

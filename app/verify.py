@@ -119,10 +119,11 @@ class Verifier:
     ledger: UsageLedger | None = None
     stale_override: bool = False
     _issuers: Mapping[bytes, Issuer] = field(init=False, repr=False)
-    _keys: PublicKeyCache = field(default_factory=PublicKeyCache, repr=False)
+    _keys: PublicKeyCache = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._issuers = self.trust.by_kid() if self.trust else {}
+        self._keys = PublicKeyCache(i.public_key for i in self._issuers.values())
 
     def verify(self, text: str, now: float) -> Verdict:
         freshness = Freshness.FRESH
