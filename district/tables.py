@@ -13,7 +13,7 @@ TITLE_SEPARATOR = ";"
 
 
 class Base(DeclarativeBase):
-    pass
+    """The district's tables; the schema itself is built by the Alembic migrations."""
 
 
 class Meta(Base):
