@@ -118,7 +118,7 @@ def status_list(request: Request) -> dict[str, object]:
 
 def install(app: FastAPI) -> None:
     """Add the member API's routes to the district app."""
-    from district import api_activation, api_member
+    from district import api_activation, api_member, sync_api
 
-    for router in (lists_router, api_activation.router, api_member.router):
+    for router in (lists_router, api_activation.router, api_member.router, sync_api.router):
         app.include_router(router)

@@ -14,7 +14,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from district.errors import DistrictError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0003"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0004"  # the newest revision in migrations/versions (a test keeps them in step)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -38,7 +38,12 @@ def make_engine(url: str) -> Engine:
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """The session factory; its commits also write the staged change-log entries."""
+    from district import sync_log
+
+    factory = sessionmaker(engine, expire_on_commit=False)
+    sync_log.install(factory)
+    return factory
 
 
 def alembic_config() -> Any:

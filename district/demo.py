@@ -11,7 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from app import demo as app_demo
-from district import activation, audit, importer, issuance, registry
+from district import activation, audit, importer, issuance, registry, sync_feed
 from district.bulk import upsert
 from district.errors import Conflict
 from district.keyring import KeyRing
@@ -58,6 +58,7 @@ def seed_catalog(session: Session) -> tuple[int, int]:
              "list_fen": t.list_fen, "member_bp": t.member_bp, "family_bp": t.family_bp,
              "group_bp": t.group_bp, "rounding": int(t.rounding)} for t in tickets],
            ("id",), ("list_fen",))
+    sync_feed.catalog_published(session)
     return len(spots), len(tickets)
 
 

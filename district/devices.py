@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CardKind
-from district import audit, issuance, lists
+from district import audit, issuance, lists, sync_feed
 from district.device_tables import Device
 from district.errors import DistrictError, NotFound
 from district.keyring import KeyRing
@@ -123,6 +123,7 @@ def revoke_device(session: Session, keys: KeyRing, device_id: str, reason: str, 
         Card.holder_key == device.public_key, Card.status == issuance.VALID)))
     for card in cards:
         card.status, card.revoked_at, card.revoke_reason = issuance.REVOKED, now, reason
+        sync_feed.card_gone(session, card, reason)
         audit.record(session, actor, "card.revoke", str(card.serial), {"reason": reason}, now)
     audit.record(session, actor, "device.revoke", device.id,
                  {"reason": reason, "cards": [c.serial for c in cards]}, now)

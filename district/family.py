@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from district import audit, devices, issuance, lists, registry
+from district import audit, devices, issuance, lists, registry, sync_feed
 from district.device_tables import Device
 from district.errors import Conflict
 from district.keyring import KeyRing
@@ -58,6 +58,7 @@ def request_family(session: Session, keys: KeyRing, member_no: str, name: str, r
     family = registry.add_family(session, member, name, relation, id_last4, now, limit,
                                  status=registry.PENDING)
     number = number_of(session, member, family)
+    sync_feed.family_changed(session, member, family, STATES[registry.PENDING], None)
     audit.record(session, actor, "family.request", member_no,
                  {"family_no": number, "name": family.name, "relation": family.relation}, now)
     if auto_approve:
@@ -79,10 +80,11 @@ def approve_family(session: Session, keys: KeyRing, member_no: str, family_no: i
     audit.record(session, actor, "family.approve", member_no,
                  {"family_no": family_no, "name": family.name}, now)
     key = devices.member_phone_key(session, member)
-    if key is None:
-        return None
-    return issuance.issue_card(session, keys, member, actor=actor, now=now, holder_key=key,
-                               family=family)
+    card = None if key is None else issuance.issue_card(
+        session, keys, member, actor=actor, now=now, holder_key=key, family=family)
+    sync_feed.family_changed(session, member, family, STATES[registry.ACTIVE],
+                             card.serial if card else None)
+    return card
 
 
 def withdraw_family(session: Session, keys: KeyRing, member_no: str, family_no: int, actor: str,
@@ -97,10 +99,12 @@ def withdraw_family(session: Session, keys: KeyRing, member_no: str, family_no: 
     cards = _valid_cards(session, family)
     for card in cards:
         card.status, card.revoked_at, card.revoke_reason = issuance.REVOKED, now, "withdrawn"
+        sync_feed.card_gone(session, card, "withdrawn")
         audit.record(session, actor, "card.revoke", str(card.serial), {"reason": "withdrawn"}, now)
     for device in session.scalars(select(Device).where(Device.family_id == family.id,
                                                        Device.revoked_at.is_(None))):
         device.revoked_at = now
+    sync_feed.family_changed(session, member, family, STATES[registry.WITHDRAWN], None)
     audit.record(session, actor, "family.withdraw", member_no,
                  {"family_no": family_no, "cards": [c.serial for c in cards]}, now)
     session.flush()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.card import CardClaims
 from app.card import issue_card as sign_card
 from app.models import CardKind
-from district import audit, lists, registry
+from district import audit, lists, registry, sync_feed
 from district.errors import Conflict, NotFound
 from district.keyring import YEAR, KeyRing
 from district.tables import Card, FamilyMember, Member, SignedList, SigningKey, Town, Union
@@ -82,6 +82,7 @@ def issue_card(session: Session, keys: KeyRing, member: Member, *, actor: str, n
     card = Card(**_row(claims, sign_card(claims, pair), member, family, key))
     session.add(card)
     session.flush()
+    sync_feed.card_issued(session, card)
     audit.record(session, actor, "card.issue", str(serial),
                  {"member_no": member.member_no, "kind": claims.kind.name.lower(),
                   "static": holder_key is None, "kid": key.kid.hex()}, now)
@@ -140,6 +141,7 @@ def _mark_revoked(session: Session, card: Card, reason: str, actor: str, now: in
     if card.status != VALID:
         raise Conflict(f"卡 {card.serial} 已注销", f"card {card.serial} is already {card.status}")
     card.status, card.revoked_at, card.revoke_reason = REVOKED, now, reason
+    sync_feed.card_gone(session, card, reason)
     audit.record(session, actor, "card.revoke", str(card.serial), {"reason": reason}, now)
 
 

@@ -15,7 +15,8 @@ from fastapi import FastAPI
 from sqlalchemy import inspect, text
 
 import district.device_tables
-import district.staff_tables  # noqa: F401  (both modules' tables join Base.metadata)
+import district.staff_tables
+import district.sync_tables  # noqa: F401  (these modules' tables join Base.metadata)
 from district import db
 from district.errors import NotFound
 from district.settings import Settings

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 import district.device_tables
-import district.staff_tables  # noqa: F401  (both modules' tables join Base.metadata)
+import district.staff_tables
+import district.sync_tables  # noqa: F401  (these modules' tables join Base.metadata)
 from district.tables import Base
 
 

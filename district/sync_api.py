@@ -1,0 +1,124 @@
+"""Sync (SPEC §6): `POST /api/v1/sync/push` and `GET /api/v1/sync/pull`, JSON, Bearer device token.
+
+Push — `{"changes": [change, …]}`, at most 500 changes, each::
+
+    {"change_id": "<uuid>", "seq": 17, "entity": "family_request", "record_id": "<client id>",
+     "op": "upsert" | "delete", "base_version": null | int, "schema": 1, "fields": {…}}
+
+`seq` is the device's own sequence number and must increase from change to change (gaps are
+fine). The answer has one result per change, in the order sent::
+
+    {"results": [{"change_id", "status", "version", "server_copy", "reason", "message",
+                  "message_en"}]}
+
+- "applied": done now; `version` is the record's new version, `server_copy` the server's copy.
+- "duplicate": this change id was applied before; `version`/`server_copy` are those of then.
+  (A change id that was rejected or in conflict before gets that same answer again.)
+- "conflict": not applied because of the server's state; `server_copy` shows it, `reason` why
+  (e.g. "family_limit", "already_sent"). Parked for a person; it blocks nothing else.
+- "rejected": cannot be applied as sent; `reason` says why ("unknown_entity", "schema_too_new",
+  "invalid_fields", "forbidden", "seq_not_increasing", …). A "seq_not_increasing" change was not
+  stored: send it again with a new change id and a higher seq. It blocks nothing else.
+`message` (中文) and `message_en` can be shown to the user. Every change is applied exactly
+once, in its own transaction with its change-log entries.
+
+Pushable now: `family_request` (schema 1, op "upsert", fields name, relation, id_last4) — it
+asks for a family card; its server copy is `{"number", "name", "relation", "state",
+"card_serial"}`, and the family member then arrives by pull as entity "family" with that number.
+
+Pull — `GET /api/v1/sync/pull?cursor=N&limit=M` (cursor 0 at first, limit 1–1000, default 500)::
+
+    {"changes": [{"cursor", "entity", "record_id", "op": "upsert" | "tombstone", "version",
+                  "fields": {…} | null}], "next_cursor": int, "more": bool}
+
+Only the device's own scope and the public one, in cursor order; store the page, re-apply the
+unsent changes, then save `next_cursor`; ask again while `more`. Cursors never skip a committed
+change. A tombstone's `fields` is null or `{"reason": …}` (why a card went: "withdrawn",
+"replaced", a revocation's reason). Entities: "card" (record id = serial; fields serial, kind,
+exp, issued_at, family_id, primary_serial, holder_key, printed, cose — base64), "family"
+(member's phone only; record id = number), "redemption" (a discounted purchase), "spot" and
+"ticket" (public). A member's phone sees its member's and their family's cards; a family
+member's phone sees only that family member's cards.
+
+No token or a token that does not work: 401 `{"error": "unauthorized", …}`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import BaseModel, ConfigDict, Field
+
+from district import sync_entities, sync_log, sync_push
+from district.api import PREFIX, ApiRoute, bearer, clock, device_session
+from district.device_tables import Device
+from district.web import district_of
+
+router = APIRouter(prefix=f"{PREFIX}/sync", tags=["sync"], route_class=ApiRoute)
+Token = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+MAX_BATCH, MAX_PAGE = 500, 1000
+
+
+class ChangeIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    change_id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$")
+    seq: int = Field(ge=0)
+    entity: str = Field(min_length=1, max_length=32)
+    record_id: str = Field(min_length=1, max_length=64)
+    op: Literal["upsert", "delete"]
+    base_version: int | None = None
+    schema_: int = Field(alias="schema", ge=1)
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+    def change(self) -> sync_push.Change:
+        return sync_push.Change(self.change_id.lower(), self.seq, self.entity, self.record_id,
+                                self.op, self.base_version, self.schema_, self.fields)
+
+
+class PushIn(BaseModel):
+    changes: list[ChangeIn] = Field(max_length=MAX_BATCH)
+
+
+def scopes_of(device: Device) -> list[str]:
+    """What a device may pull: its person's scope and the public one."""
+    own = (sync_log.member_scope(device.member_id) if device.family_id is None
+           else sync_log.family_scope(device.family_id))
+    return [own, sync_log.PUBLIC]
+
+
+def _pusher(request: Request, device: Device) -> sync_push.Pusher:
+    district = district_of(request)
+    return sync_push.Pusher(
+        device.id, device.role, device.member_id, scopes_of(device)[0], clock(request),
+        district.keys, district.settings.family_limit, district.settings.family_auto_approve)
+
+
+@router.post("/push")
+def push(body: PushIn, request: Request, token: Token) -> dict[str, object]:
+    """Apply each change exactly once and answer per change, in order."""
+    with device_session(request, token) as (_session, device):
+        pusher = _pusher(request, device)
+    sessions = district_of(request).sessions
+    results = [sync_push.push(sessions, sync_entities.HANDLERS, pusher, c.change())
+               .as_dict(c.change_id) for c in body.changes]
+    return {"results": results}
+
+
+@router.get("/pull")
+def pull(request: Request, token: Token, cursor: Annotated[int, Query(ge=0)] = 0,
+         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> dict[str, object]:
+    """The device's changes after `cursor`, in cursor order, at most `limit`."""
+    with device_session(request, token) as (session, device):
+        rows = sync_log.read(session, scopes_of(device), cursor, limit + 1)
+    page = rows[:limit]
+    return {"changes": [{"cursor": r.cursor, "entity": r.entity, "record_id": r.record_id,
+                         "op": r.op, "version": r.version,
+                         "fields": json.loads(r.fields) if r.fields is not None else None}
+                        for r in page],
+            "next_cursor": page[-1].cursor if page else cursor, "more": len(rows) > limit}
+
+
+__all__ = ["router"]

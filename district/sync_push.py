@@ -1,0 +1,175 @@
+"""Applying pushed changes exactly once, each in its own transaction with its log entries.
+
+A change id already stored answers with the stored result (status "duplicate" when it had been
+applied). The device's sequence number must increase: its `sync_devices` row is advanced with a
+conditional UPDATE whose row lock also serializes the device's concurrent pushes. Two requests
+racing with the same change meet on that row lock or on the change id's primary key; the loser
+retries once and finds the stored result. Entity handlers come as a registry (`{entity:
+Handler}`, see `district.sync_entities`), so new kinds of records plug in unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from district import sync_log
+from district.errors import DistrictError
+from district.keyring import KeyRing
+from district.sync_tables import SyncChange, SyncDevice
+
+APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
+
+
+@dataclass(frozen=True)
+class Change:
+    change_id: str
+    seq: int
+    entity: str
+    record_id: str
+    op: str
+    base_version: int | None
+    schema: int
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Pusher:
+    """The pushing device, and what its handlers may need (keys, settings, the clock)."""
+
+    device_id: str
+    role: str
+    member_id: int
+    scope: str
+    now: int
+    keys: Callable[[], KeyRing]
+    family_limit: int = 4
+    family_auto_approve: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    version: int | None = None
+    server_copy: dict[str, Any] | None = None
+    reason: str | None = None
+    message: str | None = None
+    message_en: str | None = None
+    entry: sync_log.Entry | None = None  # the log entry whose version the change gets
+
+    def as_dict(self, change_id: str) -> dict[str, Any]:
+        return {"change_id": change_id, "status": self.status, "version": self.version,
+                "server_copy": self.server_copy, "reason": self.reason,
+                "message": self.message, "message_en": self.message_en}
+
+
+@dataclass(frozen=True)
+class Handler:
+    """Applies one entity's changes; `schema` is the newest schema version it understands."""
+
+    schema: int
+    apply: Callable[[Session, Pusher, Change], Outcome]
+
+
+def rejected(reason: str, zh: str, en: str) -> Outcome:
+    return Outcome(REJECTED, reason=reason, message=zh, message_en=en)
+
+
+Handlers = Mapping[str, Handler]
+
+
+def push(sessions: sessionmaker[Session], handlers: Handlers, pusher: Pusher,
+         change: Change) -> Outcome:
+    """Apply one change exactly once; a lost race on the change id finds the stored result."""
+    try:
+        with sessions.begin() as session:
+            return _apply(session, handlers, pusher, change)
+    except IntegrityError:
+        with sessions.begin() as session:
+            return _apply(session, handlers, pusher, change)
+
+
+def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: Change) -> Outcome:
+    stored = _stored(session, change.change_id)
+    if stored is None and not _advance(session, pusher.device_id, change.seq):
+        stored = _stored(session, change.change_id)
+        if stored is None:
+            return rejected("seq_not_increasing", "这条修改的序号不比之前的大，未被接受",
+                            f"seq {change.seq} is not above this device's last sequence number")
+    if stored is not None:
+        return _replay(stored)
+    outcome = _run(session, handlers, pusher, change)
+    sync_log.flush_pending(session)
+    if outcome.entry is not None:
+        outcome = replace(outcome, version=outcome.entry.version)
+    session.add(_record(pusher, change, outcome))
+    session.flush()
+    return outcome
+
+
+def _stored(session: Session, change_id: str) -> SyncChange | None:
+    return session.scalars(select(SyncChange).where(SyncChange.change_id == change_id)
+                           .execution_options(populate_existing=True)).first()
+
+
+def _advance(session: Session, device_id: str, seq: int) -> bool:
+    """Raise the device's last sequence number to `seq`; False when `seq` is not above it."""
+    moved = session.execute(update(SyncDevice).where(
+        SyncDevice.device_id == device_id, SyncDevice.last_seq < seq)
+        .values(last_seq=seq).returning(SyncDevice.last_seq)).first()
+    if moved is not None:
+        return True
+    if session.get(SyncDevice, device_id, populate_existing=True) is not None:
+        return False
+    session.add(SyncDevice(device_id=device_id, last_seq=seq))
+    session.flush()  # a racing first push of the same device fails here (IntegrityError)
+    return True
+
+
+def _run(session: Session, handlers: Handlers, pusher: Pusher, change: Change) -> Outcome:
+    handler = handlers.get(change.entity)
+    if handler is None:
+        return rejected("unknown_entity", "服务器不认识这类记录",
+                        f"the server does not accept changes to {change.entity!r}")
+    if change.schema > handler.schema:
+        return rejected("schema_too_new", "请等服务器升级后再同步这条记录",
+                        f"schema {change.schema} of {change.entity!r} is newer than the "
+                        f"server's {handler.schema}")
+    position = sync_log.mark(session)
+    try:
+        with session.begin_nested():
+            return handler.apply(session, pusher, change)
+    except DistrictError as exc:
+        sync_log.discard_since(session, position)
+        return rejected(exc.code, exc.zh, exc.en)
+
+
+def _record(pusher: Pusher, change: Change, outcome: Outcome) -> SyncChange:
+    copy = None if outcome.server_copy is None else json.dumps(outcome.server_copy,
+                                                               ensure_ascii=False)
+    return SyncChange(change_id=change.change_id, device_id=pusher.device_id, scope=pusher.scope,
+                      seq=change.seq, entity=change.entity, record_id=change.record_id,
+                      status=outcome.status, version=outcome.version, server_copy=copy,
+                      reason=outcome.reason, message=(outcome.message or "")[:255] or None,
+                      message_en=(outcome.message_en or "")[:255] or None, at=pusher.now)
+
+
+def _replay(stored: SyncChange) -> Outcome:
+    """The stored answer: "duplicate" for a change applied before, else the same answer."""
+    status = DUPLICATE if stored.status in (APPLIED, DUPLICATE) else stored.status
+    copy = None if stored.server_copy is None else json.loads(stored.server_copy)
+    return Outcome(status, stored.version, copy, stored.reason, stored.message,
+                   stored.message_en)
+
+
+def applied_before(session: Session, scope: str, entity: str, record_id: str) -> SyncChange | None:
+    """The applied change that created this record in this scope, if any."""
+    return session.scalars(select(SyncChange).where(
+        SyncChange.scope == scope, SyncChange.entity == entity,
+        SyncChange.record_id == record_id, SyncChange.status == APPLIED)).first()

@@ -1,0 +1,82 @@
+"""The sync tables: the change log and its cursor counter, pushed changes, and redemptions.
+
+`sync_log.cursor` is taken from the `sync_counter` row inside the writing transaction, so
+cursor order is commit order (see `district.sync_log`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from district.tables import Base
+
+
+class SyncCounter(Base):
+    """The cursor counter (one row, "log"): updated in the transaction that writes the log."""
+
+    __tablename__ = "sync_counter"
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class SyncLogEntry(Base):
+    """One change a device must see: `scope` is "public", "member:<id>" or "family:<id>"."""
+
+    __tablename__ = "sync_log"
+    cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    scope: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64))
+    op: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(BigInteger)
+    fields: Mapped[str | None] = mapped_column(Text)
+
+
+Index("ix_sync_log_scope_cursor", SyncLogEntry.scope, SyncLogEntry.cursor)
+
+
+class SyncDevice(Base):
+    """The highest change sequence number a device has pushed (its row lock serializes pushes)."""
+
+    __tablename__ = "sync_devices"
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class SyncChange(Base):
+    """A pushed change and the answer it got; the change id makes a repeat a duplicate."""
+
+    __tablename__ = "sync_changes"
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    scope: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    entity: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int | None] = mapped_column(BigInteger)
+    server_copy: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    message: Mapped[str | None] = mapped_column(String(255))
+    message_en: Mapped[str | None] = mapped_column(String(255))
+    at: Mapped[int] = mapped_column(BigInteger)
+
+
+Index("ix_sync_changes_record", SyncChange.scope, SyncChange.entity, SyncChange.record_id)
+
+
+class Redemption(Base):
+    """A discounted purchase with a member's (or family member's) card at a spot's window."""
+
+    __tablename__ = "redemptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
+    card_serial: Mapped[int] = mapped_column(BigInteger)
+    spot_id: Mapped[str] = mapped_column(String(32))
+    ticket_id: Mapped[str] = mapped_column(String(32))
+    list_fen: Mapped[int]
+    paid_fen: Mapped[int]
+    at: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(64))
