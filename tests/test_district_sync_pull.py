@@ -1,0 +1,130 @@
+"""Pull (`GET /api/v1/sync/pull`) through a real uvicorn on loopback: scope, tombstones, pages,
+and a cursor that never skips a committed change under concurrent writers (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from district import demo, issuance, sync_feed, sync_log
+from district.sync_tables import SyncLogEntry
+from tests.api_support import Server, server, sqlite_template
+from tests.district_support import db_url, pg_schema_url
+from tests.sync_support import SPOUSE, activated, approve, change, pull_all, push
+
+__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
+
+
+def cards(changes: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [(c["op"], c["record_id"]) for c in changes if c["entity"] == "card"]
+
+
+def test_after_a_family_approval_the_family_card_arrives(server: Server) -> None:
+    phone = activated(server)
+    own = phone.get("/cards").json()["serial"]
+    [asked] = push(phone, change(1))
+    number = asked["server_copy"]["number"]
+    approve(server, "WZ1", number)
+    changes = pull_all(phone)
+    [family_card] = phone.get("/cards").json()["family_cards"]
+    issued = [c for c in changes if c["entity"] == "card" and c["op"] == "upsert"]
+    assert [c["fields"]["kind"] for c in issued] == ["member", "family"]
+    assert issued[0]["record_id"] == str(own) and issued[1]["fields"]["cose"] == family_card
+    states = [c["fields"]["state"] for c in changes if c["entity"] == "family"]
+    assert states == ["pending", "approved"]
+    assert [c["cursor"] for c in changes] == sorted({c["cursor"] for c in changes})
+
+
+def test_withdrawal_and_revocation_arrive_as_tombstones(server: Server) -> None:
+    phone = activated(server)
+    own = phone.get("/cards").json()["serial"]
+    [asked] = push(phone, change(1))
+    approve(server, "WZ1", asked["server_copy"]["number"])
+    seen = pull_all(phone)
+    family_serial = [r for op, r in cards(seen) if op == "upsert"][-1]
+    assert phone.send("DELETE", f"/family/{asked['server_copy']['number']}").status_code == 200
+    with server.district.sessions.begin() as session:
+        issuance.revoke(session, server.district.keys(), own, "lost", "clerk", int(server.clock()))
+    later = pull_all(phone, seen[-1]["cursor"])
+    assert cards(later) == [("tombstone", family_serial), ("tombstone", str(own))]
+    assert [c["fields"] for c in later if c["entity"] == "card"] == [
+        {"reason": "withdrawn"}, {"reason": "lost"}]
+
+
+def test_pages_follow_the_limit_and_join_up_exactly(server: Server) -> None:
+    phone = activated(server)
+    with server.district.sessions.begin() as session:
+        demo.seed_catalog(session)
+    everything = pull_all(phone)
+    assert {c["entity"] for c in everything} == {"card", "spot", "ticket"}
+    first = phone.get("/sync/pull?cursor=0&limit=7").json()
+    assert len(first["changes"]) == 7 and first["more"]
+    assert first["next_cursor"] == first["changes"][-1]["cursor"]
+    assert pull_all(phone, limit=7) == everything
+    last = phone.get(f"/sync/pull?cursor={everything[-1]['cursor']}").json()
+    assert last == {"changes": [], "next_cursor": everything[-1]["cursor"], "more": False}
+
+
+def test_a_device_never_sees_another_members_entries(server: Server) -> None:
+    mine, theirs = activated(server, "WZ1"), activated(server, "WZ2")
+    push(theirs, change(1))
+    with server.district.sessions.begin() as session:
+        card = issuance.get_card(session, theirs.get("/cards").json()["serial"])
+        sync_feed.record_redemption(session, card, "S01", "T01", 8000, 4000, 1, "window:1")
+    their_changes = pull_all(theirs)
+    assert {c["entity"] for c in their_changes} == {"card", "family", "redemption"}
+    assert cards(pull_all(mine)) == [("upsert", str(mine.get("/cards").json()["serial"]))]
+    assert {c["entity"] for c in pull_all(mine)} == {"card"}
+
+
+def test_a_family_members_phone_sees_only_their_own_card(server: Server) -> None:
+    member_phone = activated(server)
+    [asked] = push(member_phone, change(1, fields=SPOUSE))
+    approve(server, "WZ1", asked["server_copy"]["number"])
+    family_phone = activated(server, "WZ1", family_no=asked["server_copy"]["number"])
+    own = family_phone.get("/cards").json()["serial"]
+    changes = pull_all(family_phone)
+    assert {c["entity"] for c in changes} == {"card"}
+    assert all(c["fields"]["kind"] == "family" for c in changes if c["op"] == "upsert")
+    assert live_cards(changes) == {str(own)}
+
+
+def live_cards(changes: list[dict[str, object]]) -> set[object]:
+    """The cards a phone holds after applying the changes in order."""
+    held: set[object] = set()
+    for op, record_id in cards(changes):
+        (held.add if op == "upsert" else held.discard)(record_id)
+    return held
+
+
+def _write(server: Server, scope: str, writes: int) -> None:
+    for i in range(writes):
+        with server.district.sessions.begin() as session:
+            sync_log.log_change(session, scope, "note", f"{threading.get_ident()}-{i}",
+                                sync_log.UPSERT, fields={"i": i})
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_concurrent_writers_never_make_a_reader_skip_or_repeat_a_cursor(server: Server) -> None:
+    phone = activated(server)
+    scope = sync_log.member_scope(1)
+    writers = [threading.Thread(target=_write, args=(server, scope, 60)) for _ in range(6)]
+    for writer in writers:
+        writer.start()
+    collected, cursor = [], 0
+    with httpx.Client(base_url=server.url, headers=phone.headers, timeout=30) as http:
+        while any(w.is_alive() for w in writers) or cursor == 0:
+            page = http.get(f"/api/v1/sync/pull?cursor={cursor}&limit=5").json()
+            collected += [c["cursor"] for c in page["changes"]]
+            cursor = page["next_cursor"]
+        for writer in writers:
+            writer.join()
+        collected += [c["cursor"] for c in pull_all(phone, cursor, 5)]
+    with server.district.sessions() as session:
+        committed = list(session.scalars(select(SyncLogEntry.cursor).where(
+            SyncLogEntry.scope.in_((scope, sync_log.PUBLIC))).order_by(SyncLogEntry.cursor)))
+    assert len(committed) >= 361
+    assert collected == committed
