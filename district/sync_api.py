@@ -20,7 +20,8 @@ fine). The answer has one result per change, in the order sent::
   "invalid_fields", "forbidden", "seq_not_increasing", …). A "seq_not_increasing" change was not
   stored: send it again with a new change id and a higher seq. It blocks nothing else.
 `message` (中文) and `message_en` can be shown to the user. Every change is applied exactly
-once, in its own transaction with its change-log entries.
+once; a batch is one transaction holding the changes, their entity writes and their change-log
+entries (a 5xx or a lost reply means: send the same batch again).
 
 Pushable now: `family_request` (schema 1, op "upsert", fields name, relation, id_last4) — it
 asks for a family card; its server copy is `{"number", "name", "relation", "state",
@@ -102,9 +103,9 @@ def push(body: PushIn, request: Request, token: Token) -> dict[str, object]:
     with device_session(request, token) as (_session, device):
         pusher = _pusher(request, device)
     sessions = district_of(request).sessions
-    results = [sync_push.push(sessions, sync_entities.HANDLERS, pusher, c.change())
-               .as_dict(c.change_id) for c in body.changes]
-    return {"results": results}
+    changes = [c.change() for c in body.changes]
+    outcomes = sync_push.push(sessions, sync_entities.HANDLERS, pusher, changes)
+    return {"results": [o.as_dict(c.change_id) for o, c in zip(outcomes, changes, strict=True)]}
 
 
 @router.get("/pull")

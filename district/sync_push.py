@@ -1,17 +1,19 @@
-"""Applying pushed changes exactly once, each in its own transaction with its log entries.
+"""Applying pushed changes exactly once, in one transaction with their log entries.
 
-A change id already stored answers with the stored result (status "duplicate" when it had been
-applied). The device's sequence number must increase: its `sync_devices` row is advanced with a
-conditional UPDATE whose row lock also serializes the device's concurrent pushes. Two requests
-racing with the same change meet on that row lock or on the change id's primary key; the loser
-retries once and finds the stored result. Entity handlers come as a registry (`{entity:
-Handler}`, see `district.sync_entities`), so new kinds of records plug in unchanged.
+A batch is one transaction; each change runs in its own savepoint, so a rejected change blocks
+nothing else. A change id already stored answers with the stored result (status "duplicate" when
+it had been applied). The device's sequence number must increase: its `sync_devices` row is
+advanced with a conditional UPDATE whose row lock also serializes the device's concurrent
+pushes. Two requests racing with the same change meet on that row lock or on the change id's
+primary key; the loser retries once and finds the stored result. Entity handlers come as a
+registry (`{entity: Handler}`, see `district.sync_entities`), so new kinds of records plug in
+unchanged.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -85,32 +87,53 @@ Handlers = Mapping[str, Handler]
 
 
 def push(sessions: sessionmaker[Session], handlers: Handlers, pusher: Pusher,
-         change: Change) -> Outcome:
-    """Apply one change exactly once; a lost race on the change id finds the stored result."""
+         changes: Sequence[Change]) -> list[Outcome]:
+    """Apply a batch in one transaction (one savepoint per change), each change exactly once;
+    a lost race on a change id or on the device's first row retries and finds the stored
+    results."""
     try:
         with sessions.begin() as session:
-            return _apply(session, handlers, pusher, change)
+            return _batch(session, handlers, pusher, changes)
     except IntegrityError:
         with sessions.begin() as session:
-            return _apply(session, handlers, pusher, change)
+            return _batch(session, handlers, pusher, changes)
 
 
-def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: Change) -> Outcome:
+def _batch(session: Session, handlers: Handlers, pusher: Pusher,
+           changes: Sequence[Change]) -> list[Outcome]:
+    first: dict[str, int] = {}
+    outcomes: list[Outcome] = []
+    fresh: list[int] = []
+    for index, change in enumerate(changes):
+        if change.change_id in first:
+            outcomes.append(outcomes[first[change.change_id]])
+            continue
+        first[change.change_id] = index
+        outcome, store = _apply(session, handlers, pusher, change)
+        outcomes.append(outcome)
+        if store:
+            fresh.append(index)
+    sync_log.flush_pending(session)  # the counter row last: versions are the entries' cursors
+    final = [replace(o, version=o.entry.version) if o.entry else o for o in outcomes]
+    session.add_all([_record(pusher, changes[i], final[i]) for i in fresh])
+    session.flush()
+    return [final[i] if first[c.change_id] == i else _again(final[first[c.change_id]])
+            for i, c in enumerate(changes)]
+
+
+def _apply(session: Session, handlers: Handlers, pusher: Pusher,
+           change: Change) -> tuple[Outcome, bool]:
+    """The change's outcome, and whether it is new (to be stored)."""
     stored = _stored(session, change.change_id)
     if stored is None and not _advance(session, pusher.device_id, change.seq):
         stored = _stored(session, change.change_id)
         if stored is None:
             return rejected("seq_not_increasing", "这条修改的序号不比之前的大，未被接受",
-                            f"seq {change.seq} is not above this device's last sequence number")
+                            f"seq {change.seq} is not above this device's last sequence "
+                            "number"), False
     if stored is not None:
-        return _replay(stored)
-    outcome = _run(session, handlers, pusher, change)
-    sync_log.flush_pending(session)
-    if outcome.entry is not None:
-        outcome = replace(outcome, version=outcome.entry.version)
-    session.add(_record(pusher, change, outcome))
-    session.flush()
-    return outcome
+        return _replay(stored), False
+    return _run(session, handlers, pusher, change), True
 
 
 def _stored(session: Session, change_id: str) -> SyncChange | None:
@@ -162,10 +185,14 @@ def _record(pusher: Pusher, change: Change, outcome: Outcome) -> SyncChange:
 
 def _replay(stored: SyncChange) -> Outcome:
     """The stored answer: "duplicate" for a change applied before, else the same answer."""
-    status = DUPLICATE if stored.status in (APPLIED, DUPLICATE) else stored.status
     copy = None if stored.server_copy is None else json.loads(stored.server_copy)
-    return Outcome(status, stored.version, copy, stored.reason, stored.message,
-                   stored.message_en)
+    return _again(Outcome(stored.status, stored.version, copy, stored.reason, stored.message,
+                          stored.message_en))
+
+
+def _again(outcome: Outcome) -> Outcome:
+    """The answer to a change id seen before: "duplicate" if it was applied, else the same."""
+    return replace(outcome, status=DUPLICATE, entry=None) if outcome.status == APPLIED else outcome
 
 
 def applied_before(session: Session, scope: str, entity: str, record_id: str) -> SyncChange | None:
