@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from district import sync_entities
+from district.sync_push import Handler
 from tests.api_support import Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 from tests.sync_support import SPOUSE, activated, change, push
@@ -95,3 +97,24 @@ def test_push_and_pull_need_a_working_token(server: Server) -> None:
         pulled = server.http.get("/api/v1/sync/pull", headers=headers)
         assert posted.status_code == pulled.status_code == 401
         assert posted.json()["error"] == "unauthorized"
+
+
+def _server_fault(session: Any, pusher: Any, change: Any) -> Any:
+    raise RuntimeError("the server failed half-way through a batch")
+
+
+def test_a_batch_that_fails_half_way_leaves_nothing_applied(
+        server: Server, monkeypatch: Any) -> None:
+    """A crash part-way through a batch must not leave its first changes committed, or the
+    device's retry would find them applied under a seq it never saw acknowledged."""
+    monkeypatch.setitem(sync_entities.HANDLERS, "fault", Handler(1, _server_fault))
+    phone = activated(server)
+    first = change(1)
+    # A client of its own: the server drops the connection that carried the failed request.
+    answer = httpx.post(f"{server.http.base_url}/api/v1/sync/push", headers=phone.headers,
+                        json={"changes": [first, change(2, entity="fault")]})
+    assert answer.status_code == 500
+    assert phone.get("/me").json()["family"] == []
+    [retried] = push(phone, first)
+    assert retried["status"] == "applied"
+    assert len(phone.get("/me").json()["family"]) == 1
