@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class CardKind(enum.IntEnum):
@@ -175,3 +176,71 @@ class MemberSummary:
     member_no_masked: str
     name: str
     family: tuple[FamilyMember, ...] = ()
+
+
+# Sync (SPEC §6) -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """One change made on this device, as it is pushed: `seq` is the device's own increasing
+    number, `schema` the version of `fields`' shape, `base_version` the server version it edits."""
+
+    change_id: str
+    seq: int
+    entity: str
+    record_id: str
+    op: str
+    base_version: int | None
+    schema: int
+    fields: dict[str, Any]
+    made_at: int
+
+
+@dataclass(frozen=True)
+class ParkedChange:
+    """A change the district would not apply, kept for the member to see ("needs attention")."""
+
+    change: Change
+    reason: str
+    message: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """The district's answer to one pushed change."""
+
+    change_id: str
+    status: str  # applied | duplicate | conflict | rejected
+    version: int | None = None
+    server_copy: dict[str, Any] | None = None
+    reason: str | None = None
+    message: str | None = None
+    message_en: str | None = None
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """One entry of the district's log: `op` is "upsert" or "tombstone"."""
+
+    cursor: int
+    entity: str
+    record_id: str
+    op: str
+    version: int | None
+    fields: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class PullPage:
+    changes: tuple[Pulled, ...]
+    next_cursor: int
+    more: bool
+
+
+@dataclass(frozen=True)
+class SyncMark:
+    """The saved pull position and when the last full sync ended (Unix seconds)."""
+
+    cursor: int = 0
+    synced_at: int | None = None

@@ -8,15 +8,20 @@ from typing import Protocol
 from app.models import (
     ActivationGrant,
     CardBundle,
+    Change,
     DistrictAccess,
     FamilyMember,
     FamilyRequest,
     HeldCard,
     MemberSummary,
+    ParkedChange,
     Pinned,
+    PullPage,
+    PushResult,
     Redemption,
     Settings,
     Spot,
+    SyncMark,
     Ticket,
 )
 
@@ -88,3 +93,33 @@ class Clock(Protocol):
     """Unix seconds. Injected so tests and verifiers can set the time."""
 
     def __call__(self) -> float: ...
+
+
+# Sync (SPEC §6): the outbox and cursor live in `storage/`, the transport in `remote/` ---------
+
+class Outbox(Protocol):
+    """Changes made on this device, durable on return of `append`, until the district has them.
+    `pending` is in seq order; `requeue` swaps a change for its re-numbered copy in one step."""
+
+    def append(self, change: Change) -> None: ...
+    def pending(self) -> list[Change]: ...
+    def mark_done(self, change_id: str) -> None: ...
+    def park(self, change_id: str, reason: str, message: str, message_en: str) -> None: ...
+    def parked(self) -> list[ParkedChange]: ...
+    def requeue(self, change_id: str, renumbered: Change) -> None: ...
+    def next_seq(self, at_least: int = 0) -> int: ...
+
+
+class SyncCursor(Protocol):
+    """How far this device has pulled the district's log, and when it last synced."""
+
+    def load(self) -> SyncMark: ...
+    def save(self, mark: SyncMark) -> None: ...
+
+
+class SyncTransport(Protocol):
+    """`POST /sync/push` and `GET /sync/pull`. Raises `DistrictUnreachable` for network faults and
+    5xx, `app.sync.TokenExpired` for 401, `DistrictRefused` for other refusals."""
+
+    def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]: ...
+    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage: ...

@@ -10,13 +10,16 @@ from typing import Any
 
 from app.models import (
     CardKind,
+    Change,
     FamilyRequest,
     HeldCard,
+    ParkedChange,
     Pinned,
     Redemption,
     Rounding,
     Settings,
     Spot,
+    SyncMark,
     Ticket,
 )
 
@@ -167,3 +170,32 @@ def family_request_to_doc(r: FamilyRequest) -> Doc:
 def family_request_from_doc(doc: Doc) -> FamilyRequest:
     return FamilyRequest(doc["id"], doc["name"], doc["relation"], doc["id_last4"],
                          doc["requested_at"])
+
+
+def change_to_doc(slot: int, change: Change, parked: ParkedChange | None = None) -> Doc:
+    """An outbox entry: `slot` stays while a re-numbered change replaces the one it held."""
+    return {"slot": slot, "change_id": change.change_id, "seq": change.seq,
+            "entity": change.entity, "record_id": change.record_id, "op": change.op,
+            "base_version": change.base_version, "schema": change.schema,
+            "fields": dict(change.fields), "made_at": change.made_at,
+            "parked": None if parked is None else {
+                "reason": parked.reason, "message": parked.message,
+                "message_en": parked.message_en}}
+
+
+def change_from_doc(doc: Doc) -> Change:
+    return Change(doc["change_id"], doc["seq"], doc["entity"], doc["record_id"], doc["op"],
+                  doc["base_version"], doc["schema"], dict(doc["fields"]), doc["made_at"])
+
+
+def parked_from_doc(doc: Doc) -> ParkedChange:
+    why = doc["parked"]
+    return ParkedChange(change_from_doc(doc), why["reason"], why["message"], why["message_en"])
+
+
+def sync_mark_to_doc(mark: SyncMark) -> Doc:
+    return {"name": "cursor", "cursor": mark.cursor, "synced_at": mark.synced_at}
+
+
+def sync_mark_from_doc(doc: Doc) -> SyncMark:
+    return SyncMark(doc["cursor"], doc["synced_at"])

@@ -13,11 +13,13 @@ from app.ports import (
     CatalogRepository,
     DeviceKeyStore,
     FamilyOutbox,
+    Outbox,
     RedemptionRepository,
     SettingsRepository,
+    SyncCursor,
     TrustStore,
 )
-from storage import repositories
+from storage import repositories, sync_repositories
 from storage.collection import CompactionPolicy
 from storage.schema import Migration
 from storage.store import Store
@@ -42,6 +44,8 @@ class DeviceStore:
     trust: TrustStore
     settings: SettingsRepository
     family_outbox: FamilyOutbox
+    outbox: Outbox
+    sync_cursor: SyncCursor
     closer: Callable[[], None] = field(default=_nothing_to_close, repr=False)
 
     def close(self) -> None:
@@ -79,6 +83,8 @@ def open_device(data_dir: Path, *, policy: CompactionPolicy | None = None) -> De
             trust=repositories.TinyDBTrustStore(store),
             settings=repositories.TinyDBSettingsRepository(store),
             family_outbox=repositories.TinyDBFamilyOutbox(store),
+            outbox=sync_repositories.TinyDBOutbox(store),
+            sync_cursor=sync_repositories.TinyDBSyncCursor(store),
             closer=store.close,
         )
     except BaseException:

@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.models import FamilyRequest, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.models import (
+    Change,
+    FamilyRequest,
+    HeldCard,
+    ParkedChange,
+    Pinned,
+    Redemption,
+    Settings,
+    Spot,
+    SyncMark,
+    Ticket,
+)
 from storage.device import DeviceStore
 
 
@@ -102,6 +113,58 @@ class InMemoryFamilyOutbox:
         self._requests.pop(request_id, None)
 
 
+class InMemoryOutbox:
+    """Entries by slot, like the TinyDB outbox; `None` in the parked map means waiting."""
+
+    def __init__(self) -> None:
+        self._slots: dict[int, tuple[Change, ParkedChange | None]] = {}
+        self._last_seq = 0
+
+    def append(self, change: Change) -> None:
+        self._slots[change.seq] = (change, None)
+
+    def pending(self) -> list[Change]:
+        return sorted((c for c, p in self._slots.values() if p is None), key=lambda c: c.seq)
+
+    def mark_done(self, change_id: str) -> None:
+        slot = self._slot(change_id)
+        if slot is not None:
+            del self._slots[slot]
+
+    def park(self, change_id: str, reason: str, message: str, message_en: str) -> None:
+        slot = self._slot(change_id)
+        if slot is not None:
+            change = self._slots[slot][0]
+            self._slots[slot] = (change, ParkedChange(change, reason, message, message_en))
+
+    def parked(self) -> list[ParkedChange]:
+        held = [p for _, p in self._slots.values() if p is not None]
+        return sorted(held, key=lambda p: p.change.seq)
+
+    def requeue(self, change_id: str, renumbered: Change) -> None:
+        slot = self._slot(change_id)
+        if slot is not None:
+            self._slots[slot] = (renumbered, None)
+
+    def next_seq(self, at_least: int = 0) -> int:
+        self._last_seq = max(self._last_seq + 1, at_least)
+        return self._last_seq
+
+    def _slot(self, change_id: str) -> int | None:
+        return next((s for s, (c, _) in self._slots.items() if c.change_id == change_id), None)
+
+
+class InMemorySyncCursor:
+    def __init__(self) -> None:
+        self._mark = SyncMark()
+
+    def load(self) -> SyncMark:
+        return self._mark
+
+    def save(self, mark: SyncMark) -> None:
+        self._mark = mark
+
+
 def in_memory_device() -> DeviceStore:
     return DeviceStore(
         keys=InMemoryDeviceKeyStore(),
@@ -111,4 +174,6 @@ def in_memory_device() -> DeviceStore:
         trust=InMemoryTrustStore(),
         settings=InMemorySettingsRepository(),
         family_outbox=InMemoryFamilyOutbox(),
+        outbox=InMemoryOutbox(),
+        sync_cursor=InMemorySyncCursor(),
     )
