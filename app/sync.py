@@ -1,0 +1,200 @@
+"""The device's side of sync (SPEC §6): an outbox pushed in batches, a log pulled by cursor.
+
+`SyncEngine.record` appends a change to the outbox (durable before it returns, so the UI may then
+say "saved"). `SyncEngine.sync` pushes what waits, in batches of at most 100, and files each
+answer: applied or duplicate → done; conflict or rejected → parked for the member, blocking
+nothing else; "seq_not_increasing" → the same change again under a new id and a higher seq.
+Then it pulls page by page: apply the page, re-apply unsent changes to the records it touched,
+and only then save the cursor — so a crash in between means the page is applied again, which
+appliers make harmless. Network faults and 5xx back off exponentially with full jitter, forever.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from app.activation import DistrictRefused, DistrictUnreachable
+from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult
+from app.ports import Clock, Outbox, SyncCursor, SyncTransport
+
+BATCH, PAGE = 100, 500
+BACKOFF_BASE, BACKOFF_CAP = 2.0, 300.0
+DONE = frozenset({"applied", "duplicate"})
+PARK = frozenset({"conflict", "rejected"})
+SEQ_NOT_INCREASING = "seq_not_increasing"
+MAX_PUSH_ROUNDS = 40  # seq doubles per re-numbering: enough to pass any server seq < 2^39
+
+
+class TokenExpired(DistrictRefused):
+    """The district no longer accepts this phone's token (HTTP 401): activate again."""
+
+    def __init__(self) -> None:
+        super().__init__("本机的登录已失效，请重新激活会员证；待发送的内容仍保留在本机",
+                         "This phone's sign-in has expired. Activate your card again; what "
+                         "waits to be sent stays on this phone.", "unauthorized")
+
+
+class Applier(Protocol):
+    """Puts pulled entries into the device's repositories. Applying one twice must be harmless."""
+
+    def apply(self, pulled: Pulled) -> None: ...
+    def reapply(self, change: Change) -> None: ...
+
+
+def backoff_delay(attempt: int, rand: Callable[[], float]) -> float:
+    """Seconds before retry number `attempt` (1 = the first failure): full jitter over
+    `min(cap, base · 2^(attempt-1))`, with `rand()` uniform in [0, 1)."""
+    ceiling = BACKOFF_CAP if attempt > 10 else min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+    return rand() * ceiling
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status line shows. `online` is None before the first attempt."""
+
+    waiting: int
+    parked: int
+    last_synced_at: int | None
+    next_attempt_at: float | None
+    online: bool | None
+    signed_out: bool = False
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What one `sync()` did; `error` is the failure that stopped it, if any."""
+
+    pushed: int = 0
+    parked: int = 0
+    pulled: int = 0
+    error: Exception | None = None
+
+
+@dataclass
+class _Tally:
+    pushed: int = 0
+    parked: int = 0
+    pulled: int = 0
+
+    def report(self, error: Exception | None = None) -> SyncReport:
+        return SyncReport(self.pushed, self.parked, self.pulled, error)
+
+
+class SyncEngine:
+    def __init__(self, transport: SyncTransport, outbox: Outbox, cursor: SyncCursor,
+                 applier: Applier, access: Callable[[], DistrictAccess | None], clock: Clock,
+                 rand: Callable[[], float] = random.random,
+                 new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+                 batch: int = BATCH, page: int = PAGE) -> None:
+        self._transport, self._outbox, self._cursor = transport, outbox, cursor
+        self._applier, self._access, self._clock = applier, access, clock
+        self._rand, self._new_id, self._batch, self._page = rand, new_id, batch, page
+        self._attempt = 0
+        self._next_at: float | None = None
+        self._online: bool | None = None
+        self._signed_out = False
+
+    def record(self, entity: str, record_id: str, fields: dict[str, Any], *, op: str = "upsert",
+               schema: int = 1, base_version: int | None = None) -> Change:
+        """Append a change to the outbox; it is durable when this returns."""
+        change = Change(self._new_id(), self._outbox.next_seq(), entity, record_id, op,
+                        base_version, schema, dict(fields), int(self._clock()))
+        self._outbox.append(change)
+        return change
+
+    def due(self) -> bool:
+        """Whether a retry after failures may run now (always, once a sync has succeeded)."""
+        return self._next_at is None or self._clock() >= self._next_at
+
+    def status(self) -> SyncStatus:
+        return SyncStatus(len(self._outbox.pending()), len(self._outbox.parked()),
+                          self._cursor.load().synced_at, self._next_at, self._online,
+                          self._signed_out)
+
+    def sync(self) -> SyncReport:
+        """Push, then pull. Never raises for the district's faults: they are in the report."""
+        access = self._access()
+        if access is None:
+            return SyncReport()
+        tally = _Tally()
+        try:
+            self._push_all(access, tally)
+            self._pull_all(access, tally)
+        except DistrictUnreachable as exc:
+            self._failed()
+            return tally.report(exc)
+        except DistrictRefused as exc:
+            self._online, self._signed_out = True, isinstance(exc, TokenExpired)
+            return tally.report(exc)
+        self._succeeded()
+        return tally.report()
+
+    def _failed(self) -> None:
+        self._attempt += 1
+        self._online = False
+        self._next_at = self._clock() + backoff_delay(self._attempt, self._rand)
+
+    def _succeeded(self) -> None:
+        self._attempt, self._next_at, self._online, self._signed_out = 0, None, True, False
+        mark = self._cursor.load()
+        self._cursor.save(replace(mark, synced_at=int(self._clock())))
+
+    # push --------------------------------------------------------------------------------------
+
+    def _push_all(self, access: DistrictAccess, tally: _Tally) -> None:
+        """Every pending change in batches; re-numbered ones go out in the next round."""
+        for _ in range(MAX_PUSH_ROUNDS):
+            waiting = self._outbox.pending()
+            requeued = False
+            for start in range(0, len(waiting), self._batch):
+                batch = waiting[start:start + self._batch]
+                results = self._transport.push(access, batch)
+                for change, result in zip(batch, results, strict=True):
+                    requeued |= self._file(change, result, tally)
+            if not requeued:
+                return
+
+    def _file(self, change: Change, result: PushResult, tally: _Tally) -> bool:
+        """Act on one answer; True when the change was re-numbered to be sent again."""
+        if result.status in DONE:
+            self._outbox.mark_done(change.change_id)
+            tally.pushed += 1
+        elif result.reason == SEQ_NOT_INCREASING:
+            seq = self._outbox.next_seq(at_least=2 * change.seq + 1)
+            self._outbox.requeue(change.change_id,
+                                 replace(change, change_id=self._new_id(), seq=seq))
+            return True
+        else:
+            self._outbox.park(change.change_id, result.reason or result.status,
+                              result.message or "", result.message_en or "")
+            tally.parked += 1
+        return False
+
+    # pull --------------------------------------------------------------------------------------
+
+    def _pull_all(self, access: DistrictAccess, tally: _Tally) -> None:
+        """Page by page: apply, re-apply unsent changes, then save the cursor."""
+        while True:
+            mark = self._cursor.load()
+            page = self._transport.pull(access, mark.cursor, self._page)
+            self._store(page)
+            tally.pulled += len(page.changes)
+            if page.next_cursor > mark.cursor:
+                self._cursor.save(replace(mark, cursor=page.next_cursor))
+            if not page.more or page.next_cursor <= mark.cursor:
+                return
+
+    def _store(self, page: PullPage) -> None:
+        for entry in page.changes:
+            self._applier.apply(entry)
+        touched = {(entry.entity, entry.record_id) for entry in page.changes}
+        for change in _touching(self._outbox.pending(), touched):
+            self._applier.reapply(change)
+
+
+def _touching(changes: Sequence[Change], touched: set[tuple[str, str]]) -> list[Change]:
+    return [c for c in changes if (c.entity, c.record_id) in touched]

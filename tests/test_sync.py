@@ -1,0 +1,262 @@
+"""The sync engine (app/sync.py) against hand-written fakes: a district that applies each change
+once and keeps a log, an applier that keeps what it is given, and a clock the test moves."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import pytest
+
+from app.activation import DistrictUnreachable
+from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult, SyncMark
+from app.sync import SyncEngine, TokenExpired, backoff_delay
+from storage.memory import InMemoryOutbox, InMemorySyncCursor
+
+ACCESS = DistrictAccess("http://district.test", "token")
+
+
+@dataclass
+class FakeDistrict:
+    """Applies each change id once, checks each device seq, answers per change; keeps a log."""
+
+    log: list[Pulled] = field(default_factory=list)
+    applied: dict[str, Change] = field(default_factory=dict)
+    last_seq: int = 0
+    batches: list[int] = field(default_factory=list)
+    refuse: dict[str, tuple[str, str]] = field(default_factory=dict)  # record id → status, reason
+    down: bool = False
+    expired: bool = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise DistrictUnreachable("connection refused")
+        if self.expired:
+            raise TokenExpired()
+
+    def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
+        self._check()
+        self.batches.append(len(changes))
+        return [self._one(c) for c in changes]
+
+    def _one(self, change: Change) -> PushResult:
+        if change.change_id in self.applied:
+            return PushResult(change.change_id, "duplicate")
+        if change.seq <= self.last_seq:
+            return PushResult(change.change_id, "rejected", reason="seq_not_increasing")
+        self.last_seq = change.seq
+        if change.record_id in self.refuse:
+            status, reason = self.refuse[change.record_id]
+            return PushResult(change.change_id, status, reason=reason, message=f"不行：{reason}",
+                              message_en=f"no: {reason}")
+        self.applied[change.change_id] = change
+        self.note("note", change.record_id, change.fields)
+        return PushResult(change.change_id, "applied", version=len(self.log))
+
+    def note(self, entity: str, record_id: str, fields: dict[str, object] | None,
+             op: str = "upsert") -> None:
+        self.log.append(Pulled(len(self.log) + 1, entity, record_id, op, len(self.log) + 1,
+                               dict(fields) if fields is not None else None))
+
+    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+        self._check()
+        after = [p for p in self.log if p.cursor > cursor]
+        page = after[:limit]
+        return PullPage(tuple(page), page[-1].cursor if page else cursor, len(after) > limit)
+
+
+@dataclass
+class KeepingApplier:
+    """Keeps the newest fields per record, like the phone's repositories (idempotent)."""
+
+    cursor: InMemorySyncCursor
+    records: dict[tuple[str, str], dict[str, object] | None] = field(default_factory=dict)
+    applied: list[int] = field(default_factory=list)
+    cursor_seen: list[int] = field(default_factory=list)
+    reapplied: list[str] = field(default_factory=list)
+    during: Callable[[], object] = lambda: None  # what the member does while a page is applied
+
+    def apply(self, pulled: Pulled) -> None:
+        self.during()
+        self.cursor_seen.append(self.cursor.load().cursor)
+        self.applied.append(pulled.cursor)
+        key = (pulled.entity, pulled.record_id)
+        if pulled.op == "tombstone":
+            self.records.pop(key, None)
+        else:
+            self.records[key] = pulled.fields
+
+    def reapply(self, change: Change) -> None:
+        self.reapplied.append(change.change_id)
+        self.records[(change.entity, change.record_id)] = dict(change.fields)
+
+
+@dataclass
+class Clock:
+    now: float = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Phone:
+    district: FakeDistrict = field(default_factory=FakeDistrict)
+    outbox: InMemoryOutbox = field(default_factory=InMemoryOutbox)
+    cursor: InMemorySyncCursor = field(default_factory=InMemorySyncCursor)
+    clock: Clock = field(default_factory=Clock)
+    rand: float = 0.5
+    ids: Iterator[int] = field(default_factory=itertools.count)
+    applier: KeepingApplier = field(init=False)
+    engine: SyncEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.applier = KeepingApplier(self.cursor)
+        self.restart()
+
+    def restart(self, page: int = 500) -> None:
+        """A new engine over the same outbox and cursor, as after the app is started again."""
+        self.engine = SyncEngine(self.district, self.outbox, self.cursor, self.applier,
+                                 lambda: ACCESS, self.clock, rand=lambda: self.rand,
+                                 new_id=lambda: f"id-{next(self.ids)}", page=page)
+
+    def save(self, n: int) -> Change:
+        return self.engine.record("note", f"r-{n}", {"n": n})
+
+
+def test_a_saved_change_waits_in_the_outbox_before_anything_is_sent() -> None:
+    phone = Phone()
+    saved = phone.save(1)
+    assert phone.outbox.pending() == [saved] and phone.district.batches == []
+    assert (saved.seq, saved.schema, saved.op, saved.made_at) == (1, 1, "upsert", 1_700_000_000)
+    assert phone.engine.status().waiting == 1
+
+
+def test_changes_go_out_in_batches_of_at_most_a_hundred_and_each_once() -> None:
+    phone = Phone()
+    for n in range(250):
+        phone.save(n)
+    report = phone.engine.sync()
+    assert phone.district.batches == [100, 100, 50]
+    assert report.pushed == 250 and phone.outbox.pending() == []
+    assert len(phone.district.applied) == 250
+    phone.engine.sync()
+    assert len(phone.district.applied) == 250
+
+
+def test_conflicts_and_rejections_are_parked_with_the_servers_words_and_block_nothing() -> None:
+    phone = Phone()
+    phone.district.refuse = {"r-1": ("conflict", "family_limit"),
+                             "r-2": ("rejected", "invalid_fields")}
+    for n in range(4):
+        phone.save(n)
+    report = phone.engine.sync()
+    assert (report.pushed, report.parked) == (2, 2)
+    parked = phone.outbox.parked()
+    assert [(p.change.record_id, p.reason, p.message_en) for p in parked] == [
+        ("r-1", "family_limit", "no: family_limit"), ("r-2", "invalid_fields",
+                                                      "no: invalid_fields")]
+    assert phone.outbox.pending() == []
+    status = phone.engine.status()
+    assert (status.waiting, status.parked, status.online) == (0, 2, True)
+
+
+def test_a_change_below_the_servers_seq_goes_again_under_a_new_id_and_higher_seq() -> None:
+    phone = Phone()
+    phone.district.last_seq = 40  # e.g. the phone's data came back from an older backup
+    first = phone.save(1)
+    report = phone.engine.sync()
+    assert report.pushed == 1 and phone.outbox.pending() == []
+    [sent] = phone.district.applied.values()
+    assert sent.record_id == first.record_id and sent.change_id != first.change_id
+    assert sent.seq > 40
+    assert phone.save(2).seq > sent.seq
+
+
+def test_backoff_doubles_from_two_seconds_to_five_minutes_with_full_jitter() -> None:
+    ceilings = [backoff_delay(n, lambda: 1.0) for n in range(1, 12)]
+    assert ceilings == [2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
+    assert backoff_delay(3, lambda: 0.25) == 2.0
+    assert backoff_delay(10_000, lambda: 0.5) == 150.0
+
+
+def test_an_unreachable_district_is_retried_later_and_forever_and_nothing_is_lost() -> None:
+    phone = Phone(rand=0.5)
+    phone.district.down = True
+    phone.save(1)
+    for attempt in range(1, 15):
+        started = phone.clock.now
+        assert isinstance(phone.engine.sync().error, DistrictUnreachable)
+        status = phone.engine.status()
+        assert status.next_attempt_at == started + backoff_delay(attempt, lambda: 0.5)
+        assert (status.online, status.waiting) == (False, 1) and not phone.engine.due()
+        phone.clock.now = status.next_attempt_at
+        assert phone.engine.due()
+    phone.district.down = False
+    assert phone.engine.sync().error is None
+    status = phone.engine.status()
+    assert (status.online, status.waiting, status.next_attempt_at) == (True, 0, None)
+    assert status.last_synced_at == int(phone.clock.now)
+    assert len(phone.district.applied) == 1
+
+
+def test_an_expired_token_is_reported_and_not_retried_as_a_network_fault() -> None:
+    phone = Phone()
+    phone.district.expired = True
+    phone.save(1)
+    assert isinstance(phone.engine.sync().error, TokenExpired)
+    status = phone.engine.status()
+    assert status.signed_out and status.next_attempt_at is None and status.waiting == 1
+
+
+def test_pages_are_applied_before_their_cursor_is_saved() -> None:
+    phone = Phone()
+    for n in range(5):
+        phone.district.note("spot", f"s{n}", {"n": n})
+    phone.restart(page=2)
+    report = phone.engine.sync()
+    assert report.pulled == 5 and phone.applier.applied == [1, 2, 3, 4, 5]
+    assert phone.applier.cursor_seen == [0, 0, 2, 2, 4]
+    assert phone.cursor.load().cursor == 5
+
+
+class CrashingCursor(InMemorySyncCursor):
+    """Power lost right after a page was applied, before its cursor was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crash = True
+
+    def save(self, mark: SyncMark) -> None:
+        if self.crash:
+            raise KeyboardInterrupt("power lost")
+        super().save(mark)
+
+
+def test_a_crash_before_the_cursor_is_saved_reapplies_the_page_harmlessly() -> None:
+    phone = Phone(cursor=CrashingCursor())
+    phone.district.note("spot", "s1", {"name": "启园"})
+    phone.district.note("spot", "s2", {"name": "紫金庵"})
+    phone.district.note("spot", "s1", None, op="tombstone")
+    with pytest.raises(KeyboardInterrupt):
+        phone.engine.sync()
+    after_crash = dict(phone.applier.records)
+    assert isinstance(phone.cursor, CrashingCursor)
+    phone.cursor.crash = False
+    phone.restart()
+    assert phone.engine.sync().pulled == 3
+    assert phone.applier.records == after_crash == {("spot", "s2"): {"name": "紫金庵"}}
+    assert phone.applier.applied == [1, 2, 3, 1, 2, 3] and phone.cursor.load().cursor == 3
+
+
+def test_a_change_saved_while_a_page_is_pulled_is_reapplied_over_it() -> None:
+    phone = Phone()
+    phone.district.note("note", "r-7", {"n": "server's"})
+    phone.district.note("note", "r-8", {"n": "other"})
+    saved: list[Change] = []
+    phone.applier.during = lambda: saved.append(phone.save(7)) if not saved else None
+    phone.engine.sync()
+    assert phone.applier.reapplied == [saved[0].change_id]
+    assert phone.applier.records[("note", "r-7")] == {"n": 7}
+    assert phone.outbox.pending() == saved
