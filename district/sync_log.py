@@ -102,9 +102,16 @@ def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+def _before_commit(session: Session) -> None:
+    """Write staged entries when the outer transaction commits. SQLAlchemy also calls this for
+    each savepoint's release; writing there would take the counter row once per change."""
+    if not session.in_nested_transaction():
+        flush_pending(session)
+
+
 def install(factory: sessionmaker[Session]) -> None:
     """Sessions of `factory` write their staged entries on commit and drop them on rollback."""
-    event.listen(factory, "before_commit", flush_pending)
+    event.listen(factory, "before_commit", _before_commit)
     event.listen(factory, "after_rollback", _forget)
 
 

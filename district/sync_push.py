@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -104,12 +104,14 @@ def _batch(session: Session, handlers: Handlers, pusher: Pusher,
     first: dict[str, int] = {}
     outcomes: list[Outcome] = []
     fresh: list[int] = []
+    device = _lock_device(session, pusher.device_id)  # serializes one device's pushes
+    known = _stored_many(session, [c.change_id for c in changes])
     for index, change in enumerate(changes):
         if change.change_id in first:
             outcomes.append(outcomes[first[change.change_id]])
             continue
         first[change.change_id] = index
-        outcome, store = _apply(session, handlers, pusher, change)
+        outcome, store = _apply(session, handlers, pusher, change, known, device)
         outcomes.append(outcome)
         if store:
             fresh.append(index)
@@ -121,38 +123,38 @@ def _batch(session: Session, handlers: Handlers, pusher: Pusher,
             for i, c in enumerate(changes)]
 
 
-def _apply(session: Session, handlers: Handlers, pusher: Pusher,
-           change: Change) -> tuple[Outcome, bool]:
+def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: Change,
+           known: Mapping[str, SyncChange], device: SyncDevice) -> tuple[Outcome, bool]:
     """The change's outcome, and whether it is new (to be stored)."""
-    stored = _stored(session, change.change_id)
-    if stored is None and not _advance(session, pusher.device_id, change.seq):
-        stored = _stored(session, change.change_id)
-        if stored is None:
-            return rejected("seq_not_increasing", "这条修改的序号不比之前的大，未被接受",
-                            f"seq {change.seq} is not above this device's last sequence "
-                            "number"), False
+    stored = known.get(change.change_id)
     if stored is not None:
         return _replay(stored), False
+    if change.seq <= device.last_seq:
+        return rejected("seq_not_increasing", "这条修改的序号不比之前的大，未被接受",
+                        f"seq {change.seq} is not above this device's last sequence "
+                        "number"), False
+    device.last_seq = change.seq
     return _run(session, handlers, pusher, change), True
 
 
-def _stored(session: Session, change_id: str) -> SyncChange | None:
-    return session.scalars(select(SyncChange).where(SyncChange.change_id == change_id)
-                           .execution_options(populate_existing=True)).first()
+def _stored_many(session: Session, change_ids: Sequence[str]) -> dict[str, SyncChange]:
+    """The stored answers of the batch's change ids, read once, after the device row is locked
+    (so a racing request of the same device has either committed them or not begun)."""
+    rows = session.scalars(select(SyncChange).where(SyncChange.change_id.in_(set(change_ids)))
+                           .execution_options(populate_existing=True))
+    return {row.change_id: row for row in rows}
 
 
-def _advance(session: Session, device_id: str, seq: int) -> bool:
-    """Raise the device's last sequence number to `seq`; False when `seq` is not above it."""
-    moved = session.execute(update(SyncDevice).where(
-        SyncDevice.device_id == device_id, SyncDevice.last_seq < seq)
-        .values(last_seq=seq).returning(SyncDevice.last_seq)).first()
-    if moved is not None:
-        return True
-    if session.get(SyncDevice, device_id, populate_existing=True) is not None:
-        return False
-    session.add(SyncDevice(device_id=device_id, last_seq=seq))
-    session.flush()  # a racing first push of the same device fails here (IntegrityError)
-    return True
+def _lock_device(session: Session, device_id: str) -> SyncDevice:
+    """The device's sequence row, locked for this transaction; made on its first push (a racing
+    first push of the same device fails at the flush with IntegrityError and is retried)."""
+    device = session.scalars(select(SyncDevice).where(SyncDevice.device_id == device_id)
+                             .with_for_update().execution_options(populate_existing=True)).first()
+    if device is None:
+        device = SyncDevice(device_id=device_id, last_seq=0)
+        session.add(device)
+        session.flush()
+    return device
 
 
 def _run(session: Session, handlers: Handlers, pusher: Pusher, change: Change) -> Outcome:
