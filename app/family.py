@@ -114,8 +114,12 @@ class FamilyCards:
             self._outbox.remove(request.id)
             raise
         self._outbox.remove(request.id)
-        self.known = [m for m in self.known if m.number != member.number] + [member]
+        self.note(member)
         return member
+
+    def note(self, member: FamilyMember) -> None:
+        """A family member's state as the district now has it (an answer, or a sync pull)."""
+        self.known = [m for m in self.known if m.number != member.number] + [member]
 
     def refresh(self) -> Refreshed:
         """Send waiting requests, then fetch the member's cards and family from the district."""

@@ -1,0 +1,134 @@
+"""What a member's phone does with each entry pulled from the district (`app.sync.Applier`).
+
+- "card": kept only if bound to this phone's key and it passes a window's checks against the
+  pinned lists (a family card bound to the family member's own phone is not for this one);
+  a tombstone removes it.
+- "spot", "ticket": merged into the catalogue by id; a tombstone removes one.
+- "redemption": a discounted purchase for the savings page (same id → replaced).
+- "family": the family member's state, handed to the family service.
+Every entry may arrive twice (a crash before the cursor was saved): each step is idempotent.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from app.activation import ActivationRefused, check_card, open_lists
+from app.models import (
+    CardKind,
+    Change,
+    FamilyMember,
+    FamilyState,
+    HeldCard,
+    Pulled,
+    Redemption,
+    Rounding,
+    Spot,
+    Ticket,
+)
+from app.ports import CardRepository, CatalogRepository, Clock, RedemptionRepository, TrustStore
+from app.wallet import Wallet, read_claims
+
+TOMBSTONE = "tombstone"
+
+
+class FamilyBook(Protocol):
+    """Where the phone keeps the family members' states (`app.family.FamilyCards.note`)."""
+
+    def note(self, member: FamilyMember) -> None: ...
+
+
+def spot_of(f: Mapping[str, Any]) -> Spot:
+    return Spot(str(f["id"]), str(f["name"]), str(f["name_en"]), str(f["company"]),
+                str(f.get("town") or ""))
+
+
+def ticket_of(f: Mapping[str, Any]) -> Ticket:
+    return Ticket(str(f["id"]), str(f["name"]), str(f["name_en"]),
+                  tuple(str(s) for s in f["spot_ids"]), int(f["list_fen"]),
+                  int(f["member_bp"]), int(f["family_bp"]), int(f["group_bp"]),
+                  Rounding(int(f["rounding"])))
+
+
+def family_of(f: Mapping[str, Any]) -> FamilyMember:
+    serial = f.get("card_serial")
+    return FamilyMember(int(f["number"]), str(f["name"]), str(f["relation"]),
+                        FamilyState(f["state"]), None if serial is None else int(serial))
+
+
+class PhoneApplier:
+    def __init__(self, wallet: Wallet, cards: CardRepository, catalog: CatalogRepository,
+                 redemptions: RedemptionRepository, trust: TrustStore, family: FamilyBook,
+                 clock: Clock) -> None:
+        self._wallet, self._cards, self._catalog = wallet, cards, catalog
+        self._redemptions, self._trust, self._family = redemptions, trust, family
+        self._clock = clock
+        self.refused: list[str] = []  # card serials that did not check out, for the log
+
+    def apply(self, pulled: Pulled) -> None:
+        fields = pulled.fields or {}
+        if pulled.entity == "card":
+            self._card(pulled.record_id, pulled.op, fields)
+        elif pulled.entity in ("spot", "ticket"):
+            self._catalogue(pulled.entity, pulled.record_id, pulled.op, fields)
+        elif pulled.entity == "redemption" and pulled.op != TOMBSTONE:
+            self._redemptions.add(self._redemption(pulled.record_id, fields))
+        elif pulled.entity == "family" and pulled.op != TOMBSTONE:
+            self._family.note(family_of(fields))
+
+    def reapply(self, change: Change) -> None:
+        """The phone pushes only family requests, which no pulled entity overwrites: the
+        district's answer to them arrives as "family" entries and is taken as it is."""
+
+    def _card(self, record_id: str, op: str, fields: Mapping[str, Any]) -> None:
+        if op == TOMBSTONE:
+            self._cards.remove(int(record_id))
+            return
+        data = self._mine(fields)
+        if data is None:
+            return
+        pinned = self._trust.load()
+        try:
+            if pinned is None:
+                raise ValueError("no pinned lists to check the card by")
+            check_card(data, self._wallet.device_key(), open_lists(pinned), self._clock())
+        except (ActivationRefused, ValueError):
+            self.refused.append(record_id)
+            return
+        self._cards.put(HeldCard(int(record_id), data, int(self._clock())))
+
+    def _mine(self, fields: Mapping[str, Any]) -> bytes | None:
+        """The card's bytes if it is bound to this phone's key (not a printed card, not a
+        family member's own phone's card)."""
+        cose = fields.get("cose")
+        if not isinstance(cose, str) or fields.get("printed"):
+            return None
+        try:
+            data = base64.b64decode(cose, validate=True)
+            holder = read_claims(data).holder_key
+        except (binascii.Error, ValueError):
+            return None
+        return data if holder == self._wallet.device_public_key() else None
+
+    def _catalogue(self, entity: str, record_id: str, op: str, f: Mapping[str, Any]) -> None:
+        spots = {s.id: s for s in self._catalog.spots()}
+        tickets = {t.id: t for t in self._catalog.tickets()}
+        chosen: dict[str, Any] = spots if entity == "spot" else tickets
+        if op == TOMBSTONE:
+            chosen.pop(record_id, None)
+        else:
+            chosen[record_id] = spot_of(f) if entity == "spot" else ticket_of(f)
+        self._catalog.replace(list(spots.values()), list(tickets.values()))
+
+    def _redemption(self, record_id: str, f: Mapping[str, Any]) -> Redemption:
+        serial, ticket_id = int(f["card_serial"]), str(f["ticket_id"])
+        names = {t.id: t.name for t in self._catalog.tickets()}
+        held = self._cards.get(serial)
+        kind = read_claims(held.cose).kind if held else CardKind.MEMBER
+        return Redemption(record_id, serial, str(f["spot_id"]), ticket_id,
+                          names.get(ticket_id, ticket_id), kind, int(f["list_fen"]),
+                          int(f["paid_fen"]), int(f["at"]))
+

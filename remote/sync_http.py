@@ -1,0 +1,95 @@
+"""The district's sync endpoints over HTTP (httpx): `app.ports.SyncTransport` for the phone.
+
+`POST /api/v1/sync/push` and `GET /api/v1/sync/pull` (see `district/sync_api.py` for the shapes).
+A connection that fails or times out, and any 5xx, is `DistrictUnreachable` (the engine backs
+off and tries again); 401 is `TokenExpired`; another 4xx is `DistrictRefused` with the server's
+words; an answer that is not the district's shape is `BadAnswer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from app.activation import DistrictRefused, DistrictUnreachable
+from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult
+from app.sync import TokenExpired
+from remote.district_http import API, TIMEOUT, BadAnswer, Json, _refusal
+
+
+def change_json(change: Change) -> Json:
+    return {"change_id": change.change_id, "seq": change.seq, "entity": change.entity,
+            "record_id": change.record_id, "op": change.op,
+            "base_version": change.base_version, "schema": change.schema,
+            "fields": change.fields}
+
+
+def _result(r: Json) -> PushResult:
+    def text(name: str) -> str | None:
+        value = r.get(name)
+        return None if value is None else str(value)
+
+    version, copy = r.get("version"), r.get("server_copy")
+    return PushResult(str(r["change_id"]), str(r["status"]),
+                      None if version is None else int(version),
+                      copy if isinstance(copy, dict) else None,
+                      text("reason"), text("message"), text("message_en"))
+
+
+def _pulled(c: Json) -> Pulled:
+    fields = c.get("fields")
+    version = c.get("version")
+    return Pulled(int(c["cursor"]), str(c["entity"]), str(c["record_id"]), str(c["op"]),
+                  None if version is None else int(version),
+                  fields if isinstance(fields, dict) else None)
+
+
+class HttpSyncTransport:
+    """One connection per call, reused for nothing: a phone syncs every few minutes at most."""
+
+    def __init__(self, timeout: httpx.Timeout = TIMEOUT,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self._timeout, self._transport = timeout, transport
+
+    def _call(self, access: DistrictAccess, method: str, path: str, **kwargs: Any) -> Json:
+        headers = {"Authorization": f"Bearer {access.device_token}"}
+        try:
+            with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
+                response = client.request(method, f"{access.server_url}{API}/sync/{path}",
+                                          headers=headers, **kwargs)
+        except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            raise DistrictUnreachable(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code >= 500:
+            raise DistrictUnreachable(f"HTTP {response.status_code}")
+        if response.status_code == 401:
+            raise TokenExpired()
+        if response.status_code >= 400:
+            raise _refusal(response, DistrictRefused)
+        try:
+            answer = response.json()
+        except ValueError as exc:
+            raise BadAnswer("not JSON") from exc
+        if not isinstance(answer, dict):
+            raise BadAnswer("not a JSON object")
+        return answer
+
+    def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
+        answer = self._call(access, "POST", "push",
+                            json={"changes": [change_json(c) for c in changes]})
+        try:
+            results = [_result(r) for r in answer["results"]]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BadAnswer(f"push answer: {exc!r}") from exc
+        if [r.change_id for r in results] != [c.change_id.lower() for c in changes]:
+            raise BadAnswer("push answer does not match the changes sent")
+        return results
+
+    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+        answer = self._call(access, "GET", "pull", params={"cursor": cursor, "limit": limit})
+        try:
+            changes = tuple(_pulled(c) for c in answer["changes"])
+            return PullPage(changes, int(answer["next_cursor"]), bool(answer["more"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise BadAnswer(f"pull answer: {exc!r}") from exc

@@ -1,0 +1,147 @@
+"""The phone's sync engine against a real district on loopback (uvicorn, SQLite and PostgreSQL):
+a family request goes up through the outbox, the approved card comes down and verifies, a revoked
+card goes, and a network that is down or loses a reply loses and doubles nothing."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from app.activation import Activation, DistrictUnreachable, access_of
+from app.family import FamilyCards
+from app.models import CardKind, FamilyState
+from app.sync import SyncEngine
+from app.sync_apply import PhoneApplier
+from app.wallet import Wallet
+from district import demo, issuance, sync_feed
+from remote.district_http import HttpDistrictClient
+from remote.sync_http import HttpSyncTransport
+from storage.device import DeviceStore
+from storage.memory import in_memory_device
+from tests.api_support import Server, server, sqlite_template, window
+from tests.district_support import db_url, pg_schema_url
+from tests.sync_support import SPOUSE, approve
+
+__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
+
+
+class Network(httpx.BaseTransport):
+    """Loopback HTTP with switches: `down` refuses every connection; `lose_next_push_reply`
+    lets the district commit a push, then drops its reply."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.lose_next_push_reply = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        with httpx.HTTPTransport() as wire:
+            answer = wire.handle_request(request)
+            content = answer.read()
+        if self.lose_next_push_reply and request.url.path.endswith("/sync/push"):
+            self.lose_next_push_reply = False
+            raise httpx.ReadError("connection reset after the server answered", request=request)
+        return httpx.Response(answer.status_code, headers=answer.headers, content=content)
+
+
+@dataclass
+class SyncPhone:
+    device: DeviceStore
+    wallet: Wallet
+    family: FamilyCards
+    network: Network
+    engine: SyncEngine
+
+    def ask_for_family(self) -> None:
+        self.engine.record("family_request", str(uuid.uuid4()), SPOUSE)
+
+
+def activated_phone(server: Server) -> SyncPhone:
+    device, clock, client = in_memory_device(), server.clock, HttpDistrictClient()
+    wallet = Wallet(device.keys, device.cards, clock)
+    Activation(client, wallet, device.cards, device.trust, device.settings, clock).activate(
+        "WZ1", server.code("WZ1"), server.url)
+    family = FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
+                         device.settings, clock)
+    applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
+                           device.trust, family, clock)
+    network = Network()
+    engine = SyncEngine(HttpSyncTransport(transport=network), device.outbox, device.sync_cursor,
+                        applier, lambda: access_of(device.settings.load()), clock)
+    return SyncPhone(device, wallet, family, network, engine)
+
+
+def family_on_server(server: Server, phone: SyncPhone) -> list[dict[str, object]]:
+    access = access_of(phone.device.settings.load())
+    assert access is not None
+    answer = server.http.get("/api/v1/me", headers={
+        "Authorization": f"Bearer {access.device_token}"})
+    family: list[dict[str, object]] = answer.json()["family"]
+    return family
+
+
+def test_a_family_request_goes_up_and_the_approved_card_comes_down_and_verifies(
+        server: Server) -> None:
+    phone = activated_phone(server)
+    phone.ask_for_family()
+    report = phone.engine.sync()
+    assert (report.error, report.pushed, phone.engine.status().waiting) == (None, 1, 0)
+    [pending] = phone.family.known
+    assert (pending.name, pending.state) == ("王喆", FamilyState.PENDING)
+    approve(server, "WZ1", pending.number)
+    assert phone.engine.sync().error is None
+    [card] = phone.wallet.family_cards()
+    assert (card.name, card.kind) == ("王喆", CardKind.FAMILY)
+    assert phone.family.known[0].state is FamilyState.APPROVED
+    verdict = window(server).verify(phone.wallet.qr_text(card.serial), server.clock())
+    assert verdict.valid and verdict.kind is CardKind.FAMILY
+    with server.district.sessions.begin() as session:
+        issuance.revoke(session, server.district.keys(), card.serial, "lost", "clerk",
+                        int(server.clock()))
+    assert phone.engine.sync().error is None
+    assert phone.wallet.family_cards() == [] and phone.wallet.member_card() is not None
+
+
+def test_spots_tickets_and_purchases_arrive_for_the_savings_page(server: Server) -> None:
+    phone = activated_phone(server)
+    with server.district.sessions.begin() as session:
+        demo.seed_catalog(session)
+    phone.engine.sync()
+    ticket = phone.device.catalog.tickets()[0]
+    assert len(phone.device.catalog.spots()) == 20
+    own = phone.wallet.member_card()
+    assert own is not None
+    with server.district.sessions.begin() as session:
+        card = issuance.get_card(session, own.serial)
+        sync_feed.record_redemption(session, card, ticket.spot_ids[0], ticket.id, 8000, 4080,
+                                    int(server.clock()), "window:1")
+    phone.engine.sync()
+    [bought] = phone.device.redemptions.all()
+    assert (bought.serial, bought.ticket_name, bought.kind, bought.saved_fen) == (
+        own.serial, ticket.name, CardKind.MEMBER, 3920)
+
+
+def test_offline_the_change_waits_and_then_goes_out_exactly_once(server: Server) -> None:
+    phone = activated_phone(server)
+    phone.network.down = True
+    phone.ask_for_family()
+    assert isinstance(phone.engine.sync().error, DistrictUnreachable)
+    status = phone.engine.status()
+    assert (status.online, status.waiting, status.last_synced_at) == (False, 1, None)
+    assert status.next_attempt_at is not None and family_on_server(server, phone) == []
+    phone.network.down = False
+    server.clock.now = status.next_attempt_at
+    assert phone.engine.due() and phone.engine.sync().error is None
+    assert phone.engine.status().online and len(family_on_server(server, phone)) == 1
+    phone.network.lose_next_push_reply = True
+    phone.engine.record("family_request", str(uuid.uuid4()), {**SPOUSE, "name": "陈小明",
+                                                               "relation": "子女"})
+    assert isinstance(phone.engine.sync().error, DistrictUnreachable)
+    assert phone.engine.status().waiting == 1 and len(family_on_server(server, phone)) == 2
+    server.clock.now += 300
+    assert phone.engine.sync().error is None
+    assert phone.engine.status().waiting == 0
+    assert [f["name"] for f in family_on_server(server, phone)] == ["王喆", "陈小明"]
