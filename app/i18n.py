@@ -153,6 +153,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "用激活码激活，或换手机后重新激活（补办）",
         "en": "Activate with a code, or again on a new phone (replacement)",
     },
+    # Sync
+    "sync.title": {"zh": "同步", "en": "Sync"},
+    "sync.now": {"zh": "立即同步", "en": "Sync now"},
+    "sync.waiting": {"zh": "{n} 条待发送", "en": "{n} waiting to send"},
+    "sync.all_sent": {"zh": "全部已发送", "en": "All sent"},
+    "sync.parked": {"zh": "{n} 条需处理", "en": "{n} need attention"},
+    "sync.last": {"zh": "上次同步 {time}", "en": "last synced {time}"},
+    "sync.never": {"zh": "尚未同步", "en": "not synced yet"},
+    "sync.offline": {"zh": "暂时连不上服务器，会自动重试", "en": "Server not reachable; "
+                     "retrying by itself"},
+    "sync.signed_out": {"zh": "登录已失效，请重新激活", "en": "Signed out: activate again"},
     "role.member": {"zh": "会员", "en": "Member"},
     "role.window": {"zh": "景区窗口", "en": "Scenic-spot window"},
     "role.cadre": {"zh": "机关干部", "en": "Union cadre"},

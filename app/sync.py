@@ -12,6 +12,7 @@ appliers make harmless. Network faults and 5xx back off exponentially with full 
 from __future__ import annotations
 
 import random
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -97,6 +98,7 @@ class SyncEngine:
         self._next_at: float | None = None
         self._online: bool | None = None
         self._signed_out = False
+        self._running = threading.Lock()  # "sync now" and the periodic sync never overlap
 
     def record(self, entity: str, record_id: str, fields: dict[str, Any], *, op: str = "upsert",
                schema: int = 1, base_version: int | None = None) -> Change:
@@ -116,7 +118,12 @@ class SyncEngine:
                           self._signed_out)
 
     def sync(self) -> SyncReport:
-        """Push, then pull. Never raises for the district's faults: they are in the report."""
+        """Push, then pull. Never raises for the district's faults: they are in the report.
+        Call it off the UI loop (it talks to the district); one sync runs at a time."""
+        with self._running:
+            return self._sync()
+
+    def _sync(self) -> SyncReport:
         access = self._access()
         if access is None:
             return SyncReport()

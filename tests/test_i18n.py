@@ -11,6 +11,8 @@ import pytest
 from app.i18n import LANGUAGES, MESSAGES, normalize_language, text
 
 VIEWS = Path(__file__).resolve().parent.parent / "views"
+# Text built in app/ for the views to show (the sync status line).
+APP_TEXTS = (Path(__file__).resolve().parent.parent / "app" / "sync_text.py",)
 # tr("key"), tr("a" if x else "b"), text("key", ...), and keys held in tuples such as
 # ("role.member", "/card", ...): any string literal shaped like a catalogue key.
 KEY_LITERAL = re.compile(r"""["']([a-z]+\.[a-z_]+)["']""")
@@ -18,7 +20,7 @@ KEY_LITERAL = re.compile(r"""["']([a-z]+\.[a-z_]+)["']""")
 
 def keys_used_by_views() -> set[str]:
     used: set[str] = set()
-    for source in VIEWS.glob("*.py"):
+    for source in (*VIEWS.glob("*.py"), *APP_TEXTS):
         used.update(KEY_LITERAL.findall(source.read_text(encoding="utf-8")))
     return used
 

@@ -12,6 +12,7 @@ from app.family import Refreshed, Requested
 from app.i18n import normalize_language, text
 from app.models import FamilyMember, FamilyRequest, Spot
 from app.savings import SavingsSummary
+from app.sync import SyncReport, SyncStatus
 from app.wallet import CardView
 
 
@@ -51,6 +52,13 @@ class FamilyService(Protocol):
     def withdraw(self, member: FamilyMember) -> None: ...
 
 
+class SyncService(Protocol):
+    """`app.sync.SyncEngine`. `sync` talks to the district: call it off the UI loop."""
+
+    def status(self) -> SyncStatus: ...
+    def sync(self) -> SyncReport: ...
+
+
 @dataclass(frozen=True)
 class MemberServices:
     """The member's services, built by main.py from the device store."""
@@ -60,6 +68,7 @@ class MemberServices:
     savings: SavingsService
     activation: ActivationService
     family: FamilyService
+    sync: SyncService | None = None  # None: this build does not sync (previews, demos)
 
 
 Navigate = Callable[[str], None]

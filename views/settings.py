@@ -42,7 +42,7 @@ def _role_tile(label_key: str, route: str, icon: ft.IconData, tr: Translator,
 
 
 def settings_page(tr: Translator, choose_language: Callable[[str], None],
-                  navigate: Navigate) -> ft.Column:
+                  navigate: Navigate, sync: ft.Control | None = None) -> ft.Column:
     languages = ft.Row(spacing=12, controls=[
         _language_button(language, tr.language, choose_language) for language in LANGUAGES
     ])
@@ -61,6 +61,7 @@ def settings_page(tr: Translator, choose_language: Callable[[str], None],
         languages,
         heading(tr("settings.card")),
         panel(activate, padding=4),
+        *([heading(tr("sync.title")), sync] if sync is not None else []),
         heading(tr("settings.role")),
         panel(roles, padding=4),
     ])

@@ -18,6 +18,7 @@ from views.savings import savings_list
 from views.services import MemberServices, Navigate, SaveLanguage, Translator
 from views.settings import not_enrolled, settings_page
 from views.spots import spots_list
+from views.sync import SyncPanel
 from views.widgets import empty_state
 
 HOME = "/card"
@@ -117,7 +118,9 @@ class Shell:
     # Settings and the other roles ---------------------------------------------------------
 
     def _settings(self) -> Screen:
-        body = settings_page(self.tr, self.set_language, self.navigate)
+        sync = self.services.sync
+        panel = SyncPanel(sync, self.tr).view if sync is not None else None
+        body = settings_page(self.tr, self.set_language, self.navigate, panel)
         return self._over_card("/settings", "nav.settings", body)
 
     def _window(self) -> Screen:
