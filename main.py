@@ -14,6 +14,7 @@ import dataclasses
 import os
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,15 +22,19 @@ from pathlib import Path
 import flet as ft
 
 import storage
-from app.activation import Activation
+from app.activation import Activation, access_of
 from app.catalog import Catalog
 from app.demo import provision_demo
 from app.family import FamilyCards
 from app.models import DEFAULT_SERVER_URL
-from app.ports import Clock, DistrictClient, SettingsRepository
+from app.ports import Clock, DistrictClient, SettingsRepository, SyncTransport
 from app.savings import Savings
+from app.sync import SyncEngine
+from app.sync_apply import PhoneApplier
+from app.sync_keeper import SyncKeeper
 from app.wallet import Wallet
 from remote.district_http import HttpDistrictClient
+from remote.sync_http import HttpSyncTransport
 from storage import CorruptFileError, DeviceStore, StorageError
 from views import MemberServices, mount
 
@@ -53,20 +58,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def build_services(device: DeviceStore, clock: Clock, client: DistrictClient | None = None,
-                   server: str | None = None) -> MemberServices:
+                   server: str | None = None,
+                   transport: SyncTransport | None = None) -> MemberServices:
     """The member's services over the device store; `client` reaches the district (httpx)."""
     client = client or HttpDistrictClient()
     wallet = Wallet(device.keys, device.cards, clock)
     activation = Activation(client, wallet, device.cards, device.trust, device.settings, clock)
     activation.server_override = server
+    family = FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
+                         device.settings, clock)
     return MemberServices(
         wallet=wallet,
         catalog=Catalog(device.catalog),
         savings=Savings(device.redemptions, clock),
         activation=activation,
-        family=FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
-                           device.settings, clock),
+        family=family,
+        sync=sync_engine(device, wallet, family, clock, transport),
     )
+
+
+def sync_engine(device: DeviceStore, wallet: Wallet, family: FamilyCards, clock: Clock,
+                transport: SyncTransport | None = None) -> SyncEngine:
+    """The sync engine over the device's outbox and cursor (SPEC §6); httpx by default."""
+    applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
+                           device.trust, family, clock)
+    return SyncEngine(transport or HttpSyncTransport(), device.outbox, device.sync_cursor,
+                      applier, lambda: access_of(device.settings.load()), clock)
 
 
 def language_saver(settings: SettingsRepository) -> Callable[[str], None]:
@@ -76,10 +93,8 @@ def language_saver(settings: SettingsRepository) -> Callable[[str], None]:
     return save
 
 
-def flet_main(device: DeviceStore, clock: Clock,
-              server: str | None = None) -> Callable[[ft.Page], None]:
+def flet_main(device: DeviceStore, services: MemberServices) -> Callable[[ft.Page], None]:
     """The per-session entry Flet calls for every page (browser tab or app window)."""
-    services = build_services(device, clock, server=server)
 
     def on_page(page: ft.Page) -> None:
         mount(page, services, language=device.settings.load().language,
@@ -95,8 +110,32 @@ def free_port(host: str) -> int:
         return port
 
 
+def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
+    """Sync in a background thread of its own (never on the UI loop). Returns the stop: it
+    lets a sync under way finish (network timeouts bound it) before the store is closed."""
+    stop = threading.Event()
+    thread = threading.Thread(target=SyncKeeper(engine, clock).run, args=(stop,), name="sync",
+                              daemon=True)
+    thread.start()
+
+    def stopper() -> None:
+        stop.set()
+        thread.join(timeout=30)
+
+    return stopper
+
+
 def run(device: DeviceStore, args: argparse.Namespace) -> None:
-    app = flet_main(device, time.time, args.server)
+    services = build_services(device, time.time, server=args.server)
+    stop_sync = (start_sync(services.sync, time.time) if isinstance(services.sync, SyncEngine)
+                 else lambda: None)
+    try:
+        serve(flet_main(device, services), args)
+    finally:
+        stop_sync()
+
+
+def serve(app: Callable[[ft.Page], None], args: argparse.Namespace) -> None:
     if not args.web:
         ft.run(app, assets_dir=str(ASSETS_DIR))
         return

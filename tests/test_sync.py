@@ -4,7 +4,7 @@ once and keeps a log, an applier that keeps what it is given, and a clock the te
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -54,7 +54,7 @@ class FakeDistrict:
         self.note("note", change.record_id, change.fields)
         return PushResult(change.change_id, "applied", version=len(self.log))
 
-    def note(self, entity: str, record_id: str, fields: dict[str, object] | None,
+    def note(self, entity: str, record_id: str, fields: Mapping[str, object] | None,
              op: str = "upsert") -> None:
         self.log.append(Pulled(len(self.log) + 1, entity, record_id, op, len(self.log) + 1,
                                dict(fields) if fields is not None else None))
