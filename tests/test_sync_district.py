@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -18,7 +19,7 @@ from app.wallet import Wallet
 from district import demo, issuance, sync_feed
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
-from storage.device import DeviceStore
+from storage.device import DeviceStore, open_device
 from storage.memory import in_memory_device
 from tests.api_support import Server, server, sqlite_template, window
 from tests.district_support import db_url, pg_schema_url
@@ -59,11 +60,18 @@ class SyncPhone:
         self.engine.record("family_request", str(uuid.uuid4()), SPOUSE)
 
 
-def activated_phone(server: Server) -> SyncPhone:
-    device, clock, client = in_memory_device(), server.clock, HttpDistrictClient()
+def activated_phone(server: Server, device: DeviceStore | None = None) -> SyncPhone:
+    device = device or in_memory_device()
+    wallet = Wallet(device.keys, device.cards, server.clock)
+    Activation(HttpDistrictClient(), wallet, device.cards, device.trust, device.settings,
+               server.clock).activate("WZ1", server.code("WZ1"), server.url)
+    return phone_on(server, device)
+
+
+def phone_on(server: Server, device: DeviceStore) -> SyncPhone:
+    """The phone's services over `device` (already activated), as the app builds them."""
+    clock, client = server.clock, HttpDistrictClient()
     wallet = Wallet(device.keys, device.cards, clock)
-    Activation(client, wallet, device.cards, device.trust, device.settings, clock).activate(
-        "WZ1", server.code("WZ1"), server.url)
     family = FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
                          device.settings, clock)
     applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
@@ -145,3 +153,21 @@ def test_offline_the_change_waits_and_then_goes_out_exactly_once(server: Server)
     assert phone.engine.sync().error is None
     assert phone.engine.status().waiting == 0
     assert [f["name"] for f in family_on_server(server, phone)] == ["王喆", "陈小明"]
+
+
+def test_a_change_saved_before_the_phone_died_goes_out_once_after_it_restarts(
+        server: Server, tmp_path: Path) -> None:
+    phone = activated_phone(server, open_device(tmp_path / "phone"))
+    phone.network.down = True
+    phone.ask_for_family()
+    phone.engine.sync()
+    phone.device.close()  # the phone dies; only what is on disk remains
+    again = phone_on(server, open_device(tmp_path / "phone"))
+    try:
+        assert again.engine.status().waiting == 1
+        assert again.engine.sync().error is None and again.engine.sync().error is None
+        assert again.engine.status().waiting == 0
+        assert [f["name"] for f in family_on_server(server, again)] == ["王喆"]
+        assert again.wallet.member_card() is not None
+    finally:
+        again.device.close()
