@@ -23,7 +23,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                   "busy_timeout=10000"):
+                   "busy_timeout=60000"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
