@@ -6,6 +6,8 @@
 - "spot", "ticket": merged into the catalogue by id; a tombstone removes one.
 - "redemption": a discounted purchase for the savings page (same id → replaced).
 - "family": the family member's state, handed to the family service.
+- "list": a newly signed trust or status list; pinned if the pinned root signed it and it is
+  newer than the one held (so cards from a rotated issuer key check out, revocations show).
 Every entry may arrive twice (a crash before the cursor was saved): each step is idempotent.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Protocol
 
 from app.activation import ActivationRefused, check_card, open_lists
@@ -30,6 +33,7 @@ from app.models import (
     Ticket,
 )
 from app.ports import CardRepository, CatalogRepository, Clock, RedemptionRepository, TrustStore
+from app.trust import ListError, open_status_list, open_trust_list
 from app.wallet import Wallet, read_claims
 
 TOMBSTONE = "tombstone"
@@ -78,6 +82,8 @@ class PhoneApplier:
             self._redemptions.add(self._redemption(pulled.record_id, fields))
         elif pulled.entity == "family" and pulled.op != TOMBSTONE:
             self._family.note(family_of(fields))
+        elif pulled.entity == "list" and pulled.op != TOMBSTONE:
+            self._list(fields)
 
     def reapply(self, change: Change) -> None:
         """The phone pushes only family requests, which no pulled entity overwrites: the
@@ -99,6 +105,25 @@ class PhoneApplier:
             self.refused.append(record_id)
             return
         self._cards.put(HeldCard(int(record_id), data, int(self._clock())))
+
+    def _list(self, fields: Mapping[str, Any]) -> None:
+        """A newer trust or status list signed by the pinned root replaces the pinned one; an
+        older one, or one the root did not sign, changes nothing."""
+        pinned, kind = self._trust.load(), fields.get("kind")
+        if pinned is None or kind not in ("trust", "status"):
+            return
+        opener = open_trust_list if kind == "trust" else open_status_list
+        current = pinned.trust_list if kind == "trust" else pinned.status_list
+        try:
+            data = base64.b64decode(str(fields.get("data", "")), validate=True)
+            version = opener(data, pinned.root_public_key).version
+            held = opener(current, pinned.root_public_key).version if current else -1
+        except (binascii.Error, ListError):
+            self.refused.append(f"list:{kind}")
+            return
+        if version > held:
+            changed = {"trust_list": data} if kind == "trust" else {"status_list": data}
+            self._trust.save(replace(pinned, **changed))
 
     def _mine(self, fields: Mapping[str, Any]) -> bytes | None:
         """The card's bytes if it is bound to this phone's key (not a printed card, not a

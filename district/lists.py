@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -15,7 +17,7 @@ from app.trust import (
     sign_trust_list,
 )
 from app.verify import Verifier
-from district import keyring, towns
+from district import keyring, sync_log, towns
 from district.errors import NotInitialized
 from district.tables import Card, ListHead, SignedList
 
@@ -35,9 +37,14 @@ def next_version(session: Session, kind: str) -> int:
 
 
 def _store(session: Session, kind: str, version: int, now: int, data: bytes) -> SignedList:
+    """Keep the newly signed list and put it in the public sync feed, so phones and windows
+    renew their pinned lists by sync (before any card that needs the new list)."""
     row = SignedList(kind=kind, version=version, issued_at=now, data=data)
     session.add(row)
     session.flush()
+    sync_log.log_change(session, sync_log.PUBLIC, "list", kind, sync_log.UPSERT,
+                        fields={"kind": kind, "version": version, "issued_at": now,
+                                "data": base64.b64encode(data).decode("ascii")})
     return row
 
 

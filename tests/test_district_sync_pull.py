@@ -3,12 +3,14 @@ and a cursor that never skips a committed change under concurrent writers (Postg
 
 from __future__ import annotations
 
+import base64
 import threading
 
 import httpx
 import pytest
 from sqlalchemy import select
 
+from app.trust import Status, open_status_list
 from district import demo, issuance, sync_feed, sync_log
 from district.sync_tables import SyncLogEntry
 from tests.api_support import Server, server, sqlite_template
@@ -59,7 +61,7 @@ def test_pages_follow_the_limit_and_join_up_exactly(server: Server) -> None:
     with server.district.sessions.begin() as session:
         demo.seed_catalog(session)
     everything = pull_all(phone)
-    assert {c["entity"] for c in everything} == {"card", "spot", "ticket"}
+    assert {c["entity"] for c in everything} == {"card", "list", "spot", "ticket"}
     first = phone.get("/sync/pull?cursor=0&limit=7").json()
     assert len(first["changes"]) == 7 and first["more"]
     assert first["next_cursor"] == first["changes"][-1]["cursor"]
@@ -75,9 +77,9 @@ def test_a_device_never_sees_another_members_entries(server: Server) -> None:
         card = issuance.get_card(session, theirs.get("/cards").json()["serial"])
         sync_feed.record_redemption(session, card, "S01", "T01", 8000, 4000, 1, "window:1")
     their_changes = pull_all(theirs)
-    assert {c["entity"] for c in their_changes} == {"card", "family", "redemption"}
+    assert {c["entity"] for c in their_changes} == {"card", "family", "list", "redemption"}
     assert cards(pull_all(mine)) == [("upsert", str(mine.get("/cards").json()["serial"]))]
-    assert {c["entity"] for c in pull_all(mine)} == {"card"}
+    assert {c["entity"] for c in pull_all(mine)} == {"card", "list"}  # lists are public
 
 
 def test_a_family_members_phone_sees_only_their_own_card(server: Server) -> None:
@@ -87,8 +89,9 @@ def test_a_family_members_phone_sees_only_their_own_card(server: Server) -> None
     family_phone = activated(server, "WZ1", family_no=asked["server_copy"]["number"])
     own = family_phone.get("/cards").json()["serial"]
     changes = pull_all(family_phone)
-    assert {c["entity"] for c in changes} == {"card"}
-    assert all(c["fields"]["kind"] == "family" for c in changes if c["op"] == "upsert")
+    assert {c["entity"] for c in changes} == {"card", "list"}
+    assert all(c["fields"]["kind"] == "family" for c in changes
+               if c["op"] == "upsert" and c["entity"] == "card")
     assert live_cards(changes) == {str(own)}
 
 
@@ -128,3 +131,18 @@ def test_concurrent_writers_never_make_a_reader_skip_or_repeat_a_cursor(server: 
             SyncLogEntry.scope.in_((scope, sync_log.PUBLIC))).order_by(SyncLogEntry.cursor)))
     assert len(committed) >= 361
     assert collected == committed
+
+
+def test_a_revocation_brings_the_newly_signed_status_list_down(server: Server) -> None:
+    phone = activated(server)
+    seen = pull_all(phone)
+    own = int(next(c["record_id"] for c in seen if c["entity"] == "card"))
+    with server.district.sessions.begin() as session:
+        issuance.revoke(session, server.district.keys(), own, "lost", "clerk", int(server.clock()))
+    later = pull_all(phone, seen[-1]["cursor"])
+    order = {(c["entity"], c["record_id"]) for c in later}
+    assert order == {("list", "status"), ("card", str(own))}
+    fields = next(c["fields"] for c in later if c["entity"] == "list")
+    root = base64.b64decode(server.http.get("/api/v1/lists/status").json()["root_public_key"])
+    status = open_status_list(base64.b64decode(fields["data"]), root)
+    assert status.version == fields["version"] and status.status(own) is Status.REVOKED

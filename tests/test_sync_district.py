@@ -15,6 +15,7 @@ from app.family import FamilyCards
 from app.models import CardKind, FamilyState
 from app.sync import SyncEngine
 from app.sync_apply import PhoneApplier
+from app.trust import Status, open_status_list
 from app.wallet import Wallet
 from district import demo, issuance, sync_feed
 from remote.district_http import HttpDistrictClient
@@ -111,6 +112,10 @@ def test_a_family_request_goes_up_and_the_approved_card_comes_down_and_verifies(
                         int(server.clock()))
     assert phone.engine.sync().error is None
     assert phone.wallet.family_cards() == [] and phone.wallet.member_card() is not None
+    pinned = phone.device.trust.load()
+    assert pinned is not None and pinned.status_list is not None
+    status = open_status_list(pinned.status_list, pinned.root_public_key)
+    assert status.status(card.serial) is Status.REVOKED  # the renewed list came down too
 
 
 def test_spots_tickets_and_purchases_arrive_for_the_savings_page(server: Server) -> None:
