@@ -62,6 +62,36 @@ def _refusal(response: httpx.Response, refused: type[DistrictRefused]) -> Distri
                    f"http_{response.status_code}")
 
 
+def request_json(method: str, url: str, *, timeout: httpx.Timeout,
+                 transport: httpx.BaseTransport | None, headers: dict[str, str],
+                 refused: type[DistrictRefused] = DistrictRefused,
+                 unauthorized: type[Exception] | None = None, **kwargs: Any) -> Json:
+    """One request on a short-lived connection, answered with the district's JSON object.
+
+    Connection failures and 5xx raise `DistrictUnreachable`; 401 raises `unauthorized` when
+    given; another 4xx raises `refused` with the server's words; a 2xx that is not a JSON
+    object raises `BadAnswer`.
+    """
+    try:
+        with httpx.Client(timeout=timeout, transport=transport) as client:
+            response = client.request(method, url, headers=headers, **kwargs)
+    except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise DistrictUnreachable(f"{type(exc).__name__}: {exc}") from exc
+    if response.status_code >= 500:
+        raise DistrictUnreachable(f"HTTP {response.status_code}")
+    if response.status_code == 401 and unauthorized is not None:
+        raise unauthorized()
+    if response.status_code >= 400:
+        raise _refusal(response, refused)
+    try:
+        answer = response.json()
+    except ValueError as exc:
+        raise BadAnswer("not JSON") from exc
+    if not isinstance(answer, dict):
+        raise BadAnswer("not a JSON object")
+    return answer
+
+
 class HttpDistrictClient:
     """One short-lived connection per call: a phone talks to the district rarely."""
 
@@ -72,22 +102,8 @@ class HttpDistrictClient:
     def _call(self, method: str, url: str, *, token: str | None = None, body: Json | None = None,
               refused: type[DistrictRefused] = DistrictRefused) -> Json:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        try:
-            with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
-                response = client.request(method, url, json=body, headers=headers)
-        except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise DistrictUnreachable(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500:
-            raise DistrictUnreachable(f"HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise _refusal(response, refused)
-        try:
-            answer = response.json()
-        except ValueError as exc:
-            raise BadAnswer("not JSON") from exc
-        if not isinstance(answer, dict):
-            raise BadAnswer("not a JSON object")
-        return answer
+        return request_json(method, url, timeout=self._timeout, transport=self._transport,
+                            headers=headers, refused=refused, json=body)
 
     def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
                  device_name: str) -> ActivationGrant:

@@ -13,10 +13,9 @@ from typing import Any
 
 import httpx
 
-from app.activation import DistrictRefused, DistrictUnreachable
 from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult
 from app.sync import TokenExpired
-from remote.district_http import API, TIMEOUT, BadAnswer, Json, _refusal
+from remote.district_http import API, TIMEOUT, BadAnswer, Json, request_json
 
 
 def change_json(change: Change) -> Json:
@@ -54,26 +53,10 @@ class HttpSyncTransport:
         self._timeout, self._transport = timeout, transport
 
     def _call(self, access: DistrictAccess, method: str, path: str, **kwargs: Any) -> Json:
-        headers = {"Authorization": f"Bearer {access.device_token}"}
-        try:
-            with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
-                response = client.request(method, f"{access.server_url}{API}/sync/{path}",
-                                          headers=headers, **kwargs)
-        except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-            raise DistrictUnreachable(f"{type(exc).__name__}: {exc}") from exc
-        if response.status_code >= 500:
-            raise DistrictUnreachable(f"HTTP {response.status_code}")
-        if response.status_code == 401:
-            raise TokenExpired()
-        if response.status_code >= 400:
-            raise _refusal(response, DistrictRefused)
-        try:
-            answer = response.json()
-        except ValueError as exc:
-            raise BadAnswer("not JSON") from exc
-        if not isinstance(answer, dict):
-            raise BadAnswer("not a JSON object")
-        return answer
+        return request_json(method, f"{access.server_url}{API}/sync/{path}",
+                            timeout=self._timeout, transport=self._transport,
+                            headers={"Authorization": f"Bearer {access.device_token}"},
+                            unauthorized=TokenExpired, **kwargs)
 
     def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
         answer = self._call(access, "POST", "push",
