@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.ports import CardRepository, CatalogRepository, Clock, RedemptionRepository, TrustStore
 from app.trust import ListError, open_status_list, open_trust_list
+from app.verify import Verifier
 from app.wallet import Wallet, read_claims
 
 TOMBSTONE = "tombstone"
@@ -61,6 +62,15 @@ def family_of(f: Mapping[str, Any]) -> FamilyMember:
     serial = f.get("card_serial")
     return FamilyMember(int(f["number"]), str(f["name"]), str(f["relation"]),
                         FamilyState(f["state"]), None if serial is None else int(serial))
+
+
+def _checked_at(cose: bytes, verifier: Verifier) -> float:
+    """When a pulled card is checked: just after it was issued and the pinned lists were signed
+    — not the phone's own clock, which may be a day or a year off (the window's clock decides
+    validity at the window). Old lists are no reason to refuse what the district just sent."""
+    verifier.stale_override = True
+    lists = [x.issued_at for x in (verifier.trust, verifier.status) if x is not None]
+    return float(max([read_claims(cose).iat, *lists])) + 1
 
 
 class PhoneApplier:
@@ -100,7 +110,8 @@ class PhoneApplier:
         try:
             if pinned is None:
                 raise ValueError("no pinned lists to check the card by")
-            check_card(data, self._wallet.device_key(), open_lists(pinned), self._clock())
+            verifier = open_lists(pinned)
+            check_card(data, self._wallet.device_key(), verifier, _checked_at(data, verifier))
         except (ActivationRefused, ValueError):
             self.refused.append(record_id)
             return

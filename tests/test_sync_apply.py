@@ -34,8 +34,12 @@ class Phone:
     book: Book
 
 
-def phone() -> Phone:
-    district, device, clock = FakeDistrict(), in_memory_device(), lambda: float(NOW)
+def phone(clock_off: int = 0) -> Phone:
+    district, device = FakeDistrict(), in_memory_device()
+
+    def clock() -> float:
+        return float(NOW + clock_off)
+
     wallet = Wallet(device.keys, device.cards, clock)
     Activation(district, wallet, device.cards, device.trust, device.settings, clock).activate(
         MEMBER_NO, CODE, "http://127.0.0.1:8600")
@@ -66,6 +70,14 @@ def test_a_card_for_this_phone_is_kept_once_and_a_tombstone_removes_it() -> None
     assert sorted(c.serial for c in p.device.cards.all()) == [300_001, 300_020]
     p.applier.apply(Pulled(9, "card", "300020", "tombstone", 9, {"reason": "lost"}))
     assert [c.serial for c in p.device.cards.all()] == [300_001]
+
+
+def test_a_phone_whose_clock_is_a_year_off_still_keeps_the_card_it_was_sent() -> None:
+    for off in (YEAR + 86_400, -YEAR):
+        p = phone(clock_off=off)
+        p.applier.apply(card_entry(300_024, p.district.device_key, p.district.issuer))
+        assert sorted(c.serial for c in p.device.cards.all()) == [300_001, 300_024], off
+        assert p.applier.refused == []
 
 
 def test_cards_for_another_phone_or_unsigned_by_a_trusted_issuer_are_not_kept() -> None:
