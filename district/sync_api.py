@@ -34,8 +34,11 @@ Pull — `GET /api/v1/sync/pull?cursor=N&limit=M` (cursor 0 at first, limit 1–
 
 Only the device's own scope and the public one, in cursor order; store the page, re-apply the
 unsent changes, then save `next_cursor`; ask again while `more`. Cursors never skip a committed
-change. A tombstone's `fields` is null or `{"reason": …}` (why a card went: "withdrawn",
-"replaced", a revocation's reason). Entities: "card" (record id = serial; fields serial, kind,
+change. Each record comes as its newest entry only: a change replaces the record's older
+entries, so a first sync gets each record once (one status list, not every one ever signed),
+and a record changed twice after `cursor` arrives once, as it is now. Cursors have gaps.
+A tombstone's `fields` is null or `{"reason": …}` (why a card went: "withdrawn", "replaced", a
+revocation's reason). Entities: "card" (record id = serial; fields serial, kind,
 exp, issued_at, family_id, primary_serial, holder_key, printed, cose — base64), "family"
 (member's phone only; record id = number), "redemption" (a discounted purchase), "spot" and
 "ticket" (public). A member's phone sees its member's and their family's cards; a family

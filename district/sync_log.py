@@ -7,6 +7,15 @@ held until commit, so writers commit in cursor order and a reader that has seen 
 seen every committed cursor below N — on SQLite (one writer at a time) and on PostgreSQL
 (where a sequence would commit out of order). Taking the counter last also keeps it out of
 lock cycles with the town and list counters that the same transactions take.
+
+The log keeps only the newest entry of each record, (scope, entity, record_id): the insert of
+new entries is preceded, in the same transaction and under the counter row's lock, by deletes
+of the older entries of the same records, one statement per (scope, entity) (and of a record
+staged twice only the newer entry is written). A phone's first sync thus gets each record
+once, not every status list ever signed; a phone that had seen the old entry sees the new one,
+whose cursor is higher and is committed together with the delete. Tombstones are entries too:
+a deletion still reaches the phones that held the record, and a phone that never saw it just
+gets the tombstone.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from district.sync_tables import SyncCounter, SyncLogEntry
@@ -24,6 +33,9 @@ from district.sync_tables import SyncCounter, SyncLogEntry
 PUBLIC = "public"
 UPSERT, TOMBSTONE = "upsert", "tombstone"
 _PENDING = "sync_pending"
+_RECORDS_PER_DELETE = 5000  # bound values per statement: under SQLite's limit of 32,766
+
+Key = tuple[str, str, str]
 
 
 @dataclass
@@ -77,7 +89,8 @@ def staged(session: Session, entity: str, record_id: str) -> Entry | None:
 
 
 def flush_pending(session: Session) -> list[Entry]:
-    """Write the staged entries with consecutive cursors from the counter row."""
+    """Write the staged entries with consecutive cursors from the counter row, replacing the
+    older entries of the same records. Every staged entry gets its cursor and version."""
     entries: list[Entry] = session.info.pop(_PENDING, [])
     if not entries:
         return []
@@ -87,8 +100,29 @@ def flush_pending(session: Session) -> list[Entry]:
     for cursor, entry in enumerate(entries, int(last) - len(entries) + 1):
         entry.cursor = cursor
         entry.version = entry.version if entry.version is not None else cursor
-    session.execute(insert(SyncLogEntry), [_row(e) for e in entries])
+    newest = {_key(e): e for e in entries}  # a later entry of the same record wins
+    _drop_older(session, list(newest))
+    session.execute(insert(SyncLogEntry), [_row(e) for e in newest.values()])
     return entries
+
+
+def _key(entry: Entry) -> Key:
+    return entry.scope, entry.entity, entry.record_id
+
+
+def _drop_older(session: Session, keys: Sequence[Key]) -> None:
+    """Delete the logged entries of these records (their new entries are written next): one
+    statement per (scope, entity), as `record_id IN (…)` — a row-value IN over three columns
+    measured ~7× slower on PostgreSQL."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for scope, entity, record_id in keys:
+        groups.setdefault((scope, entity), []).append(record_id)
+    for (scope, entity), record_ids in groups.items():
+        for start in range(0, len(record_ids), _RECORDS_PER_DELETE):
+            session.execute(delete(SyncLogEntry).where(
+                SyncLogEntry.scope == scope, SyncLogEntry.entity == entity,
+                SyncLogEntry.record_id.in_(record_ids[start:start + _RECORDS_PER_DELETE]))
+                .execution_options(synchronize_session=False))
 
 
 def _row(entry: Entry) -> dict[str, Any]:
@@ -116,7 +150,8 @@ def install(factory: sessionmaker[Session]) -> None:
 
 
 def read(session: Session, scopes: Sequence[str], cursor: int, limit: int) -> list[SyncLogEntry]:
-    """Up to `limit` entries of `scopes` after `cursor`, in cursor order."""
+    """Up to `limit` entries of `scopes` after `cursor`, in cursor order: the newest entry of
+    each record whose newest entry is after `cursor`."""
     return list(session.scalars(select(SyncLogEntry).where(
         SyncLogEntry.scope.in_(scopes), SyncLogEntry.cursor > cursor)
         .order_by(SyncLogEntry.cursor).limit(limit)))

@@ -1,7 +1,8 @@
 """The sync tables: the change log and its cursor counter, pushed changes, and redemptions.
 
 `sync_log.cursor` is taken from the `sync_counter` row inside the writing transaction, so
-cursor order is commit order (see `district.sync_log`).
+cursor order is commit order; the log holds only each record's newest entry, found by its
+(scope, entity, record_id) index (see `district.sync_log`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ class SyncCounter(Base):
 
 
 class SyncLogEntry(Base):
-    """One change a device must see: `scope` is "public", "member:<id>" or "family:<id>"."""
+    """A record's newest change, for the devices of `scope` ("public", "member:<id>" or
+    "family:<id>")."""
 
     __tablename__ = "sync_log"
     cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -34,6 +36,7 @@ class SyncLogEntry(Base):
 
 
 Index("ix_sync_log_scope_cursor", SyncLogEntry.scope, SyncLogEntry.cursor)
+Index("ix_sync_log_record", SyncLogEntry.scope, SyncLogEntry.entity, SyncLogEntry.record_id)
 
 
 class SyncDevice(Base):

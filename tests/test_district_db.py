@@ -107,3 +107,26 @@ def test_the_head_constant_names_the_newest_migration() -> None:
     from alembic.script import ScriptDirectory
 
     assert ScriptDirectory.from_config(db.alembic_config()).get_current_head() == db.HEAD
+
+
+OLD_LOG = [(1, "public", "list", "status", 1), (2, "member:1", "card", "7", 2),
+           (3, "public", "list", "status", 3), (4, "member:1", "card", "7", 4),
+           (5, "public", "list", "trust", 5), (6, "public", "list", "status", 6)]
+
+
+def test_upgrading_keeps_only_the_newest_logged_entry_of_each_record(db_url: str) -> None:
+    engine = db.make_engine(db_url)
+    db.migrate(engine, "0004")
+    with engine.begin() as connection:
+        for cursor, scope, entity, record_id, version in OLD_LOG:
+            connection.execute(text(
+                "INSERT INTO sync_log (cursor, scope, entity, record_id, op, version) "
+                "VALUES (:c, :s, :e, :r, 'upsert', :v)"),
+                {"c": cursor, "s": scope, "e": entity, "r": record_id, "v": version})
+    db.migrate(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(text(
+            "SELECT cursor, entity, record_id FROM sync_log ORDER BY cursor")).all()
+    assert [tuple(row) for row in kept] == [(4, "card", "7"), (5, "list", "trust"),
+                                            (6, "list", "status")]
+    engine.dispose()

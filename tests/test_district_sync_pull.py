@@ -1,5 +1,6 @@
 """Pull (`GET /api/v1/sync/pull`) through a real uvicorn on loopback: scope, tombstones, pages,
-and a cursor that never skips a committed change under concurrent writers (PostgreSQL)."""
+only the newest entry of each record, and a cursor that never skips a committed change under
+concurrent writers (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from app.trust import Status, open_status_list
-from district import demo, issuance, sync_feed, sync_log
+from district import demo, issuance, registry, sync_feed, sync_log
 from district.sync_tables import SyncLogEntry
+from district.tables import Card
 from tests.api_support import Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 from tests.sync_support import SPOUSE, activated, approve, change, pull_all, push
@@ -36,7 +38,7 @@ def test_after_a_family_approval_the_family_card_arrives(server: Server) -> None
     assert [c["fields"]["kind"] for c in issued] == ["member", "family"]
     assert issued[0]["record_id"] == str(own) and issued[1]["fields"]["cose"] == family_card
     states = [c["fields"]["state"] for c in changes if c["entity"] == "family"]
-    assert states == ["pending", "approved"]
+    assert states == ["approved"]  # the request's "pending" was replaced by its answer
     assert [c["cursor"] for c in changes] == sorted({c["cursor"] for c in changes})
 
 
@@ -146,3 +148,54 @@ def test_a_revocation_brings_the_newly_signed_status_list_down(server: Server) -
     root = base64.b64decode(server.http.get("/api/v1/lists/status").json()["root_public_key"])
     status = open_status_list(base64.b64decode(fields["data"]), root)
     assert status.version == fields["version"] and status.status(own) is Status.REVOKED
+
+
+def _revoke_new_cards(server: Server, member_no: str, count: int) -> list[int]:
+    """Issue `count` printed cards to the member, then revoke each in its own transaction
+    (each revocation re-signs the status list)."""
+    keys, now = server.district.keys(), int(server.clock())
+    with server.district.sessions.begin() as session:
+        member = registry.member_by_no(session, member_no)
+        serials = [issuance.issue_card(session, keys, member, actor="clerk", now=now).serial
+                   for _ in range(count)]
+    for serial in serials:
+        with server.district.sessions.begin() as session:
+            issuance.revoke(session, keys, serial, "lost", "clerk", now)
+    return serials
+
+
+def _root(server: Server) -> bytes:
+    return base64.b64decode(server.http.get("/api/v1/lists/status").json()["root_public_key"])
+
+
+def test_a_first_sync_after_five_revocations_brings_only_the_newest_status_list(
+        server: Server) -> None:
+    revoked = _revoke_new_cards(server, "WZ2", 5)
+    changes = pull_all(activated(server))
+    [entry] = [c for c in changes if (c["entity"], c["record_id"]) == ("list", "status")]
+    served = server.http.get("/api/v1/lists/status").json()
+    assert entry["fields"]["version"] == served["version"]
+    assert entry["fields"]["data"] == served["data"]
+    status = open_status_list(base64.b64decode(entry["fields"]["data"]), _root(server))
+    assert [status.status(s) for s in revoked] == [Status.REVOKED] * 5
+    assert len([c for c in changes if c["entity"] == "list"]) == 2  # trust and status
+
+
+def test_a_record_changed_twice_after_a_pull_arrives_once_as_it_is_now(server: Server) -> None:
+    phone = activated(server)
+    [asked] = push(phone, change(1))
+    number = asked["server_copy"]["number"]
+    seen = pull_all(phone)
+    approve(server, "WZ1", number)
+    family_serial = _family_card(server)
+    assert phone.send("DELETE", f"/family/{number}").status_code == 200
+    later = pull_all(phone, seen[-1]["cursor"])
+    assert [(c["entity"], c["fields"]["state"]) for c in later if c["entity"] == "family"] == [
+        ("family", "withdrawn")]
+    assert cards(later) == [("tombstone", family_serial)]  # issued, then withdrawn: one entry
+    assert [c["cursor"] for c in later] == sorted({c["cursor"] for c in later})
+
+
+def _family_card(server: Server) -> str:
+    with server.district.sessions() as session:
+        return str(session.scalars(select(Card.serial).where(Card.family_id.is_not(None))).one())
