@@ -11,7 +11,8 @@ from typing import Any
 from app.models import (
     CardKind,
     Change,
-    FamilyRequest,
+    FamilyMember,
+    FamilyState,
     HeldCard,
     ParkedChange,
     Pinned,
@@ -162,14 +163,14 @@ def device_key_from_doc(doc: Doc) -> bytes:
     return unb64(doc["private_b64"])
 
 
-def family_request_to_doc(r: FamilyRequest) -> Doc:
-    return {"id": r.id, "name": r.name, "relation": r.relation, "id_last4": r.id_last4,
-            "requested_at": r.requested_at}
+def family_member_to_doc(m: FamilyMember) -> Doc:
+    return {"number": m.number, "name": m.name, "relation": m.relation, "state": m.state.value,
+            "serial": m.serial}
 
 
-def family_request_from_doc(doc: Doc) -> FamilyRequest:
-    return FamilyRequest(doc["id"], doc["name"], doc["relation"], doc["id_last4"],
-                         doc["requested_at"])
+def family_member_from_doc(doc: Doc) -> FamilyMember:
+    return FamilyMember(doc["number"], doc["name"], doc["relation"], FamilyState(doc["state"]),
+                        doc["serial"])
 
 
 def change_to_doc(slot: int, change: Change, parked: ParkedChange | None = None) -> Doc:

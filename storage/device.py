@@ -12,14 +12,14 @@ from app.ports import (
     CardRepository,
     CatalogRepository,
     DeviceKeyStore,
-    FamilyOutbox,
+    FamilyStates,
     Outbox,
     RedemptionRepository,
     SettingsRepository,
     SyncCursor,
     TrustStore,
 )
-from storage import repositories, sync_repositories
+from storage import migrations, repositories, sync_repositories
 from storage.collection import CompactionPolicy
 from storage.schema import Migration
 from storage.store import Store
@@ -28,7 +28,9 @@ ENV_DATA_DIR = "FLET_APP_STORAGE_DATA"
 FALLBACK_DATA_DIR = Path("~/.local/share/unionpass")
 
 # The device schema's migrations, oldest first: migration n takes the store to version n + 1.
-DEVICE_MIGRATIONS: tuple[Migration, ...] = ()
+DEVICE_MIGRATIONS: tuple[Migration, ...] = (
+    Migration(2, "family requests ride the sync outbox", migrations.family_outbox_to_sync),
+)
 
 
 def _nothing_to_close() -> None:
@@ -43,7 +45,7 @@ class DeviceStore:
     redemptions: RedemptionRepository
     trust: TrustStore
     settings: SettingsRepository
-    family_outbox: FamilyOutbox
+    family: FamilyStates
     outbox: Outbox
     sync_cursor: SyncCursor
     closer: Callable[[], None] = field(default=_nothing_to_close, repr=False)
@@ -82,7 +84,7 @@ def open_device(data_dir: Path, *, policy: CompactionPolicy | None = None) -> De
             redemptions=repositories.TinyDBRedemptionRepository(store),
             trust=repositories.TinyDBTrustStore(store),
             settings=repositories.TinyDBSettingsRepository(store),
-            family_outbox=repositories.TinyDBFamilyOutbox(store),
+            family=repositories.TinyDBFamilyStates(store),
             outbox=sync_repositories.TinyDBOutbox(store),
             sync_cursor=sync_repositories.TinyDBSyncCursor(store),
             closer=store.close,

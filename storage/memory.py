@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 
 from app.models import (
     Change,
-    FamilyRequest,
+    FamilyMember,
     HeldCard,
     ParkedChange,
     Pinned,
@@ -99,56 +100,69 @@ class InMemorySettingsRepository:
         self._settings = replace(settings, extra=dict(settings.extra))
 
 
-class InMemoryFamilyOutbox:
+class InMemoryFamilyStates:
     def __init__(self) -> None:
-        self._requests: dict[str, FamilyRequest] = {}
+        self._members: dict[int, FamilyMember] = {}
 
-    def add(self, request: FamilyRequest) -> None:
-        self._requests[request.id] = request
+    def put(self, member: FamilyMember) -> None:
+        self._members[member.number] = member
 
-    def pending(self) -> list[FamilyRequest]:
-        return list(self._requests.values())
+    def all(self) -> list[FamilyMember]:
+        return sorted(self._members.values(), key=lambda m: m.number)
 
-    def remove(self, request_id: str) -> None:
-        self._requests.pop(request_id, None)
+    def clear(self) -> None:
+        self._members.clear()
 
 
 class InMemoryOutbox:
-    """Entries by slot, like the TinyDB outbox; `None` in the parked map means waiting."""
+    """Entries by slot, like the TinyDB outbox; `None` in the parked map means waiting.
+    One lock over all of it: the UI thread appends while the sync thread files answers."""
 
     def __init__(self) -> None:
         self._slots: dict[int, tuple[Change, ParkedChange | None]] = {}
         self._last_seq = 0
+        self._lock = threading.RLock()
 
     def append(self, change: Change) -> None:
-        self._slots[change.seq] = (change, None)
+        with self._lock:
+            self._slots[change.seq] = (change, None)
 
     def pending(self) -> list[Change]:
-        return sorted((c for c, p in self._slots.values() if p is None), key=lambda c: c.seq)
+        with self._lock:
+            waiting = [c for c, p in self._slots.values() if p is None]
+        return sorted(waiting, key=lambda c: c.seq)
 
     def mark_done(self, change_id: str) -> None:
-        slot = self._slot(change_id)
-        if slot is not None:
-            del self._slots[slot]
+        self.discard(change_id)
+
+    def discard(self, change_id: str) -> None:
+        with self._lock:
+            slot = self._slot(change_id)
+            if slot is not None:
+                del self._slots[slot]
 
     def park(self, change_id: str, reason: str, message: str, message_en: str) -> None:
-        slot = self._slot(change_id)
-        if slot is not None:
-            change = self._slots[slot][0]
-            self._slots[slot] = (change, ParkedChange(change, reason, message, message_en))
+        with self._lock:
+            slot = self._slot(change_id)
+            if slot is not None:
+                change = self._slots[slot][0]
+                self._slots[slot] = (change, ParkedChange(change, reason, message, message_en))
 
     def parked(self) -> list[ParkedChange]:
-        held = [p for _, p in self._slots.values() if p is not None]
+        with self._lock:
+            held = [p for _, p in self._slots.values() if p is not None]
         return sorted(held, key=lambda p: p.change.seq)
 
     def requeue(self, change_id: str, renumbered: Change) -> None:
-        slot = self._slot(change_id)
-        if slot is not None:
-            self._slots[slot] = (renumbered, None)
+        with self._lock:
+            slot = self._slot(change_id)
+            if slot is not None:
+                self._slots[slot] = (renumbered, None)
 
     def next_seq(self, at_least: int = 0) -> int:
-        self._last_seq = max(self._last_seq + 1, at_least)
-        return self._last_seq
+        with self._lock:
+            self._last_seq = max(self._last_seq + 1, at_least)
+            return self._last_seq
 
     def _slot(self, change_id: str) -> int | None:
         return next((s for s, (c, _) in self._slots.items() if c.change_id == change_id), None)
@@ -173,7 +187,7 @@ def in_memory_device() -> DeviceStore:
         redemptions=InMemoryRedemptionRepository(),
         trust=InMemoryTrustStore(),
         settings=InMemorySettingsRepository(),
-        family_outbox=InMemoryFamilyOutbox(),
+        family=InMemoryFamilyStates(),
         outbox=InMemoryOutbox(),
         sync_cursor=InMemorySyncCursor(),
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from tinydb import where
 
-from app.models import FamilyRequest, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.models import FamilyMember, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from storage import codecs
 from storage.store import Store
 
@@ -96,17 +96,18 @@ class TinyDBSettingsRepository:
         self._docs.put(codecs.settings_to_doc(settings))
 
 
-class TinyDBFamilyOutbox:
-    """Family-card requests not yet confirmed by the district; durable before the UI says so."""
+class TinyDBFamilyStates:
+    """The family members' states as last pulled from the district, by number."""
 
     def __init__(self, store: Store) -> None:
-        self._docs = store.collection("family_outbox", key="id")
+        self._docs = store.collection("family", key="number")
 
-    def add(self, request: FamilyRequest) -> None:
-        self._docs.put(codecs.family_request_to_doc(request))
+    def put(self, member: FamilyMember) -> None:
+        self._docs.put(codecs.family_member_to_doc(member))
 
-    def pending(self) -> list[FamilyRequest]:
-        return [codecs.family_request_from_doc(doc) for doc in self._docs.all()]
+    def all(self) -> list[FamilyMember]:
+        members = [codecs.family_member_from_doc(doc) for doc in self._docs.all()]
+        return sorted(members, key=lambda m: m.number)
 
-    def remove(self, request_id: str) -> None:
-        self._docs.remove(request_id)
+    def clear(self) -> None:
+        self._docs.replace_all([])

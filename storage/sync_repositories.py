@@ -28,6 +28,9 @@ class TinyDBOutbox:
         return sorted((codecs.change_from_doc(d) for d in waiting), key=lambda c: c.seq)
 
     def mark_done(self, change_id: str) -> None:
+        self.discard(change_id)
+
+    def discard(self, change_id: str) -> None:
         doc = self._find(change_id)
         if doc is not None:
             self._docs.remove(doc["slot"])

@@ -11,7 +11,8 @@ import pytest
 
 from app.models import (
     CardKind,
-    FamilyRequest,
+    FamilyMember,
+    FamilyState,
     HeldCard,
     Pinned,
     Redemption,
@@ -127,14 +128,14 @@ def test_changing_a_settings_dict_after_saving_changes_nothing_stored(harness: H
     assert harness.reopen().settings.load().extra == {"a": "1"}
 
 
-def test_family_requests_wait_in_the_outbox_until_removed(harness: Harness) -> None:
-    outbox = harness.device.family_outbox
-    assert outbox.pending() == []
-    first = FamilyRequest("a1", "王喆", "配偶", "5208", 100)
-    second = FamilyRequest("b2", "陈小明", "子女", "123X", 101)
-    outbox.add(first)
-    outbox.add(second)
-    outbox.add(first)
-    outbox.remove("b2")
-    outbox.remove("never-added")
-    assert harness.reopen().family_outbox.pending() == [first]
+def test_family_states_are_kept_by_number_and_cleared_together(harness: Harness) -> None:
+    states = harness.device.family
+    assert states.all() == []
+    states.put(FamilyMember(2, "陈小明", "子女", FamilyState.PENDING))
+    states.put(FamilyMember(1, "王喆", "配偶", FamilyState.PENDING))
+    states.put(FamilyMember(1, "王喆", "配偶", FamilyState.APPROVED, 300_020))
+    assert harness.reopen().family.all() == [
+        FamilyMember(1, "王喆", "配偶", FamilyState.APPROVED, 300_020),
+        FamilyMember(2, "陈小明", "子女", FamilyState.PENDING)]
+    harness.device.family.clear()
+    assert harness.reopen().family.all() == []

@@ -1,0 +1,33 @@
+"""The device store's migrations (listed in `storage.device.DEVICE_MIGRATIONS`).
+
+Each may run again after a crash part-way (a migration is recorded only once it has finished),
+so each step checks what is already done.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from app.models import Change
+from storage import codecs
+from storage.store import Store
+
+
+def family_outbox_to_sync(store: Store) -> None:
+    """Version 2: family requests kept in their own outbox (version 1) move to the sync outbox
+    as "family_request" changes, oldest first, so they go out by sync like every change."""
+    old = store.collection("family_outbox", key="id")
+    outbox = store.collection("outbox", key="slot")
+    counters = store.collection("sync_state", key="name")
+    moved = {doc["record_id"] for doc in outbox.all() if doc["entity"] == "family_request"}
+    for doc in sorted(old.all(), key=lambda d: (d["requested_at"], d["id"])):
+        if doc["id"] in moved:
+            continue
+        last = counters.get("seq")
+        seq = (last["last"] if last else 0) + 1
+        counters.put({"name": "seq", "last": seq})
+        fields = {"name": doc["name"], "relation": doc["relation"], "id_last4": doc["id_last4"]}
+        change = Change(str(uuid.uuid4()), seq, "family_request", doc["id"], "upsert", None, 1,
+                        fields, doc["requested_at"])
+        outbox.put(codecs.change_to_doc(seq, change))
+    old.replace_all([])
