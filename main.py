@@ -4,6 +4,7 @@
 
 `--web` serves the app to a browser (offline: the renderer comes from the flet-web wheel).
 `UNIONPASS_NO_BROWSER=1` serves without opening a browser window (tests, servers).
+`UNIONPASS_SYNC_PROBE=N` probes an unreachable district every N seconds (default 15).
 Nothing happens at import time.
 """
 
@@ -31,7 +32,7 @@ from app.ports import Clock, DistrictClient, SettingsRepository, SyncTransport
 from app.savings import Savings
 from app.sync import SyncEngine
 from app.sync_apply import PhoneApplier
-from app.sync_keeper import SyncKeeper
+from app.sync_keeper import PROBE, TICK, SyncKeeper
 from app.wallet import Wallet
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
@@ -39,6 +40,7 @@ from storage import CorruptFileError, DeviceStore, StorageError
 from views import MemberServices, mount
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+PROBE_ENV = "UNIONPASS_SYNC_PROBE"  # seconds between probes while the district is away
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,25 +65,32 @@ def build_services(device: DeviceStore, clock: Clock, client: DistrictClient | N
     """The member's services over the device store; `client` reaches the district (httpx)."""
     client = client or HttpDistrictClient()
     wallet = Wallet(device.keys, device.cards, clock)
-    activation = Activation(client, wallet, device.cards, device.trust, device.settings, clock)
+    engine = sync_engine(device, wallet, clock, transport)
+    family = FamilyCards(client, engine, device.family, device.cards, device.settings)
+
+    def activated(other_person: bool) -> None:
+        if other_person:
+            family.forget()
+        engine.restart(other_person=other_person)
+
+    activation = Activation(client, wallet, device.cards, device.trust, device.settings, clock,
+                            on_activated=activated)
     activation.server_override = server
-    family = FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
-                         device.settings, clock)
     return MemberServices(
         wallet=wallet,
         catalog=Catalog(device.catalog),
         savings=Savings(device.redemptions, clock),
         activation=activation,
         family=family,
-        sync=sync_engine(device, wallet, family, clock, transport),
+        sync=engine,
     )
 
 
-def sync_engine(device: DeviceStore, wallet: Wallet, family: FamilyCards, clock: Clock,
+def sync_engine(device: DeviceStore, wallet: Wallet, clock: Clock,
                 transport: SyncTransport | None = None) -> SyncEngine:
     """The sync engine over the device's outbox and cursor (SPEC §6); httpx by default."""
     applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
-                           device.trust, family, clock)
+                           device.trust, device.family, clock)
     return SyncEngine(transport or HttpSyncTransport(), device.outbox, device.sync_cursor,
                       applier, lambda: access_of(device.settings.load()), clock)
 
@@ -111,15 +120,20 @@ def free_port(host: str) -> int:
 
 
 def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
-    """Sync in a background thread of its own (never on the UI loop). Returns the stop: it
-    lets a sync under way finish (network timeouts bound it) before the store is closed."""
+    """Sync in a background thread of its own (never on the UI loop): on start, after every
+    save, periodically, and when a probe finds the district again. Returns the stop: it lets a
+    sync under way finish (network timeouts bound it) before the store is closed."""
     stop = threading.Event()
-    thread = threading.Thread(target=SyncKeeper(engine, clock).run, args=(stop,), name="sync",
-                              daemon=True)
+    keeper = SyncKeeper(engine, clock, probe_every=float(os.environ.get(PROBE_ENV) or PROBE))
+    unsubscribe = engine.subscribe(keeper.wake)
+    tick = min(TICK, keeper.probe_every)
+    thread = threading.Thread(target=keeper.run, args=(stop, tick), name="sync", daemon=True)
     thread.start()
 
     def stopper() -> None:
+        unsubscribe()
         stop.set()
+        keeper.wake()
         thread.join(timeout=30)
 
     return stopper

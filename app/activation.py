@@ -8,6 +8,7 @@ a refusal, a damaged answer or a server that cannot be reached loses nothing alr
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.card import phone_qr_payload, present
@@ -123,15 +124,22 @@ class Activated:
     family: int
 
 
+def _nothing(other_person: bool) -> None:
+    """No one to tell about an activation (a build that does not sync)."""
+
+
 class Activation:
-    """Activate with a member number and one-time code; replaces any card held (a demo card)."""
+    """Activate with a member number and one-time code; replaces any card held (a demo card).
+    `on_activated(other_person)` runs after: the sync starts over for the new device (and
+    parks what another person left unsent)."""
 
     def __init__(self, client: DistrictClient, wallet: Wallet, cards: CardRepository,
                  trust: TrustStore, settings: SettingsRepository, clock: Clock,
-                 device_name: str = "工会通") -> None:
+                 device_name: str = "工会通",
+                 on_activated: Callable[[bool], None] = _nothing) -> None:
         self._client, self._wallet, self._cards = client, wallet, cards
         self._trust, self._settings, self._clock = trust, settings, clock
-        self._device_name = device_name
+        self._device_name, self._on_activated = device_name, on_activated
         self.server_override: str | None = None
 
     def server_url(self) -> str:
@@ -176,8 +184,10 @@ class Activation:
         new = {self._wallet.add_card(cose).serial for cose in (grant.card, *grant.family_cards)}
         self._trust.save(pinned)
         settings = self._settings.load()
+        before = settings.extra.get(MEMBER_NO)
         extra = {**settings.extra, TOKEN: grant.device_token, DEVICE_ID: grant.device_id,
                  MEMBER_NO: member_no}
         self._settings.save(dataclasses.replace(settings, server_url=url, extra=extra))
         for serial in old - new:
             self._cards.remove(serial)
+        self._on_activated(before is not None and before != member_no)

@@ -56,16 +56,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "family.not_found": {"zh": "找不到这张家属卡", "en": "This family card is not on this phone"},
     "family.refresh": {"zh": "刷新", "en": "Refresh"},
     "family.refreshed": {
-        "zh": "已刷新，新增 {n} 张家属卡",
-        "en": "Refreshed: {n} new family cards",
+        "zh": "已与区总工会同步",
+        "en": "Synced with the district",
     },
     "family.requests": {"zh": "家属卡申请", "en": "Family card requests"},
     "family.state_pending": {"zh": "等待区总工会批准", "en": "Waiting for approval"},
     "family.state_approved": {"zh": "已批准", "en": "Approved"},
     "family.state_rejected": {"zh": "未获批准", "en": "Not approved"},
     "family.state_unsent": {
-        "zh": "已保存在本机，联网后点「刷新」发送",
-        "en": "Saved on this phone; tap Refresh when online to send",
+        "zh": "待发送 · 联网后自动发送",
+        "en": "Waiting to send · goes out by itself when online",
     },
     "family.withdraw": {"zh": "撤回", "en": "Withdraw"},
     "family.withdraw_confirm": {"zh": "确认撤回", "en": "Confirm"},
@@ -84,14 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "family.relation": {"zh": "与您的关系", "en": "Relation to you"},
     "family.id_tail": {"zh": "身份证后4位", "en": "Last 4 of ID number"},
     "family.send": {"zh": "提交申请", "en": "Send request"},
-    "family.sent": {
-        "zh": "申请已提交。批准后点「刷新」即可领取家属卡",
-        "en": "Request sent. Once approved, tap Refresh to get the card",
-    },
     "family.queued": {
-        "zh": "暂时连不上区总工会服务器。申请已保存在本机，联网后点「刷新」即可发送",
-        "en": "The district server cannot be reached right now. The request is saved on "
-        "this phone; tap Refresh when online to send it",
+        "zh": "申请已保存在本机，会自动发送给区总工会；批准后家属卡会自动出现在这里",
+        "en": "Request saved on this phone; it goes to the district by itself, and once "
+        "approved the family card appears here",
     },
     "family.activate_first": {
         "zh": "激活会员证后，才能为家属申请家属卡",
@@ -163,6 +159,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sync.never": {"zh": "尚未同步", "en": "not synced yet"},
     "sync.offline": {"zh": "暂时连不上服务器，会自动重试", "en": "Server not reachable; "
                      "retrying by itself"},
+    "sync.attention": {"zh": "需要处理", "en": "Needs attention"},
+    "sync.attention_hint": {
+        "zh": "区总工会未能办理以下内容，原因见每一条。看过后可以移除。",
+        "en": "The district could not take the items below; each says why. Remove them once read.",
+    },
+    "sync.dismiss": {"zh": "移除", "en": "Remove"},
+    "sync.item_family": {"zh": "家属卡申请：{name}", "en": "Family card request: {name}"},
+    "sync.item_other": {"zh": "待同步内容 {entity}", "en": "Change {entity}"},
+    "sync.open": {"zh": "同步详情", "en": "Sync details"},
     "sync.signed_out": {"zh": "登录已失效，请重新激活", "en": "Signed out: activate again"},
     "role.member": {"zh": "会员", "en": "Member"},
     "role.window": {"zh": "景区窗口", "en": "Scenic-spot window"},

@@ -7,6 +7,9 @@ nothing else; "seq_not_increasing" → the same change again under a new id and 
 Then it pulls page by page: apply the page, re-apply unsent changes to the records it touched,
 and only then save the cursor — so a crash in between means the page is applied again, which
 appliers make harmless. Network faults and 5xx back off exponentially with full jitter, forever.
+
+Listeners (`subscribe`) hear "recorded" after a change is saved (the keeper syncs at once) and
+"synced" after every sync attempt (the screens redraw the status line) — on the thread that did it.
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from app.activation import DistrictRefused, DistrictUnreachable
-from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult
+from app.models import Change, DistrictAccess, ParkedChange, Pulled, PullPage, PushResult, SyncMark
 from app.ports import Clock, Outbox, SyncCursor, SyncTransport
 
 BATCH, PAGE = 100, 500
@@ -28,6 +31,9 @@ DONE = frozenset({"applied", "duplicate"})
 PARK = frozenset({"conflict", "rejected"})
 SEQ_NOT_INCREASING = "seq_not_increasing"
 MAX_PUSH_ROUNDS = 40  # seq doubles per re-numbering: enough to pass any server seq < 2^39
+OTHER_PERSON = "other_person"
+SyncEvent = Literal["recorded", "synced"]
+Listener = Callable[[SyncEvent], None]
 
 
 class TokenExpired(DistrictRefused):
@@ -99,14 +105,61 @@ class SyncEngine:
         self._online: bool | None = None
         self._signed_out = False
         self._running = threading.Lock()  # "sync now" and the periodic sync never overlap
+        self._numbering = threading.Lock()  # a seq is taken and used by one thread at a time
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Hear "recorded" and "synced"; returns the unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _tell(self, event: SyncEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
 
     def record(self, entity: str, record_id: str, fields: dict[str, Any], *, op: str = "upsert",
                schema: int = 1, base_version: int | None = None) -> Change:
         """Append a change to the outbox; it is durable when this returns."""
-        change = Change(self._new_id(), self._outbox.next_seq(), entity, record_id, op,
-                        base_version, schema, dict(fields), int(self._clock()))
-        self._outbox.append(change)
+        with self._numbering:
+            change = Change(self._new_id(), self._outbox.next_seq(), entity, record_id, op,
+                            base_version, schema, dict(fields), int(self._clock()))
+            self._outbox.append(change)
+        self._tell("recorded")
         return change
+
+    def pending(self) -> list[Change]:
+        return self._outbox.pending()
+
+    def parked(self) -> list[ParkedChange]:
+        """Changes the district would not take, with its reason, for the member to see."""
+        return self._outbox.parked()
+
+    def dismiss(self, change_id: str) -> None:
+        """The member has seen a parked change: it leaves the phone."""
+        self._outbox.discard(change_id)
+        self._tell("synced")
+
+    def reachable(self) -> bool:
+        """Whether the district answers now (a cheap probe; False when not activated)."""
+        access = self._access()
+        return access is not None and self._transport.probe(access.server_url)
+
+    def restart(self, *, other_person: bool) -> None:
+        """A new activation: pull this device's scope from the start. When another person
+        activated, what the last one left unsent is parked, never sent under the new name."""
+        with self._running:
+            self._restart(other_person)
+        self._tell("synced")
+
+    def _restart(self, other_person: bool) -> None:
+        self._cursor.save(SyncMark())
+        if other_person:
+            for change in self._outbox.pending():
+                self._outbox.park(change.change_id, OTHER_PERSON,
+                                  "这条内容属于本机以前激活的会员，未发送",
+                                  "This belongs to the member who used this phone before; "
+                                  "it was not sent")
+        self._attempt, self._next_at, self._signed_out = 0, None, False
 
     def due(self) -> bool:
         """Whether a retry after failures may run now (always, once a sync has succeeded)."""
@@ -121,7 +174,9 @@ class SyncEngine:
         """Push, then pull. Never raises for the district's faults: they are in the report.
         Call it off the UI loop (it talks to the district); one sync runs at a time."""
         with self._running:
-            return self._sync()
+            report = self._sync()
+        self._tell("synced")
+        return report
 
     def _sync(self) -> SyncReport:
         access = self._access()
@@ -171,9 +226,10 @@ class SyncEngine:
             self._outbox.mark_done(change.change_id)
             tally.pushed += 1
         elif result.reason == SEQ_NOT_INCREASING:
-            seq = self._outbox.next_seq(at_least=2 * change.seq + 1)
-            self._outbox.requeue(change.change_id,
-                                 replace(change, change_id=self._new_id(), seq=seq))
+            with self._numbering:
+                seq = self._outbox.next_seq(at_least=2 * change.seq + 1)
+                self._outbox.requeue(change.change_id,
+                                     replace(change, change_id=self._new_id(), seq=seq))
             return True
         else:
             self._outbox.park(change.change_id, result.reason or result.status,

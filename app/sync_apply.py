@@ -5,7 +5,7 @@
   a tombstone removes it.
 - "spot", "ticket": merged into the catalogue by id; a tombstone removes one.
 - "redemption": a discounted purchase for the savings page (same id → replaced).
-- "family": the family member's state, handed to the family service.
+- "family": the family member's state, kept by number (the family page shows it).
 - "list": a newly signed trust or status list; pinned if the pinned root signed it and it is
   newer than the one held (so cards from a rotated issuer key check out, revocations show).
 Every entry may arrive twice (a crash before the cursor was saved): each step is idempotent.
@@ -17,7 +17,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 from app.activation import ActivationRefused, check_card, open_lists
 from app.models import (
@@ -32,18 +32,19 @@ from app.models import (
     Spot,
     Ticket,
 )
-from app.ports import CardRepository, CatalogRepository, Clock, RedemptionRepository, TrustStore
+from app.ports import (
+    CardRepository,
+    CatalogRepository,
+    Clock,
+    FamilyStates,
+    RedemptionRepository,
+    TrustStore,
+)
 from app.trust import ListError, open_status_list, open_trust_list
 from app.verify import Verifier
 from app.wallet import Wallet, read_claims
 
 TOMBSTONE = "tombstone"
-
-
-class FamilyBook(Protocol):
-    """Where the phone keeps the family members' states (`app.family.FamilyCards.note`)."""
-
-    def note(self, member: FamilyMember) -> None: ...
 
 
 def spot_of(f: Mapping[str, Any]) -> Spot:
@@ -75,7 +76,7 @@ def _checked_at(cose: bytes, verifier: Verifier) -> float:
 
 class PhoneApplier:
     def __init__(self, wallet: Wallet, cards: CardRepository, catalog: CatalogRepository,
-                 redemptions: RedemptionRepository, trust: TrustStore, family: FamilyBook,
+                 redemptions: RedemptionRepository, trust: TrustStore, family: FamilyStates,
                  clock: Clock) -> None:
         self._wallet, self._cards, self._catalog = wallet, cards, catalog
         self._redemptions, self._trust, self._family = redemptions, trust, family
@@ -91,7 +92,7 @@ class PhoneApplier:
         elif pulled.entity == "redemption" and pulled.op != TOMBSTONE:
             self._redemptions.add(self._redemption(pulled.record_id, fields))
         elif pulled.entity == "family" and pulled.op != TOMBSTONE:
-            self._family.note(family_of(fields))
+            self._family.put(family_of(fields))
         elif pulled.entity == "list" and pulled.op != TOMBSTONE:
             self._list(fields)
 

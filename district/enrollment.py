@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import CardKind
-from district import activation, audit, devices, issuance, lists, registry
+from district import activation, audit, devices, issuance, lists, registry, sync_feed
 from district.errors import Conflict
+from district.family import states as family_states
 from district.keyring import KeyRing
 from district.tables import Card, FamilyMember, Member
 
@@ -64,6 +65,7 @@ def _activate(session: Session, keys: KeyRing, ask: Request, now: int, years: in
     card = _bind(session, keys, member, family, ask.public_key, now, years)
     if family is None:
         _bind_family(session, keys, member, ask.public_key, now, years)
+        sync_family_states(session, member)
     device, token = devices.enroll(session, member, family, ask.public_key, ask.device_name, now)
     audit.record(session, f"device:{device.id}", "device.activate", member.member_no,
                  {"device_id": device.id, "role": device.role, "card": card.serial,
@@ -72,6 +74,14 @@ def _activate(session: Session, keys: KeyRing, ask: Request, now: int, years: in
     return Activation(device.id, token, device.role, card.cose, [c.cose for c in family_cards],
                       lists.root_public(session), lists.current(session, lists.TRUST).data,
                       lists.current(session, lists.STATUS).data)
+
+
+def sync_family_states(session: Session, member: Member) -> None:
+    """Every family member's state as it is now, for the member's newly activated phone (those
+    added by an import or the console were never logged; the log keeps the newest of each)."""
+    for s in family_states(session, member):
+        sync_feed.family_entry(session, member, s.number, s.name, s.relation, s.state,
+                               s.card_serial)
 
 
 def _phone_cards(session: Session, member: Member, family: FamilyMember | None) -> list[Card]:

@@ -65,9 +65,15 @@ def family_changed(session: Session, member: Member, family: FamilyMember, state
                    card_serial: int | None) -> None:
     """A family member's state (pending, approved, withdrawn) for the member's phone."""
     number = [f.id for f in registry.all_family(session, member)].index(family.id) + 1
+    family_entry(session, member, number, family.name, family.relation, state, card_serial)
+
+
+def family_entry(session: Session, member: Member, number: int, name: str, relation: str,
+                 state: str, card_serial: int | None) -> None:
+    """Family member `number`'s state for the member's phone (record id = the number)."""
     log_change(session, member_scope(member.id), FAMILY, str(number), UPSERT,
-               fields={"number": number, "name": family.name, "relation": family.relation,
-                       "state": state, "card_serial": card_serial})
+               fields={"number": number, "name": name, "relation": relation, "state": state,
+                       "card_serial": card_serial})
 
 
 def catalog_published(session: Session) -> int:

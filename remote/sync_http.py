@@ -17,6 +17,8 @@ from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult
 from app.sync import TokenExpired
 from remote.district_http import API, TIMEOUT, BadAnswer, Json, request_json
 
+PROBE_TIMEOUT = httpx.Timeout(3.0)
+
 
 def change_json(change: Change) -> Json:
     return {"change_id": change.change_id, "seq": change.seq, "entity": change.entity,
@@ -76,3 +78,12 @@ class HttpSyncTransport:
             return PullPage(changes, int(answer["next_cursor"]), bool(answer["more"]))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadAnswer(f"pull answer: {exc!r}") from exc
+
+    def probe(self, server_url: str) -> bool:
+        """`GET /healthz` answered "ok" within a few seconds: the district is there."""
+        try:
+            with httpx.Client(timeout=PROBE_TIMEOUT, transport=self._transport) as http:
+                answer = http.get(f"{server_url.rstrip('/')}/healthz")
+                return answer.status_code == 200 and answer.json().get("status") == "ok"
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return False

@@ -1,9 +1,13 @@
-"""A hand-written fake of the district's member API (app.ports.DistrictClient), for use-case and
-view tests: real keys, real signed cards and lists, and switches to make it refuse or go away."""
+"""A hand-written fake of the district's member API (app.ports.DistrictClient) and of its sync
+endpoints for family requests (app.ports.SyncTransport), for use-case and view tests: real keys,
+real signed cards and lists, and switches to make it refuse or go away."""
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.activation import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.card import CardClaims, issue_card
@@ -12,11 +16,15 @@ from app.models import (
     ActivationGrant,
     CardBundle,
     CardKind,
+    Change,
     DistrictAccess,
     FamilyMember,
     FamilyRequest,
     FamilyState,
     MemberSummary,
+    Pulled,
+    PullPage,
+    PushResult,
 )
 from app.trust import Issuer, StatusList, TrustList, sign_status_list, sign_trust_list
 
@@ -42,6 +50,8 @@ class FakeDistrict:
     family_cose: dict[int, bytes] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
     next_serial: int = 300_010
+    log: list[Pulled] = field(default_factory=list)
+    pushed: dict[str, PushResult] = field(default_factory=dict)
 
     def _up(self, call: str) -> None:
         self.calls.append(call)
@@ -113,3 +123,63 @@ class FakeDistrict:
                                                FamilyState.WITHDRAWN, member.serial)
         if member.serial is not None:
             self.family_cose.pop(member.serial, None)
+        self._note_member(self.family[number - 1])
+
+    # Sync (family requests only) ---------------------------------------------------------------
+
+    def _note(self, entity: str, record_id: str, op: str, fields: dict[str, Any] | None) -> None:
+        cursor = len(self.log) + 1
+        self.log.append(Pulled(cursor, entity, record_id, op, cursor, fields))
+
+    def _note_member(self, member: FamilyMember) -> None:
+        self._note("family", str(member.number), "upsert", {
+            "number": member.number, "name": member.name, "relation": member.relation,
+            "state": member.state.value, "card_serial": member.serial})
+        if member.serial is None:
+            return
+        if member.serial in self.family_cose:
+            cose = base64.b64encode(self.family_cose[member.serial]).decode()
+            self._note("card", str(member.serial), "upsert",
+                       {"serial": member.serial, "printed": False, "cose": cose})
+        else:
+            self._note("card", str(member.serial), "tombstone", {"reason": "withdrawn"})
+
+    def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
+        self._authorized(access, f"push {len(changes)}")
+        return [self._pushed(access, c) for c in changes]
+
+    def _pushed(self, access: DistrictAccess, change: Change) -> PushResult:
+        if change.change_id in self.pushed:
+            return PushResult(change.change_id, "duplicate")
+        f = change.fields
+        request = FamilyRequest(change.record_id, str(f["name"]), str(f["relation"]),
+                                str(f["id_last4"]), change.made_at)
+        try:
+            member = self.request_family(access, request)
+        except DistrictRefused as refused:
+            result = PushResult(change.change_id, "conflict", reason=refused.code,
+                                message=refused.message_zh, message_en=refused.message_en)
+        else:
+            self._note_member(member)
+            result = PushResult(change.change_id, "applied", version=len(self.log))
+        self.pushed[change.change_id] = result
+        return result
+
+    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+        self._authorized(access, "pull")
+        after = [p for p in self.log if p.cursor > cursor]
+        page = after[:limit]
+        return PullPage(tuple(page), page[-1].cursor if page else cursor, len(after) > limit)
+
+    def probe(self, server_url: str) -> bool:
+        return self.reachable
+
+    def approve(self, number: int) -> None:
+        """A clerk approves a pending family request in the console."""
+        member = self.family[number - 1]
+        serial, self.next_serial = self.next_serial, self.next_serial + 1
+        self.family_cose[serial] = self._card(serial, CardKind.FAMILY, member.name,
+                                              member.relation)
+        self.family[number - 1] = FamilyMember(number, member.name, member.relation,
+                                               FamilyState.APPROVED, serial)
+        self._note_member(self.family[number - 1])

@@ -4,6 +4,7 @@ once and keeps a log, an applier that keeps what it is given, and a clock the te
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -58,6 +59,9 @@ class FakeDistrict:
              op: str = "upsert") -> None:
         self.log.append(Pulled(len(self.log) + 1, entity, record_id, op, len(self.log) + 1,
                                dict(fields) if fields is not None else None))
+
+    def probe(self, server_url: str) -> bool:
+        return not self.down
 
     def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
         self._check()
@@ -260,3 +264,64 @@ def test_a_change_saved_while_a_page_is_pulled_is_reapplied_over_it() -> None:
     assert phone.applier.reapplied == [saved[0].change_id]
     assert phone.applier.records[("note", "r-7")] == {"n": 7}
     assert phone.outbox.pending() == saved
+
+
+def test_listeners_hear_each_save_and_each_sync_and_can_leave() -> None:
+    phone = Phone()
+    heard: list[str] = []
+    leave = phone.engine.subscribe(heard.append)
+    phone.save(1)
+    phone.engine.sync()
+    phone.district.down = True
+    phone.engine.sync()
+    leave()
+    phone.save(2)
+    assert heard == ["recorded", "synced", "synced"]
+
+
+def test_a_saved_change_recorded_from_many_threads_gets_its_own_seq() -> None:
+    phone = Phone()
+    threads = [threading.Thread(target=lambda n=n: [phone.save(n * 100 + i) for i in range(50)])
+               for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seqs = [c.seq for c in phone.outbox.pending()]
+    assert len(seqs) == 200 and len(set(seqs)) == 200
+
+
+def test_a_parked_change_can_be_dismissed_once_the_member_has_read_it() -> None:
+    phone = Phone()
+    phone.district.refuse["r-1"] = ("conflict", "family_limit")
+    phone.save(1)
+    phone.engine.sync()
+    (parked,) = phone.engine.parked()
+    phone.engine.dismiss(parked.change.change_id)
+    assert phone.engine.parked() == [] and phone.engine.status().parked == 0
+
+
+def test_a_new_activation_pulls_from_the_start_and_parks_another_persons_changes() -> None:
+    phone = Phone()
+    phone.district.note("note", "a", {"n": 1})
+    phone.engine.sync()
+    assert phone.cursor.load().cursor == 1
+    phone.district.down = True
+    phone.save(7)
+    phone.engine.sync()
+    phone.engine.restart(other_person=True)
+    assert phone.cursor.load().cursor == 0 and phone.engine.status().waiting == 0
+    assert [p.reason for p in phone.engine.parked()] == ["other_person"]
+    assert phone.engine.due() and phone.engine.status().online is False
+    phone.district.down = False
+    phone.engine.sync()
+    assert phone.applier.applied[-1] == 1 and phone.district.applied == {}
+
+
+def test_the_same_person_activating_again_keeps_what_waits() -> None:
+    phone = Phone()
+    phone.district.down = True
+    phone.save(7)
+    phone.engine.restart(other_person=False)
+    phone.district.down = False
+    assert phone.engine.sync().pushed == 1

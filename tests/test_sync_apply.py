@@ -19,19 +19,10 @@ from tests.district_fake import CODE, MEMBER_NO, NOW, YEAR, FakeDistrict
 
 
 @dataclass
-class Book:
-    members: list[FamilyMember]
-
-    def note(self, member: FamilyMember) -> None:
-        self.members = [m for m in self.members if m.number != member.number] + [member]
-
-
-@dataclass
 class Phone:
     district: FakeDistrict
     device: DeviceStore
     applier: PhoneApplier
-    book: Book
 
 
 def phone(clock_off: int = 0) -> Phone:
@@ -43,10 +34,9 @@ def phone(clock_off: int = 0) -> Phone:
     wallet = Wallet(device.keys, device.cards, clock)
     Activation(district, wallet, device.cards, device.trust, device.settings, clock).activate(
         MEMBER_NO, CODE, "http://127.0.0.1:8600")
-    book = Book([])
     applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
-                           device.trust, book, clock)
-    return Phone(district, device, applier, book)
+                           device.trust, device.family, clock)
+    return Phone(district, device, applier)
 
 
 def card_entry(serial: int, holder: bytes | None, signer: KeyPair) -> Pulled:
@@ -109,10 +99,10 @@ def test_spots_and_tickets_merge_by_id_and_a_purchase_is_named_by_its_ticket() -
         "77", "启园门票", CardKind.MEMBER, 1960)
 
 
-def test_family_states_go_to_the_family_book_newest_last() -> None:
+def test_family_states_are_kept_by_number_newest_wins() -> None:
     p = phone()
     for state, serial in (("pending", None), ("approved", 300_030)):
         p.applier.apply(Pulled(1, "family", "1", "upsert", 1, {
             "number": 1, "name": "王芳", "relation": "配偶", "state": state,
             "card_serial": serial}))
-    assert p.book.members == [FamilyMember(1, "王芳", "配偶", FamilyState.APPROVED, 300_030)]
+    assert p.device.family.all() == [FamilyMember(1, "王芳", "配偶", FamilyState.APPROVED, 300_030)]

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import httpx
 
+import main
 from app.activation import Activation, DistrictUnreachable, access_of
 from app.family import FamilyCards
 from app.models import CardKind, FamilyState
 from app.sync import SyncEngine
-from app.sync_apply import PhoneApplier
 from app.trust import Status, open_status_list
 from app.wallet import Wallet
 from district import demo, issuance, sync_feed
@@ -71,16 +71,13 @@ def activated_phone(server: Server, device: DeviceStore | None = None) -> SyncPh
 
 def phone_on(server: Server, device: DeviceStore) -> SyncPhone:
     """The phone's services over `device` (already activated), as the app builds them."""
-    clock, client = server.clock, HttpDistrictClient()
-    wallet = Wallet(device.keys, device.cards, clock)
-    family = FamilyCards(client, wallet, device.cards, device.family_outbox, device.trust,
-                         device.settings, clock)
-    applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
-                           device.trust, family, clock)
     network = Network()
-    engine = SyncEngine(HttpSyncTransport(transport=network), device.outbox, device.sync_cursor,
-                        applier, lambda: access_of(device.settings.load()), clock)
-    return SyncPhone(device, wallet, family, network, engine)
+    services = main.build_services(device, server.clock,
+                                   client=HttpDistrictClient(transport=network),
+                                   transport=HttpSyncTransport(transport=network))
+    assert isinstance(services.wallet, Wallet) and isinstance(services.family, FamilyCards)
+    assert isinstance(services.sync, SyncEngine)
+    return SyncPhone(device, services.wallet, services.family, network, services.sync)
 
 
 def family_on_server(server: Server, phone: SyncPhone) -> list[dict[str, object]]:

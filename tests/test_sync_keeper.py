@@ -1,5 +1,5 @@
-"""The background sync schedule (app/sync_keeper.py): on start, every period, and after a failure
-only when the back-off allows."""
+"""The background sync schedule (app/sync_keeper.py): on start, every period, right after a save,
+and after a failure when the back-off allows or a probe finds the district answering."""
 
 from __future__ import annotations
 
@@ -16,12 +16,18 @@ class FakeEngine:
     retry_at: float | None = None
     synced_at: list[float] = field(default_factory=list)
     stop: threading.Event | None = None
+    answering: bool = False
+    probes: list[float] = field(default_factory=list)
 
     def status(self) -> SyncStatus:
         return SyncStatus(0, 0, None, self.retry_at, self.retry_at is None)
 
     def due(self) -> bool:
         return self.retry_at is None or self.clock[0] >= self.retry_at
+
+    def reachable(self) -> bool:
+        self.probes.append(self.clock[0])
+        return self.answering
 
     def sync(self) -> SyncReport:
         self.synced_at.append(self.clock[0])
@@ -57,3 +63,34 @@ def test_run_steps_until_stopped() -> None:
     engine = FakeEngine([0.0], stop=stop)
     SyncKeeper(engine, lambda: 0.0).run(stop, tick=0)
     assert engine.synced_at == [0.0]
+
+
+def test_a_saved_change_is_synced_at_the_next_tick_not_a_period_later() -> None:
+    now = [0.0]
+    engine = FakeEngine(now)
+    keeper = SyncKeeper(engine, lambda: now[0], period=300)
+    keeper.step()
+    now[0] = 10
+    assert keeper.step() is False
+    keeper.wake("recorded")
+    keeper.wake("synced")  # a sync's own news wakes nothing
+    assert keeper.step() is True
+    now[0] = 20
+    assert keeper.step() is False
+    assert engine.synced_at == [0, 10]
+
+
+def test_while_backing_off_a_probe_that_finds_the_district_syncs_at_once() -> None:
+    now = [0.0]
+    engine = FakeEngine(now)
+    keeper = SyncKeeper(engine, lambda: now[0], period=300, probe_every=15)
+    keeper.step()
+    engine.retry_at = 290.0  # five minutes of back-off after failures
+    for t in (5, 10, 20, 30):
+        now[0] = t
+        keeper.step()
+    assert engine.probes == [5, 20] and engine.synced_at == [0]
+    engine.answering = True
+    now[0] = 36
+    keeper.step()
+    assert engine.synced_at == [0, 36]
