@@ -1,5 +1,5 @@
-"""The family page: ask for a family card, a calm message when offline (the request is kept),
-刷新 picks up approved cards, withdraw asks for confirmation."""
+"""The family page: ask for a family card (saved on the phone, sent by the sync), a calm message
+when offline, the page redrawn when a sync brings the approved card, withdraw asks to confirm."""
 
 from __future__ import annotations
 
@@ -42,6 +42,13 @@ def fill(page: FamilyPage, name: str, relation: str, last4: str) -> None:
     page.name.value, page.relation.value, page.id_last4.value = name, relation, last4
 
 
+def background_sync(member: Member, page: FamilyPage) -> None:
+    """What the app's sync thread does after a save, and the redraw the shell then makes."""
+    assert member.services.sync is not None
+    member.services.sync.sync()
+    page.render()
+
+
 def test_the_form_offers_the_five_relations() -> None:
     page, _ = page_for(activated_member(), "en")
     assert page.relation.options is not None
@@ -56,7 +63,11 @@ def test_an_approved_request_puts_the_family_card_on_the_page() -> None:
     fill(page, "王芳", "配偶", "5208")
     press(page.view, "family-send")
     assert drawn and page.message.visible and not page.error.visible
+    assert "申请已保存在本机" in str(page.message.value)
     assert page.name.value == "" and page.relation.value is None
+    assert "待发送 · 联网后自动发送" in all_text(page.view)
+    background_sync(member, page)
+    assert "待发送" not in all_text(page.view)
     (card,) = member.services.wallet.family_cards()
     assert has_key(page.view, f"family-show-{card.serial}")
     assert "已批准" in all_text(page.view)
@@ -70,7 +81,7 @@ def test_offline_the_request_is_kept_and_said_calmly_then_sent_on_refresh() -> N
     asyncio.run(page.request())
     assert not page.error.visible
     assert "申请已保存在本机" in str(page.message.value)
-    assert "陈小明" in all_text(page.view) and "联网后点「刷新」发送" in all_text(page.view)
+    assert "陈小明" in all_text(page.view) and "联网后自动发送" in all_text(page.view)
     press(page.view, "family-refresh")
     assert page.error.visible and "无法连接" in str(page.error.value)
     member.district.reachable = True
@@ -91,6 +102,7 @@ def test_withdraw_asks_to_confirm_then_removes_the_card() -> None:
     page, _ = page_for(member)
     fill(page, "王芳", "配偶", "5208")
     asyncio.run(page.request())
+    background_sync(member, page)
     click(find(page.view, "family-withdraw-1"))
     assert has_key(page.view, "family-confirm-1")
     click(find(page.view, "family-cancel-1"))

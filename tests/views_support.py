@@ -1,4 +1,5 @@
-"""Helpers for view tests: in-memory ports, a demo member's services, and control-tree lookups."""
+"""Helpers for view tests: in-memory ports, a demo member's services, and control-tree lookups.
+The sync's outbox, cursor and family states are storage's in-memory twins (contract-tested)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from typing import Any
 
 import flet as ft
 
-from app.activation import Activation
+from app.activation import Activation, access_of
 from app.catalog import Catalog
 from app.demo import demo_verifier, provision_demo
 from app.family import FamilyCards
-from app.models import FamilyRequest, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
+from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from app.savings import Savings
+from app.sync import SyncEngine
+from app.sync_apply import PhoneApplier
 from app.verify import Verdict
 from app.wallet import Wallet
+from storage.memory import InMemoryFamilyStates, InMemoryOutbox, InMemorySyncCursor
 from tests.district_fake import FakeDistrict
 from views.services import MemberServices
 
@@ -43,7 +47,6 @@ class MemoryDevice:
     bought: list[Redemption] = field(default_factory=list)
     pinned: Pinned | None = None
     saved_settings: Settings = field(default_factory=Settings)
-    outbox: dict[str, FamilyRequest] = field(default_factory=dict)
 
     # DeviceKeyStore
     def load(self) -> bytes | None:
@@ -115,20 +118,6 @@ class MemorySettings:
 
 
 @dataclass
-class MemoryOutbox:
-    device: MemoryDevice
-
-    def add(self, request: FamilyRequest) -> None:
-        self.device.outbox[request.id] = request
-
-    def pending(self) -> list[FamilyRequest]:
-        return list(self.device.outbox.values())
-
-    def remove(self, request_id: str) -> None:
-        self.device.outbox.pop(request_id, None)
-
-
-@dataclass
 class Member:
     """A phone with the demo member's cards, the real app services, and a verifier for its QR.
 
@@ -153,13 +142,18 @@ def demo_member(*, with_cards: bool = True) -> Member:
         provision_demo(device, device, MemoryCatalog(device), MemoryTrust(device), clock)
     district, wallet = FakeDistrict(now=int(clock.now)), Wallet(device, device, clock)
     trust, settings = MemoryTrust(device), MemorySettings(device)
+    states, catalog = InMemoryFamilyStates(), MemoryCatalog(device)
+    applier = PhoneApplier(wallet, device, catalog, MemoryRedemptions(device), trust, states,
+                           clock)
+    sync = SyncEngine(district, InMemoryOutbox(), InMemorySyncCursor(), applier,
+                      lambda: access_of(settings.load()), clock)
     services = MemberServices(
         wallet=wallet,
-        catalog=Catalog(MemoryCatalog(device)),
+        catalog=Catalog(catalog),
         savings=Savings(MemoryRedemptions(device), clock),
         activation=Activation(district, wallet, device, trust, settings, clock),
-        family=FamilyCards(district, wallet, device, MemoryOutbox(device), trust, settings,
-                           clock),
+        family=FamilyCards(district, sync, states, device, settings),
+        sync=sync,
     )
     return Member(device, clock, services, district)
 

@@ -1,18 +1,17 @@
-"""The family page: the family cards on this phone, the requests the district knows about, a form
-to ask for a new family card (申请家属卡), 刷新 to pick up approved cards, and withdraw.
+"""The family page: the family cards on this phone, the requests (waiting to send, or as the
+district has them), a form to ask for a new family card (申请家属卡), 刷新 (sync now), withdraw.
 
-Everything that talks to the district runs off the UI loop; with no connection a new request is
-kept on the phone and the page says so calmly.
+A request is saved on the phone and sent by the sync, which runs by itself; the page redraws
+when a sync brings news. What talks to the district runs off the UI loop.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 
 import flet as ft
 
-from app.activation import DistrictError, DistrictUnreachable
+from app.activation import DistrictError
 from app.family import RELATIONS
 from app.models import FamilyMember, FamilyRequest, FamilyState
 from views import theme
@@ -155,24 +154,24 @@ class FamilyPage:
     async def request(self) -> None:
         name, last4 = self.name.value or "", self.id_last4.value or ""
         relation = self.relation.value or ""
-        outcome: list[bool] = []
-        if not await self._talk(lambda: outcome.append(self._request(name, relation, last4))):
+        if not await self._talk(lambda: self._service.request(name, relation, last4)):
             return
         self.name.value, self.id_last4.value, self.relation.value = "", "", None
-        self._show(self._tr("family.sent" if outcome[0] else "family.queued"))
-
-    def _request(self, name: str, relation: str, last4: str) -> bool:
-        """Send the request; when it went through, pick up the card if already approved."""
-        sent = self._service.request(name, relation, last4).sent
-        if sent:
-            with contextlib.suppress(DistrictUnreachable):  # it went; 刷新 picks the card up
-                self._service.refresh()
-        return sent
+        self._show(self._tr("family.queued"))
 
     async def refresh(self) -> None:
-        counts: list[int] = []
-        if await self._talk(lambda: counts.append(self._service.refresh().added)):
-            self._show(self._tr("family.refreshed", n=counts[0]))
+        failed: list[DistrictError] = []
+
+        def sync_now() -> None:
+            problem = self._service.refresh().error
+            if isinstance(problem, DistrictError):
+                failed.append(problem)
+
+        if await self._talk(sync_now):
+            if failed:
+                self._show(error=failed[0].message(self._tr.language))
+            else:
+                self._show(self._tr("family.refreshed"))
 
     def _confirm(self, number: int | None) -> None:
         self._confirming = number

@@ -8,11 +8,10 @@ from typing import Protocol
 
 from app.activation import Activated
 from app.catalog import PriceRow
-from app.family import Refreshed, Requested
 from app.i18n import normalize_language, text
-from app.models import FamilyMember, FamilyRequest, Spot
+from app.models import FamilyMember, FamilyRequest, ParkedChange, Spot
 from app.savings import SavingsSummary
-from app.sync import SyncReport, SyncStatus
+from app.sync import SyncEvent, SyncReport, SyncStatus
 from app.wallet import CardView
 
 
@@ -42,21 +41,26 @@ class ActivationService(Protocol):
 
 
 class FamilyService(Protocol):
-    """`app.family.FamilyCards`. All but `pending` and `known` talk to the district."""
+    """`app.family.FamilyCards`. `refresh` and `withdraw` talk to the district: call them off
+    the UI loop. `request` only saves (the sync sends it)."""
 
     @property
     def known(self) -> list[FamilyMember]: ...
     def pending(self) -> list[FamilyRequest]: ...
-    def request(self, name: str, relation: str, id_last4: str) -> Requested: ...
-    def refresh(self) -> Refreshed: ...
+    def request(self, name: str, relation: str, id_last4: str) -> FamilyRequest: ...
+    def refresh(self) -> SyncReport: ...
     def withdraw(self, member: FamilyMember) -> None: ...
 
 
 class SyncService(Protocol):
-    """`app.sync.SyncEngine`. `sync` talks to the district: call it off the UI loop."""
+    """`app.sync.SyncEngine`. `sync` talks to the district: call it off the UI loop.
+    Listeners hear of every save and sync, on the thread that made it."""
 
     def status(self) -> SyncStatus: ...
     def sync(self) -> SyncReport: ...
+    def parked(self) -> list[ParkedChange]: ...
+    def dismiss(self, change_id: str) -> None: ...
+    def subscribe(self, listener: Callable[[SyncEvent], None]) -> Callable[[], None]: ...
 
 
 @dataclass(frozen=True)

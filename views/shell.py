@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import flet as ft
 
+from app.sync import SyncEvent
 from views import theme
 from views.activate import ActivationForm
 from views.card import QrPanel, card_content
@@ -18,7 +19,7 @@ from views.savings import savings_list
 from views.services import MemberServices, Navigate, SaveLanguage, Translator
 from views.settings import not_enrolled, settings_page
 from views.spots import spots_list
-from views.sync import SyncPanel
+from views.sync import SYNC_ROUTE, SyncPanel, SyncStrip
 from views.widgets import empty_state
 
 HOME = "/card"
@@ -33,11 +34,13 @@ _FAMILY_CARD = re.compile(r"^/family/(\d+)$")
 
 @dataclass
 class Screen:
-    """What one route shows: the view stack and, on a card, the QR panel to keep fresh."""
+    """What one route shows: the view stack, on a card the QR panel to keep fresh, and what to
+    redraw in place when a sync or a save changes something (`live`, run on the UI loop)."""
 
     route: str
     views: list[ft.View]
     qr: QrPanel | None = None
+    live: list[Callable[[], None]] = field(default_factory=list)
 
 
 class Shell:
@@ -50,6 +53,7 @@ class Shell:
         self._save_language = save_language
         self.navigate = navigate
         self.on_language_change: Callable[[], None] = lambda: None
+        self._live: list[Callable[[], None]] = []
 
     def set_language(self, language: str) -> None:
         self.tr.language = language
@@ -60,13 +64,19 @@ class Shell:
         self.set_language("en" if self.tr.language == "zh" else "zh")
 
     def screen(self, route: str) -> Screen:
+        self._live = []
+        built = self._build(route)
+        built.live.extend(self._live)
+        return built
+
+    def _build(self, route: str) -> Screen:
         path = route.split("?", 1)[0].rstrip("/") or HOME
         match = _FAMILY_CARD.match(path)
         if match:
             return self._family_card(int(match.group(1)))
         builders: dict[str, Callable[[], Screen]] = {
             "/card": self._card, "/family": self._family, "/spots": self._spots,
-            "/savings": self._savings, "/settings": self._settings,
+            "/savings": self._savings, "/settings": self._settings, SYNC_ROUTE: self._sync,
             "/window": self._window, "/cadre": self._cadre, "/activate": self._activate,
         }
         return builders.get(path, self._card)()
@@ -88,6 +98,7 @@ class Shell:
     def _family(self) -> Screen:
         page = FamilyPage(self.services.family, self.services.wallet, self.tr, self.navigate,
                           activated=self.services.activation.is_activated())
+        self._live.append(page.render)
         return Screen("/family", [self._tab_view("/family", page.view)])
 
     def _activate(self) -> Screen:
@@ -117,11 +128,21 @@ class Shell:
 
     # Settings and the other roles ---------------------------------------------------------
 
+    def _sync_panel(self) -> ft.Control | None:
+        if self.services.sync is None:
+            return None
+        sync_panel = SyncPanel(self.services.sync, self.tr)
+        self._live.append(sync_panel.render)
+        return sync_panel.view
+
     def _settings(self) -> Screen:
-        sync = self.services.sync
-        panel = SyncPanel(sync, self.tr).view if sync is not None else None
-        body = settings_page(self.tr, self.set_language, self.navigate, panel)
+        body = settings_page(self.tr, self.set_language, self.navigate, self._sync_panel())
         return self._over_card("/settings", "nav.settings", body)
+
+    def _sync(self) -> Screen:
+        body = self._sync_panel() or empty_state(ft.Icons.CLOUD_OFF, self.tr("sync.title"),
+                                                 self.tr("sync.never"), key="sync-none")
+        return self._over_card(SYNC_ROUTE, "sync.title", body)
 
     def _window(self) -> Screen:
         body = not_enrolled("role.window", "role.window_body", self.tr, self.navigate)
@@ -169,6 +190,14 @@ class Shell:
             ],
         )
 
+    def _strip(self) -> list[ft.Control]:
+        """The sync strip, on the tabs of an activated phone (a demo card never syncs)."""
+        if self.services.sync is None or not self.services.activation.is_activated():
+            return []
+        strip = SyncStrip(self.services.sync, self.tr, self.navigate)
+        self._live.append(strip.render)
+        return [strip.view]
+
     def _tab_view(self, route: str, body: ft.Control) -> ft.View:
         return ft.View(
             route=route,
@@ -177,7 +206,7 @@ class Shell:
             scroll=ft.ScrollMode.AUTO,
             bgcolor=theme.PAPER,
             padding=ft.Padding.symmetric(horizontal=12, vertical=12),
-            controls=[body],
+            controls=[*self._strip(), body],
         )
 
     def _pushed_view(self, route: str, title_key: str, body: ft.Control) -> ft.View:
@@ -221,6 +250,15 @@ class Session:
         if self.screen.qr is not None:
             self._ticker = self._start_task(self.screen.qr.run)
 
+    async def redraw_live(self) -> None:
+        """A save or a sync changed something: redraw the live parts of this screen in place
+        (a half-typed form keeps what was typed)."""
+        if self.screen is None or not self.screen.live:
+            return
+        for redraw in self.screen.live:
+            redraw()
+        self._host.update()
+
     def stop(self) -> None:
         """Cancel the QR ticker (leaving the card, changing language, closing the page)."""
         if self._ticker is not None:
@@ -240,9 +278,19 @@ def mount(page: ft.Page, services: MemberServices, *, language: str,
                   navigate=page.navigate)
     theme.configure_page(page, shell.tr("app.title"))
     session = Session(page, shell, page.run_task)
+    def heard(_event: SyncEvent) -> None:  # on the thread that saved or synced
+        page.run_task(session.redraw_live)
+
+    unsubscribe = (services.sync.subscribe(heard) if services.sync is not None
+                   else lambda: None)
+
+    def closed() -> None:
+        unsubscribe()
+        session.stop()
+
     page.on_route_change = session.show
     page.on_view_pop = session.pop
-    page.on_disconnect = session.stop
-    page.on_close = session.stop
+    page.on_disconnect = closed
+    page.on_close = closed
     session.show()
     return session

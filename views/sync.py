@@ -1,4 +1,7 @@
-"""The sync panel: "3 条待发送 · 上次同步 14:05" and 立即同步. The sync runs off the UI loop."""
+"""Sync on screen (SPEC §6): the strip at the top of every tab ("3 条待发送 · 上次同步 14:05"),
+and the sync page — the same line, 立即同步, and the changes the district would not take
+("需要处理"), each with its reason and a 移除 button. The sync itself runs off the UI loop.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +11,55 @@ from collections.abc import Callable
 import flet as ft
 
 from app.activation import DistrictError, DistrictUnreachable
-from app.sync import SyncReport, TokenExpired
+from app.models import ParkedChange
+from app.sync import SyncReport, SyncStatus, TokenExpired
 from app.sync_text import status_line
 from views import theme
 from views.activate import Redraw, RunBlocking, error_text, in_thread, redraw_control
-from views.services import SyncService, Translator
-from views.widgets import panel
+from views.services import Navigate, SyncService, Translator
+from views.widgets import heading, hint, panel
+
+SYNC_ROUTE = "/sync"
+
+
+def _strip_icon(status: SyncStatus) -> tuple[ft.IconData, str]:
+    if status.parked or status.signed_out:
+        return ft.Icons.ERROR_OUTLINE, ft.Colors.RED_900
+    if status.online is False:
+        return ft.Icons.CLOUD_OFF, theme.MUTED
+    if status.waiting:
+        return ft.Icons.CLOUD_UPLOAD, theme.MUTED
+    return ft.Icons.CLOUD_DONE, theme.MEMBER_GREEN
+
+
+class SyncStrip:
+    """One quiet line above a tab's content; tapping it opens the sync page."""
+
+    def __init__(self, service: SyncService, tr: Translator, navigate: Navigate, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._service, self._tr, self._clock = service, tr, clock
+        self.icon = ft.Icon(ft.Icons.CLOUD_DONE, size=20)
+        self.line = ft.Text("", key="sync-strip-line", size=theme.SMALL, color=theme.MUTED,
+                            expand=True)
+        self.view = ft.Container(
+            key="sync-strip", padding=ft.Padding.symmetric(horizontal=4, vertical=6),
+            on_click=lambda: navigate(SYNC_ROUTE), tooltip=tr("sync.open"),
+            content=ft.Row(spacing=8, controls=[
+                self.icon, self.line, ft.Icon(ft.Icons.CHEVRON_RIGHT, size=18,
+                                              color=theme.MUTED)]))
+        self.render()
+
+    def render(self) -> None:
+        status = self._service.status()
+        self.line.value = status_line(status, self._tr.language, self._clock())
+        self.icon.icon, self.icon.color = _strip_icon(status)
+
+
+def _item_title(parked: ParkedChange, tr: Translator) -> str:
+    change = parked.change
+    if change.entity == "family_request":
+        return tr("sync.item_family", name=str(change.fields.get("name", "")))
+    return tr("sync.item_other", entity=change.entity)
 
 
 class SyncPanel:
@@ -27,12 +73,37 @@ class SyncPanel:
         self.busy = ft.ProgressRing(key="sync-busy", visible=False, width=20, height=20)
         self.button = ft.OutlinedButton(tr("sync.now"), key="sync-now", icon=ft.Icons.SYNC,
                                         height=theme.TOUCH, on_click=self.sync_now)
-        self.view = panel(ft.Column(spacing=8, controls=[
-            self.line, self.error, ft.Row(spacing=12, controls=[self.button, self.busy])]))
+        self.attention = ft.Column(key="sync-attention", spacing=8)
+        self.view = ft.Column(spacing=12, controls=[
+            panel(ft.Column(spacing=8, controls=[
+                self.line, self.error, ft.Row(spacing=12, controls=[self.button, self.busy])])),
+            self.attention])
         self.render()
 
     def render(self) -> None:
         self.line.value = status_line(self._service.status(), self._tr.language, self._clock())
+        parked = self._service.parked()
+        self.attention.controls = [
+            heading(self._tr("sync.attention")), hint(self._tr("sync.attention_hint")),
+            panel(ft.Column(spacing=0, controls=[self._row(p) for p in parked]), padding=4),
+        ] if parked else []
+
+    def _row(self, parked: ParkedChange) -> ft.ListTile:
+        reason = parked.message if self._tr.language == "zh" else parked.message_en
+        change_id = parked.change.change_id
+        return ft.ListTile(
+            key=f"parked-{change_id}", min_height=theme.TOUCH,
+            leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
+            title=ft.Text(_item_title(parked, self._tr), size=theme.BODY,
+                          weight=ft.FontWeight.BOLD),
+            subtitle=ft.Text(reason or parked.reason, size=theme.SMALL, color=theme.INK),
+            trailing=ft.TextButton(self._tr("sync.dismiss"), key=f"dismiss-{change_id}",
+                                   on_click=lambda: self.dismiss(change_id)))
+
+    def dismiss(self, change_id: str) -> None:
+        self._service.dismiss(change_id)
+        self.render()
+        self._redraw(self.view)
 
     async def sync_now(self) -> None:
         self.busy.visible, self.button.disabled, self.error.visible = True, True, False
