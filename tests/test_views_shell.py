@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import flet as ft
 import pytest
 
+from tests.district_fake import CODE, MEMBER_NO
 from tests.views_support import Member, all_text, click, demo_member, find, has_key
 from views.shell import Session, Shell
 
@@ -151,3 +153,22 @@ def test_back_from_a_family_card_goes_to_the_family_list() -> None:
     session.show()
     session.pop()
     assert went == ["/family"]
+
+
+def test_news_from_the_sync_redraws_the_shown_screen_in_place_keeping_a_half_typed_form() -> None:
+    member = demo_member(with_cards=False)
+    member.services.activation.activate(MEMBER_NO, CODE, "http://127.0.0.1:8600")
+    shell, _, _ = make_shell(member)
+    host = FakeHost("/family")
+    session = Session(host, shell, Tasks())
+    session.show()
+    name = find(host.views, "family-name")
+    assert isinstance(name, ft.TextField)
+    name.value = "陈小"  # the member is typing
+    member.services.family.request("王芳", "配偶", "5208")
+    assert member.services.sync is not None
+    member.services.sync.sync()
+    asyncio.run(session.redraw_live())
+    assert host.updates == 2 and find(host.views, "family-name") is name
+    assert name.value == "陈小" and "已批准" in all_text(host.views)
+    assert "全部已发送" in all_text(host.views)
