@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from district.errors import DistrictError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0005"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0006"  # the newest revision in migrations/versions (a test keeps them in step)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -84,12 +86,39 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     config = alembic_config()
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection, _foreign_keys_off(connection):
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                _check_foreign_keys(connection)
     except OperationalError as exc:
         raise DistrictError("无法连接数据库", f"cannot reach the database: {_first_line(exc)}") \
             from exc
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite rebuilds a table to change a column (create, copy, drop, rename), which foreign
+    keys pointing at that table would refuse: they are off while migrating (the pragma works
+    only outside a transaction) and every reference is checked before the commit."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise DistrictError("数据库迁移后有悬空的引用，已回滚",
+                                f"the migration left dangling references: {broken[:5]}")
 
 
 def is_migrated(engine: Engine) -> bool:

@@ -1,4 +1,5 @@
-"""The member API's tables: one-time activation codes, member devices and activation attempts."""
+"""The device tables: one-time activation codes, devices (member phones and spot windows),
+window enrollment codes and failed code attempts."""
 
 from __future__ import annotations
 
@@ -23,21 +24,38 @@ class ActivationCode(Base):
 
 
 class Device(Base):
-    """A phone activated for a member ("member") or one of their family ("family").
+    """A phone activated for a member ("member") or one of their family ("family"), or a
+    scenic spot's window ("window": `spot_id` set, no member).
 
     `token_hash` is the SHA-256 of the bearer token; the token itself is never stored.
+    `seen_at` is a window's last sync (phones leave it empty).
     """
 
     __tablename__ = "devices"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
+    spot_id: Mapped[str | None] = mapped_column(ForeignKey("spots.id"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[int] = mapped_column(BigInteger)
     revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+    seen_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class WindowCode(Base):
+    """A one-time code that enrolls a window device for a spot; only its SHA-256 is stored."""
+
+    __tablename__ = "window_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spot_id: Mapped[str] = mapped_column(ForeignKey("spots.id"))
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[int | None] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String(64))
 
 
 class ActivationAttempt(Base):
