@@ -244,3 +244,47 @@ class SyncMark:
 
     cursor: int = 0
     synced_at: int | None = None
+
+
+# The scenic-spot window (SPEC §2 Window staff, §5) --------------------------------------------
+
+@dataclass(frozen=True)
+class Sale:
+    """One discounted ticket sold at this window: a link in the device's hash chain.
+
+    `hash` is the hex SHA-256 over `prev_hash` and a canonical encoding of every other field
+    (`app.sales.sale_hash`); `presentation_id` is hex (None for a printed static card)."""
+
+    id: str
+    seq: int
+    at: int
+    day: int
+    spot_id: str
+    ticket_id: str
+    ticket_name: str
+    serial: int
+    kind: CardKind
+    name: str
+    presentation_id: str | None
+    list_fen: int
+    paid_fen: int
+    override: bool
+    prev_hash: str
+    hash: str
+
+    @property
+    def discount_fen(self) -> int:
+        return self.list_fen - self.paid_fen
+
+
+@dataclass(frozen=True)
+class OverrideRecord:
+    """A supervisor let one sale go through on lists older than 7 days (SPEC §4), kept locally."""
+
+    id: str
+    at: int
+    supervisor: str
+    reason: str
+    sale_id: str
+    trust_age_s: int
+    status_age_s: int

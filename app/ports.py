@@ -11,11 +11,13 @@ from app.models import (
     DistrictAccess,
     FamilyMember,
     HeldCard,
+    OverrideRecord,
     ParkedChange,
     Pinned,
     PullPage,
     PushResult,
     Redemption,
+    Sale,
     Settings,
     Spot,
     SyncMark,
@@ -120,3 +122,30 @@ class SyncTransport(Protocol):
     def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]: ...
     def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage: ...
     def probe(self, server_url: str) -> bool: ...
+
+
+# The scenic-spot window (SPEC §2, §5, §7) ------------------------------------------------------
+
+class SalesLog(Protocol):
+    """The window's append-only, hash-chained sales. `append` is durable on return and refuses
+    (ValueError) a sale that does not extend the chain; a sale is never rewritten.
+    `used_today` and `presentation_used` answer from in-memory indexes (rebuilt on open).
+    `prune` drops the oldest run of sales made before `before_day` and not in `keep` (ids still
+    unsent), remembering the last dropped link so what remains still verifies; returns how many
+    went. `verify_chain` gives the seq of the first broken link, or None."""
+
+    def append(self, sale: Sale) -> None: ...
+    def last(self) -> Sale | None: ...
+    def for_day(self, day: int) -> list[Sale]: ...
+    def used_today(self, serial: int, spot_id: str, day: int) -> bool: ...
+    def presentation_used(self, presentation_id: bytes) -> bool: ...
+    def all(self) -> list[Sale]: ...
+    def prune(self, before_day: int, keep: set[str]) -> int: ...
+    def verify_chain(self) -> int | None: ...
+
+
+class OverrideLog(Protocol):
+    """Supervisor overrides of the stale-list policy, kept on the window device."""
+
+    def append(self, record: OverrideRecord) -> None: ...
+    def all(self) -> list[OverrideRecord]: ...

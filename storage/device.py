@@ -14,12 +14,14 @@ from app.ports import (
     DeviceKeyStore,
     FamilyStates,
     Outbox,
+    OverrideLog,
     RedemptionRepository,
+    SalesLog,
     SettingsRepository,
     SyncCursor,
     TrustStore,
 )
-from storage import migrations, repositories, sync_repositories
+from storage import migrations, repositories, sales, sync_repositories
 from storage.collection import CompactionPolicy
 from storage.schema import Migration
 from storage.store import Store
@@ -48,6 +50,8 @@ class DeviceStore:
     family: FamilyStates
     outbox: Outbox
     sync_cursor: SyncCursor
+    sales: SalesLog
+    overrides: OverrideLog
     closer: Callable[[], None] = field(default=_nothing_to_close, repr=False)
 
     def close(self) -> None:
@@ -87,6 +91,8 @@ def open_device(data_dir: Path, *, policy: CompactionPolicy | None = None) -> De
             family=repositories.TinyDBFamilyStates(store),
             outbox=sync_repositories.TinyDBOutbox(store),
             sync_cursor=sync_repositories.TinyDBSyncCursor(store),
+            sales=sales.TinyDBSalesLog(store),
+            overrides=sales.TinyDBOverrideLog(store),
             closer=store.close,
         )
     except BaseException:

@@ -10,14 +10,17 @@ from app.models import (
     Change,
     FamilyMember,
     HeldCard,
+    OverrideRecord,
     ParkedChange,
     Pinned,
     Redemption,
+    Sale,
     Settings,
     Spot,
     SyncMark,
     Ticket,
 )
+from app.sales import Anchor, SaleIndex, anchor_of, check_link, first_broken, prunable
 from storage.device import DeviceStore
 
 
@@ -179,6 +182,68 @@ class InMemorySyncCursor:
         self._mark = mark
 
 
+class InMemorySalesLog:
+    """The sales log's twin: same chain checks, same prune, held in a dict in seq order."""
+
+    def __init__(self) -> None:
+        self._sales: dict[str, Sale] = {}
+        self._anchor = Anchor()
+        self._index = SaleIndex()
+        self._lock = threading.RLock()
+
+    def append(self, sale: Sale) -> None:
+        with self._lock:
+            last = self.last()
+            check_link(self._anchor if last is None else anchor_of(last), sale)
+            if sale.id in self._sales:
+                raise ValueError(f"sale id {sale.id} is already in the log")
+            self._sales[sale.id] = sale
+            self._index.add(sale)
+
+    def last(self) -> Sale | None:
+        with self._lock:
+            return next(reversed(self._sales.values()), None)
+
+    def for_day(self, day: int) -> list[Sale]:
+        with self._lock:
+            return [self._sales[sale_id] for sale_id in self._index.day_ids(day)]
+
+    def used_today(self, serial: int, spot_id: str, day: int) -> bool:
+        return self._index.used_today(serial, spot_id, day)
+
+    def presentation_used(self, presentation_id: bytes) -> bool:
+        return self._index.presentation_used(presentation_id)
+
+    def all(self) -> list[Sale]:
+        with self._lock:
+            return list(self._sales.values())
+
+    def prune(self, before_day: int, keep: set[str]) -> int:
+        with self._lock:
+            gone = prunable(self._sales.values(), before_day, keep)
+            if gone:
+                self._anchor = anchor_of(gone[-1])
+                for sale in gone:
+                    del self._sales[sale.id]
+                self._index = SaleIndex.of(self._sales.values())
+            return len(gone)
+
+    def verify_chain(self) -> int | None:
+        with self._lock:
+            return first_broken(self._anchor, self._sales.values())
+
+
+class InMemoryOverrideLog:
+    def __init__(self) -> None:
+        self._records: list[OverrideRecord] = []
+
+    def append(self, record: OverrideRecord) -> None:
+        self._records.append(record)
+
+    def all(self) -> list[OverrideRecord]:
+        return sorted(self._records, key=lambda r: (r.at, r.id))
+
+
 def in_memory_device() -> DeviceStore:
     return DeviceStore(
         keys=InMemoryDeviceKeyStore(),
@@ -190,4 +255,6 @@ def in_memory_device() -> DeviceStore:
         family=InMemoryFamilyStates(),
         outbox=InMemoryOutbox(),
         sync_cursor=InMemorySyncCursor(),
+        sales=InMemorySalesLog(),
+        overrides=InMemoryOverrideLog(),
     )
