@@ -80,9 +80,10 @@ def first_broken(anchor: Anchor, sales: Iterable[Sale]) -> int | None:
 
 def prunable(sales: Iterable[Sale], before_day: int, keep: set[str]) -> list[Sale]:
     """The oldest run of sales made before `before_day` and not in `keep`: stopping at the first
-    that must stay keeps the rest one unbroken chain."""
+    that must stay keeps the rest one unbroken chain. The newest sale always stays: the next sale
+    links to it."""
     run: list[Sale] = []
-    for sale in sorted(sales, key=lambda s: s.seq):
+    for sale in sorted(sales, key=lambda s: s.seq)[:-1]:
         if sale.day >= before_day or sale.id in keep:
             break
         run.append(sale)
