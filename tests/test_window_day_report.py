@@ -51,7 +51,7 @@ def test_the_csv_opens_in_excel_with_yuan_and_a_totals_row(window: Window) -> No
     assert rows[3][4:6] == ["王*", "家属"] and rows[3][8] == "54.60"
     assert rows[-1][1:3] == ["合计 Total", "3"]
     assert rows[-1][5] == "会员 2 / 家属 1"
-    assert rows[-1][7:11] == ["234.00", "133.56", "100.44", "0"]
+    assert rows[-1][7:11] == ["234.00", "134.16", "99.84", "0"]
 
 
 def test_an_empty_day_still_exports_headers_and_zero_totals(window: Window) -> None:
