@@ -90,6 +90,19 @@ def device_session(request: Request,
         yield session, devices.authenticate(session, header)
 
 
+@contextmanager
+def member_session(request: Request,
+                   credentials: HTTPAuthorizationCredentials | None) -> Iterator[
+                       tuple[Session, Device, int]]:
+    """`device_session` for the member API: a window device is refused (403); yields the
+    member's id too."""
+    with device_session(request, credentials) as (session, device):
+        if device.member_id is None:
+            raise devices.Forbidden("景区窗口设备不能查看会员的资料",
+                                    "a scenic-spot window has no member data")
+        yield session, device, device.member_id
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -118,7 +131,8 @@ def status_list(request: Request) -> dict[str, object]:
 
 def install(app: FastAPI) -> None:
     """Add the member API's routes to the district app."""
-    from district import api_activation, api_member, sync_api
+    from district import api_activation, api_member, api_windows, sync_api
 
-    for router in (lists_router, api_activation.router, api_member.router, sync_api.router):
+    for router in (lists_router, api_activation.router, api_member.router, api_windows.router,
+                   sync_api.router):
         app.include_router(router)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import CardKind
 from app.wallet import mask_member_no
 from district import devices, family, issuance, registry
-from district.api import PREFIX, ApiRoute, b64, bearer, clock, device_session
+from district.api import PREFIX, ApiRoute, b64, bearer, clock, member_session
 from district.device_tables import Device
 from district.tables import Card, FamilyMember, Member
 from district.web import district_of
@@ -60,8 +60,8 @@ def _who(session: Session, member: Member, device: Device) -> dict[str, object]:
 @router.get("/me")
 def me(request: Request, token: Token) -> dict[str, object]:
     """The member (or family member) this phone belongs to, their cards and family requests."""
-    with device_session(request, token) as (session, device):
-        member = session.get_one(Member, device.member_id)
+    with member_session(request, token) as (session, device, member_id):
+        member = session.get_one(Member, member_id)
         states = family.states(session, member) if device.role == devices.MEMBER else []
         return {"role": device.role, "device_id": device.id, **_who(session, member, device),
                 "union": registry.union_of(session, member).name,
@@ -78,7 +78,7 @@ def _state(state: family.FamilyState) -> dict[str, object]:
 @router.get("/cards")
 def cards(request: Request, token: Token) -> dict[str, object]:
     """The valid cards bound to this phone: its own card and the family cards it shows."""
-    with device_session(request, token) as (session, device):
+    with member_session(request, token) as (session, device, _member):
         own, family_cards = devices.cards_on(session, device)
         return {"card": b64(own.cose) if own else None,
                 "serial": own.serial if own else None,
@@ -86,11 +86,11 @@ def cards(request: Request, token: Token) -> dict[str, object]:
                 "server_time": clock(request)}
 
 
-def _member_of(session: Session, device: Device) -> Member:
+def _member_of(session: Session, device: Device, member_id: int) -> Member:
     if device.role != devices.MEMBER:
         raise devices.Forbidden("只有会员本人的手机可以办理家属卡",
                                 "only the member's own phone can manage family cards")
-    return session.get_one(Member, device.member_id)
+    return session.get_one(Member, member_id)
 
 
 @router.post("/family", status_code=201)
@@ -98,8 +98,8 @@ def ask_for_family(body: FamilyAsk, request: Request, token: Token) -> dict[str,
     """Ask for a family card: pending until the district approves it (409 beyond the limit)."""
     settings = district_of(request).settings
     keys = district_of(request).keys
-    with device_session(request, token) as (session, device):
-        member = _member_of(session, device)
+    with member_session(request, token) as (session, device, member_id):
+        member = _member_of(session, device, member_id)
         state = family.request_family(
             session, keys(), member.member_no, body.name, body.relation, body.id_last4,
             actor=f"device:{device.id}", now=clock(request), limit=settings.family_limit,
@@ -111,8 +111,8 @@ def ask_for_family(body: FamilyAsk, request: Request, token: Token) -> dict[str,
 def withdraw(number: int, request: Request, token: Token) -> dict[str, object]:
     """Withdraw family member `number` (from GET /me): their cards are revoked."""
     keys = district_of(request).keys
-    with device_session(request, token) as (session, device):
-        member = _member_of(session, device)
+    with member_session(request, token) as (session, device, member_id):
+        member = _member_of(session, device, member_id)
         revoked = family.withdraw_family(session, keys(), member.member_no, number,
                                          f"device:{device.id}", clock(request))
         return {"number": number, "state": "withdrawn", "revoked": revoked}

@@ -63,6 +63,9 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--spot", metavar="ID")
     p.add_argument("--at", metavar="ISO-TIME", help="verify at this time (default: now; UTC+8)")
+    p = add("enroll-window", commands.enroll_window,
+            "print a one-time code that enrolls a window device for a scenic spot")
+    p.add_argument("spot_id", metavar="SPOT_ID")
     staff_commands.add_parser(sub)
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TextIO
 
-from district import demo, importer, issuance, lists, printing, staff_commands
+from district import demo, importer, issuance, lists, printing, staff_commands, windows
 from district.errors import Invalid, NotFound
 from district.members_csv import Progress
 from district.service import District
@@ -100,6 +100,19 @@ def revoke(d: District, args: argparse.Namespace) -> int:
     with d.sessions.begin() as session:
         signed = issuance.revoke(session, d.keys(), args.serial, args.reason, args.actor, now())
     _say(f"已注销 / revoked {args.serial}; status list version {signed.version}")
+    return 0
+
+
+def enroll_window(d: District, args: argparse.Namespace) -> int:
+    """The code alone on stdout (for scripts); what it is for on stderr."""
+    with d.sessions.begin() as session:
+        spot = windows.get_spot(session, args.spot_id)
+        code = windows.create_window_code(session, spot.id, args.actor, now())
+        name = spot.name
+    _say(code)
+    print(f"{name}（{args.spot_id}）窗口设备登记码，{windows.VALID_DAYS} 天内有效，只能用一次 / "
+          f"window enrollment code for {args.spot_id}, valid {windows.VALID_DAYS} days, "
+          "once", file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,8 @@
 """Member devices: enrollment with a bearer token, authentication, and a lost phone's revocation.
 
-A device belongs to one person: the member (role "member") or one of their family ("family").
-Only the SHA-256 of its token is stored; a token only ever reaches its own member's data.
+A device belongs to one person: the member (role "member") or one of their family ("family"),
+or to a scenic spot's window ("window", see `district.windows`). Only the SHA-256 of its token
+is stored; a token only ever reaches its own member's data (a window's: none).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from district.errors import DistrictError, NotFound
 from district.keyring import KeyRing
 from district.tables import Card, FamilyMember, Member
 
-MEMBER, FAMILY = "member", "family"
+MEMBER, FAMILY, WINDOW = "member", "family", "window"
 
 
 class Unauthorized(DistrictError):
@@ -71,6 +72,9 @@ def authenticate(session: Session, authorization: str | None) -> Device:
         raise Unauthorized("请先激活会员卡", "a device token is required (Authorization: Bearer)")
     device = session.scalars(select(Device).where(
         Device.token_hash == token_hash(token.strip()))).first()
+    if device is not None and device.role == WINDOW and device.revoked_at is not None:
+        raise Unauthorized("这台窗口设备已被注销，请向区总工会索取登记码重新登记",
+                           "this window device was revoked: enroll it again with a new code")
     if device is None or device.revoked_at is not None:
         raise Unauthorized("此手机的会员卡已失效，请重新激活",
                            "this device token is not valid (replaced or revoked): activate again")

@@ -25,6 +25,7 @@ class Settings:
     card_years: int = 3
     family_limit: int = 4
     family_auto_approve: bool = False  # off: the console approves family requests
+    daily_limit: int = 1  # discounted tickets per card per spot per day (beyond: flagged)
 
     @classmethod
     def from_env(cls, data_dir: Path | str | None = None,

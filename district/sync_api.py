@@ -26,6 +26,10 @@ entries (a 5xx or a lost reply means: send the same batch again).
 Pushable now: `family_request` (schema 1, op "upsert", fields name, relation, id_last4) — it
 asks for a family card; its server copy is `{"number", "name", "relation", "state",
 "card_serial"}`, and the family member then arrives by pull as entity "family" with that number.
+From a window device only: `sale` (schema 1, op "upsert", record id = the window's sale id, 32
+hex; see `district.sales` for its fields); its server copy is `{"sale_id", "redemption_id",
+"card_known", "flag"}`. A phone pushing "sale", or a window pushing "family_request", gets
+"rejected"/"forbidden".
 
 Pull — `GET /api/v1/sync/pull?cursor=N&limit=M` (cursor 0 at first, limit 1–1000, default 500)::
 
@@ -42,7 +46,8 @@ revocation's reason). Entities: "card" (record id = serial; fields serial, kind,
 exp, issued_at, family_id, primary_serial, holder_key, printed, cose — base64), "family"
 (member's phone only; record id = number), "redemption" (a discounted purchase), "spot" and
 "ticket" (public). A member's phone sees its member's and their family's cards; a family
-member's phone sees only that family member's cards.
+member's phone sees only that family member's cards. A window device (role "window") pulls the
+public scope and its spot's ("spot:<id>"): lists, spots and tickets, nothing of any member.
 
 No token or a token that does not work: 401 `{"error": "unauthorized", …}`.
 """
@@ -87,9 +92,14 @@ class PushIn(BaseModel):
 
 
 def scopes_of(device: Device) -> list[str]:
-    """What a device may pull: its person's scope and the public one."""
-    own = (sync_log.member_scope(device.member_id) if device.family_id is None
-           else sync_log.family_scope(device.family_id))
+    """What a device may pull: its own scope (its person's, or its spot's for a window) and
+    the public one. A window gets nothing of any member."""
+    if device.spot_id is not None:
+        own = sync_log.spot_scope(device.spot_id)
+    elif device.family_id is not None:
+        own = sync_log.family_scope(device.family_id)
+    else:
+        own = sync_log.member_scope(device.member_id or 0)
     return [own, sync_log.PUBLIC]
 
 
@@ -97,7 +107,14 @@ def _pusher(request: Request, device: Device) -> sync_push.Pusher:
     district = district_of(request)
     return sync_push.Pusher(
         device.id, device.role, device.member_id, scopes_of(device)[0], clock(request),
-        district.keys, district.settings.family_limit, district.settings.family_auto_approve)
+        district.keys, district.settings.family_limit, district.settings.family_auto_approve,
+        device.spot_id, district.settings.daily_limit)
+
+
+def _seen(request: Request, device: Device) -> None:
+    """A window's last sync, for the console's list of window devices."""
+    if device.spot_id is not None:
+        device.seen_at = clock(request)
 
 
 @router.post("/push")
@@ -105,6 +122,7 @@ def push(body: PushIn, request: Request, token: Token) -> dict[str, object]:
     """Apply each change exactly once and answer per change, in order."""
     with device_session(request, token) as (_session, device):
         pusher = _pusher(request, device)
+        _seen(request, device)
     sessions = district_of(request).sessions
     changes = [c.change() for c in body.changes]
     outcomes = sync_push.push(sessions, sync_entities.HANDLERS, pusher, changes)
@@ -116,6 +134,7 @@ def pull(request: Request, token: Token, cursor: Annotated[int, Query(ge=0)] = 0
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> dict[str, object]:
     """The device's changes after `cursor`, in cursor order, at most `limit`."""
     with device_session(request, token) as (session, device):
+        _seen(request, device)
         rows = sync_log.read(session, scopes_of(device), cursor, limit + 1)
     page = rows[:limit]
     return {"changes": [{"cursor": r.cursor, "entity": r.entity, "record_id": r.record_id,

@@ -1,8 +1,8 @@
 """The records a device may push, as a registry `{entity: Handler}` for `district.sync_push`.
 
 Now: `family_request` from a member's phone (upsert of name, relation, id_last4), which asks
-for a family card as `POST /api/v1/family` does. The window's sales and the cadres' records
-join this registry later.
+for a family card as `POST /api/v1/family` does, and `sale` from a scenic spot's window
+(`district.sales`). The cadres' records join this registry later.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from district import devices, family, sync_feed, sync_log
+from district import devices, family, sales, sync_feed, sync_log
 from district.errors import Conflict
 from district.sync_push import (
     APPLIED,
@@ -43,7 +43,7 @@ def _family_fields(fields: dict[str, Any]) -> tuple[str, str, str] | None:
 
 
 def _checked(pusher: Pusher, change: Change) -> Outcome | None:
-    if pusher.role != devices.MEMBER:
+    if pusher.role != devices.MEMBER or pusher.member_id is None:
         return rejected("forbidden", "只有会员本人的手机可以办理家属卡",
                         "only the member's own phone can ask for family cards")
     if change.op != "upsert":
@@ -78,4 +78,5 @@ def family_request(session: Session, pusher: Pusher, change: Change) -> Outcome:
     return Outcome(APPLIED, server_copy=_family_copy(state), entry=entry)
 
 
-HANDLERS: dict[str, Handler] = {"family_request": Handler(1, family_request)}
+HANDLERS: dict[str, Handler] = {"family_request": Handler(1, family_request),
+                                 "sale": Handler(1, sales.apply_sale)}

@@ -59,6 +59,11 @@ def family_scope(family_id: int) -> str:
     return f"family:{family_id}"
 
 
+def spot_scope(spot_id: str) -> str:
+    """The scope of a spot's windows (the scope column holds 32 characters)."""
+    return f"spot:{spot_id}"[:32]
+
+
 def log_change(session: Session, scope: str, entity: str, record_id: str, op: str,
                version: int | None = None, fields: dict[str, Any] | None = None) -> Entry:
     """Stage one change for the devices of `scope`; written in this transaction's commit.

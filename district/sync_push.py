@@ -47,12 +47,14 @@ class Pusher:
 
     device_id: str
     role: str
-    member_id: int
+    member_id: int | None  # None for a window
     scope: str
     now: int
     keys: Callable[[], KeyRing]
     family_limit: int = 4
     family_auto_approve: bool = False
+    spot_id: str | None = None  # a window's spot
+    daily_limit: int = 1  # discounted tickets per card per spot per day
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ def test_a_new_change_with_a_seq_not_above_the_last_is_rejected_and_not_applied(
 def test_unknown_entities_and_newer_schemas_are_rejected_while_the_rest_applies(
         server: Server) -> None:
     phone = activated(server)
-    answers = push(phone, change(1, entity="sale"), change(2, schema=9), change(3),
+    answers = push(phone, change(1, entity="visit"), change(2, schema=9), change(3),
                    change(4, fields={"name": "王喆"}))
     assert [(a["status"], a["reason"]) for a in answers] == [
         ("rejected", "unknown_entity"), ("rejected", "schema_too_new"), ("applied", None),

@@ -1,0 +1,100 @@
+"""A window's sales pushed by sync: kept once, on the member's savings feed, flagged (never
+refused) when they break the usage rules; on SQLite and PostgreSQL through a real uvicorn."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from district.sync_tables import Redemption
+from tests.api_support import Phone, Server, server, sqlite_template
+from tests.district_support import db_url, pg_schema_url
+from tests.district_window_support import sale, sale_change, window, with_catalog
+from tests.sync_support import activated, pull_all, push
+
+__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
+
+
+def _member(server: Server) -> tuple[Phone, int]:
+    with_catalog(server)
+    phone = activated(server)
+    return phone, int(phone.get("/cards").json()["serial"])
+
+
+def _stored(server: Server) -> list[Redemption]:
+    with server.district.sessions() as session:
+        return list(session.scalars(select(Redemption).order_by(Redemption.id)))
+
+
+def test_a_sale_reaches_the_members_savings_once(server: Server) -> None:
+    phone, serial = _member(server)
+    tablet = window(server)
+    sent = sale_change(1, sale(serial, server.clock()))
+    [first] = push(tablet, sent)
+    assert (first["status"], first["server_copy"]["flag"]) == ("applied", None)
+    assert push(tablet, sent)[0]["status"] == "duplicate"
+    again = {**sent, "change_id": "0" * 32, "seq": 2}  # the same sale under a new change id
+    assert push(tablet, again)[0]["status"] == "duplicate"
+    [bought] = [c["fields"] for c in pull_all(phone) if c["entity"] == "redemption"]
+    assert (bought["ticket_id"], bought["paid_fen"], bought["saved_fen"]) == ("mudu-4", 3978,
+                                                                              3822)
+    [row] = _stored(server)
+    assert (row.source, row.device_id, row.kind) == (f"window:{tablet.answer['device_id']}",
+                                                     tablet.answer["device_id"], "member")
+
+
+def test_a_sale_for_another_spot_or_malformed_is_rejected(server: Server) -> None:
+    _phone, serial = _member(server)
+    tablet = window(server)
+    other = push(tablet, sale_change(1, sale(serial, server.clock(), spot_id="qiyuan")))
+    wrong_day = sale(serial, server.clock())
+    wrong_day["day"] += 1
+    bad = push(tablet, sale_change(2, wrong_day), sale_change(3, sale(serial, server.clock(),
+                                                                     paid_fen=9000)))
+    assert [r["reason"] for r in (*other, *bad)] == ["wrong_spot", "invalid_fields",
+                                                     "invalid_fields"]
+    assert all(r["status"] == "rejected" and r["message"] for r in (*other, *bad))
+    assert _stored(server) == []
+
+
+def test_an_unknown_serial_is_kept_with_a_flag(server: Server) -> None:
+    with_catalog(server)
+    tablet = window(server)
+    [answer] = push(tablet, sale_change(1, sale(99, server.clock())))
+    assert (answer["status"], answer["server_copy"]) == ("applied", {
+        "sale_id": answer["server_copy"]["sale_id"], "redemption_id": 1,
+        "card_known": False, "flag": "unknown_card"})
+    [row] = _stored(server)
+    assert (row.card_serial, row.member_id, row.flag) == (99, None, "unknown_card")
+
+
+def test_one_card_at_two_windows_of_a_spot_and_twice_at_one_are_flagged(server: Server) -> None:
+    _phone, serial = _member(server)
+    first, second = window(server), window(server)
+    now = server.clock()
+    flags = [push(first, sale_change(1, sale(serial, now)))[0],
+             push(second, sale_change(1, sale(serial, now + 60)))[0],
+             push(first, sale_change(2, sale(serial, now + 120)))[0],
+             push(first, sale_change(3, sale(serial, now + 86_400)))[0]]
+    assert [f["status"] for f in flags] == ["applied"] * 4
+    assert [f["server_copy"]["flag"] for f in flags] == [None, "two_windows", "two_windows",
+                                                         None]
+    alone = window(server, "qiyuan")
+    later = now + 2 * 86_400
+    twice = [push(alone, sale_change(n, sale(serial, later, spot_id="qiyuan")))[0]
+             for n in (1, 2)]
+    assert [t["server_copy"]["flag"] for t in twice] == [None, "over_limit"]
+    assert [r.flag for r in _stored(server)] == [None, "two_windows", "two_windows", None, None,
+                                                 "over_limit"]
+
+
+def test_the_override_the_presentation_and_the_hash_chain_are_kept_as_sent(
+        server: Server) -> None:
+    _phone, serial = _member(server)
+    tablet = window(server)
+    fields = sale(serial, server.clock(), kind="family", paid_fen=5460, override=True,
+                  presentation_id="C0FFEE", prev_hash="ab" * 32)
+    push(tablet, sale_change(1, fields))
+    [row] = _stored(server)
+    assert (row.kind, row.paid_fen, row.override, row.presentation_id) == ("family", 5460, True,
+                                                                           "c0ffee")
+    assert (row.sale_hash, row.prev_hash, row.day) == (fields["hash"], "ab" * 32, fields["day"])
