@@ -36,6 +36,7 @@ from app.verify import (
 log = logging.getLogger(__name__)
 SCAN_TTL_SECONDS = 120  # a verdict older than the presentation window no longer sells
 SALE_ENTITY = "sale"
+CATALOG_TTL_SECONDS = 60
 
 
 class SaleRecorder(Protocol):
@@ -135,6 +136,7 @@ class WindowDesk:
         self._armed: _Armed | None = None
         self._last_text: str | None = None
         self._last: Scanned | None = None
+        self._tickets: tuple[float, tuple[Ticket, ...]] | None = None
         self._record_lost_tail()
 
     @property
@@ -154,17 +156,30 @@ class WindowDesk:
             lists = self._lists()
             armed = self._armed is not None and self._ages(lists, now).freshness is Freshness.STALE
             verdict = _verify(lists.overridden if armed else lists.verifier, text, now)
-            scanned = Scanned(verdict, self._offers(verdict), int(now), verdict_text(verdict),
+            scanned = Scanned(verdict, self._offers(verdict, now), int(now), verdict_text(verdict),
                               armed and verdict.valid)
             self._last_text, self._last = text, scanned
             return scanned
 
-    def _offers(self, verdict: Verdict) -> tuple[Offer, ...]:
+    def _offers(self, verdict: Verdict, now: float) -> tuple[Offer, ...]:
         if not verdict.valid or verdict.kind is None:
             return ()
-        rows = self._catalog.tickets_for_spot(self._spot_id)
-        return tuple(Offer(r.ticket, r.list_fen, price_for_card(r.ticket, verdict.kind))
-                     for r in rows)
+        return tuple(Offer(t, t.list_fen, price_for_card(t, verdict.kind))
+                     for t in self._spot_tickets(now))
+
+    def _spot_tickets(self, now: float) -> tuple[Ticket, ...]:
+        """This spot's tickets, read again after `refresh_catalog` or once a minute (a new
+        catalogue comes by sync; pricing the whole catalogue on every scan would halve the
+        scan rate)."""
+        if self._tickets is None or not 0 <= now - self._tickets[0] < CATALOG_TTL_SECONDS:
+            rows = self._catalog.tickets_for_spot(self._spot_id)
+            self._tickets = (now, tuple(r.ticket for r in rows))
+        return self._tickets[1]
+
+    def refresh_catalog(self) -> None:
+        """Read this spot's tickets again at the next scan (call after a sync)."""
+        with self._lock:
+            self._tickets = None
 
     # sell ----------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ the hash-chained log and the sync outbox, the usage rules at sale time, the stal
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -377,3 +377,12 @@ def test_a_window_with_no_lists_says_sync_first(window: Window) -> None:
     window.device.trust.save(Pinned(window.kit.root.public_raw))
     assert window.desk.list_ages().words().zh == "本机没有名单，请同步"
     assert_refused(window.scan_phone(), Reason.NO_LISTS, "本机没有名单")
+
+
+def test_a_new_catalogue_from_a_sync_is_offered_after_a_refresh(window: Window) -> None:
+    spots, tickets = demo_catalog()
+    dearer = [replace(t, list_fen=10_000) if t.id == "mudu-4" else t for t in tickets]
+    window.device.catalog.replace(spots, dearer)
+    window.desk.refresh_catalog()
+    offers = {o.ticket.id: o.price_fen for o in window.scan_phone().offers}
+    assert offers["mudu-4"] == 5100
