@@ -17,6 +17,8 @@ from district.console import (
     pages_codes,
     pages_family,
     pages_members,
+    pages_stats,
+    pages_windows,
 )
 from district.console.auth import PREFIX, ConsoleRoute
 from district.errors import NotFound
@@ -36,7 +38,8 @@ def no_such_page(rest: str) -> Response:
 def router() -> APIRouter:
     """Every console page under /console, its stylesheet, and a 404 page for the rest."""
     console = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
-    for pages in (pages_auth, pages_members, pages_codes, pages_cards, pages_family, pages_audit):
+    for pages in (pages_auth, pages_members, pages_codes, pages_cards, pages_family, pages_audit,
+                  pages_windows, pages_stats):
         console.include_router(pages.router)
     console.add_api_route(PREFIX + "/static/console.css", stylesheet, methods=["GET"])
     console.add_api_route(PREFIX + "/{rest:path}", no_such_page, methods=["GET"])
