@@ -23,6 +23,7 @@ from app.models import (
     FamilyState,
     MemberSummary,
 )
+from app.window_enroll import WindowEnrollRefused, WindowGrant
 
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -119,6 +120,22 @@ class HttpDistrictClient:
                 _unb64(answer["status_list"]), int(answer["server_time"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"activation answer: {exc}") from exc
+
+    def enroll_window(self, server_url: str, code: str, public_key: bytes,
+                      device_name: str) -> WindowGrant:
+        """`POST /api/v1/windows/enroll`: this device becomes a window of the code's spot."""
+        body = {"code": code, "device_name": device_name,
+                "public_key": base64.b64encode(public_key).decode("ascii")}
+        answer = self._call("POST", f"{server_url}{API}/windows/enroll", body=body,
+                            refused=WindowEnrollRefused)
+        try:
+            return WindowGrant(
+                str(answer["device_id"]), str(answer["device_token"]), str(answer["spot_id"]),
+                str(answer["spot_name"]), _unb64(answer["root_public_key"]),
+                _unb64(answer["trust_list"]), _unb64(answer["status_list"]),
+                int(answer["server_time"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadAnswer(f"window enrollment answer: {exc}") from exc
 
     def _list(self, access: DistrictAccess, kind: str) -> bytes:
         return _unb64(self._call("GET", f"{access.server_url}{API}/lists/{kind}").get("data"))
