@@ -86,11 +86,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
     config = alembic_config()
     try:
-        with engine.connect() as connection, _foreign_keys_off(connection):
-            with connection.begin():
-                config.attributes["connection"] = connection
-                command.upgrade(config, revision)
-                _check_foreign_keys(connection)
+        with (engine.connect() as connection, _foreign_keys_off(connection),
+              connection.begin()):
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            _check_foreign_keys(connection)
     except OperationalError as exc:
         raise DistrictError("无法连接数据库", f"cannot reach the database: {_first_line(exc)}") \
             from exc
