@@ -8,8 +8,9 @@ Then it pulls page by page: apply the page, re-apply unsent changes to the recor
 and only then save the cursor — so a crash in between means the page is applied again, which
 appliers make harmless. Network faults and 5xx back off exponentially with full jitter, forever.
 
-Listeners (`subscribe`) hear "recorded" after a change is saved (the keeper syncs at once) and
-"synced" after every sync attempt (the screens redraw the status line) — on the thread that did it.
+Listeners (`subscribe`) hear "recorded" after a change is saved and "restarted" after a new
+activation or enrollment (the keeper syncs at once), and "synced" after every sync attempt (the
+screens redraw the status line) — on the thread that did it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ PARK = frozenset({"conflict", "rejected"})
 SEQ_NOT_INCREASING = "seq_not_increasing"
 MAX_PUSH_ROUNDS = 40  # seq doubles per re-numbering: enough to pass any server seq < 2^39
 OTHER_PERSON = "other_person"
-SyncEvent = Literal["recorded", "synced"]
+SyncEvent = Literal["recorded", "synced", "restarted"]
 Listener = Callable[[SyncEvent], None]
 
 
@@ -149,7 +150,7 @@ class SyncEngine:
         activated, what the last one left unsent is parked, never sent under the new name."""
         with self._running:
             self._restart(other_person)
-        self._tell("synced")
+        self._tell("restarted")
 
     def _restart(self, other_person: bool) -> None:
         self._cursor.save(SyncMark())

@@ -34,8 +34,9 @@ class SyncKeeper:
         self._woken = threading.Event()
 
     def wake(self, event: SyncEvent = "recorded") -> None:
-        """A change was saved: sync at the next tick (listener of `SyncEngine.subscribe`)."""
-        if event == "recorded":
+        """A change was saved, or the device was (re-)activated: sync at the next tick
+        (listener of `SyncEngine.subscribe`)."""
+        if event in ("recorded", "restarted"):
             self._woken.set()
 
     def step(self) -> bool:

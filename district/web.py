@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,9 +13,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from district import console
-from district.errors import DistrictError
+from district.errors import DistrictError, KeyLocked
 from district.service import District
 from district.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -34,7 +38,8 @@ def create_app(settings: Settings) -> FastAPI:
     district = District.open(settings, migrate=False)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(unlock_keys, app.state.district)
         yield
         district.close()
 
@@ -47,6 +52,17 @@ def create_app(settings: Settings) -> FastAPI:
 
     api.install(app)
     return app
+
+
+def unlock_keys(district: District) -> None:
+    """Unlock the key ring before the first request. A request that signs (a family card
+    approved inside a sync push) must not unlock it inside its own transaction: on SQLite
+    reading the vault's salt would wait for the write lock that transaction holds."""
+    try:
+        if district.is_initialized():
+            district.keys()
+    except KeyLocked as locked:
+        log.warning("key ring locked, signing will fail until it can be unlocked: %s", locked)
 
 
 async def healthz(request: Request) -> JSONResponse:

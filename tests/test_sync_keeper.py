@@ -72,12 +72,16 @@ def test_a_saved_change_is_synced_at_the_next_tick_not_a_period_later() -> None:
     keeper.step()
     now[0] = 10
     assert keeper.step() is False
-    keeper.wake("recorded")
     keeper.wake("synced")  # a sync's own news wakes nothing
+    assert keeper.step() is False
+    keeper.wake("recorded")
+    assert keeper.step() is True
+    now[0] = 15
+    keeper.wake("restarted")  # activated: the first sync need not wait for the period
     assert keeper.step() is True
     now[0] = 20
     assert keeper.step() is False
-    assert engine.synced_at == [0, 10]
+    assert engine.synced_at == [0, 10, 15]
 
 
 def test_while_backing_off_a_probe_that_finds_the_district_syncs_at_once() -> None:

@@ -34,13 +34,7 @@ class FamilyPage:
         self._service, self._wallet, self._tr, self._navigate = service, wallet, tr, navigate
         self._activated, self._redraw, self._run = activated, redraw, run_blocking
         self._confirming: int | None = None
-        self.name = field(tr("family.name"), "family-name")
-        self.relation = ft.Dropdown(
-            key="family-relation", label=tr("family.relation"), text_size=theme.BODY,
-            expand=True, options=[ft.DropdownOption(key=r, text=tr(RELATION_KEYS[r]))
-                                  for r in RELATIONS])
-        self.id_last4 = field(tr("family.id_tail"), "family-id-last4",
-                              capitalization=ft.TextCapitalization.CHARACTERS)
+        self._new_form()
         self.busy = ft.ProgressRing(key="family-busy", visible=False, width=24, height=24,
                                     stroke_width=3)
         self.message = ft.Text("", key="family-message", visible=False, size=theme.BODY,
@@ -48,6 +42,19 @@ class FamilyPage:
         self.error = error_text("family-error")
         self.view = ft.Column(key="family-page", spacing=12)
         self.render()
+
+    def _new_form(self) -> None:
+        """Fresh, empty form fields. After a request is saved the form is built anew: Flet does
+        not send a value set back to its default to the browser, so a cleared field would still
+        show what was typed (and invite a second request)."""
+        tr = self._tr
+        self.name = field(tr("family.name"), "family-name")
+        self.relation = ft.Dropdown(
+            key="family-relation", label=tr("family.relation"), text_size=theme.BODY,
+            expand=True, options=[ft.DropdownOption(key=r, text=tr(RELATION_KEYS[r]))
+                                  for r in RELATIONS])
+        self.id_last4 = field(tr("family.id_tail"), "family-id-last4",
+                              capitalization=ft.TextCapitalization.CHARACTERS)
 
     # Layout ---------------------------------------------------------------------------------
 
@@ -156,7 +163,7 @@ class FamilyPage:
         relation = self.relation.value or ""
         if not await self._talk(lambda: self._service.request(name, relation, last4)):
             return
-        self.name.value, self.id_last4.value, self.relation.value = "", "", None
+        self._new_form()
         self._show(self._tr("family.queued"))
 
     async def refresh(self) -> None:
