@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import flet as ft
 
@@ -30,16 +31,25 @@ from app.family import FamilyCards
 from app.models import DEFAULT_SERVER_URL
 from app.ports import Clock, DistrictClient, SettingsRepository, SyncTransport
 from app.savings import Savings
-from app.sync import SyncEngine
+from app.sync import SyncEngine, SyncEvent
 from app.sync_apply import PhoneApplier
 from app.sync_keeper import PROBE, TICK, SyncKeeper
 from app.wallet import Wallet
+from app.window_enroll import WindowEnroller, WindowEnrollment
+from app.window_station import WindowParts, WindowStation
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage import CorruptFileError, DeviceStore, StorageError
+from storage.exports import ExportWriter
 from views import MemberServices, mount
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
+
+
+class HttpClient(DistrictClient, WindowEnroller, Protocol):
+    """The district's member and window APIs (`remote.district_http.HttpDistrictClient`)."""
+
+
 PROBE_ENV = "UNIONPASS_SYNC_PROBE"  # seconds between probes while the district is away
 
 
@@ -59,10 +69,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_services(device: DeviceStore, clock: Clock, client: DistrictClient | None = None,
-                   server: str | None = None,
-                   transport: SyncTransport | None = None) -> MemberServices:
-    """The member's services over the device store; `client` reaches the district (httpx)."""
+def build_services(device: DeviceStore, clock: Clock, client: HttpClient | None = None,
+                   server: str | None = None, transport: SyncTransport | None = None,
+                   exports: Path | None = None) -> MemberServices:
+    """The device's services over its store: a member's phone, or a scenic spot's window once
+    enrolled; `client` reaches the district (httpx), `exports` keeps the window's CSV files."""
     client = client or HttpDistrictClient()
     wallet = Wallet(device.keys, device.cards, clock)
     engine = sync_engine(device, wallet, clock, transport)
@@ -76,14 +87,35 @@ def build_services(device: DeviceStore, clock: Clock, client: DistrictClient | N
     activation = Activation(client, wallet, device.cards, device.trust, device.settings, clock,
                             on_activated=activated)
     activation.server_override = server
+    catalog = Catalog(device.catalog)
     return MemberServices(
         wallet=wallet,
-        catalog=Catalog(device.catalog),
+        catalog=catalog,
         savings=Savings(device.redemptions, clock),
         activation=activation,
         family=family,
         sync=engine,
+        window=window_station(device, wallet, catalog, engine, client, clock,
+                              activation.server_url(), exports),
     )
+
+
+def window_station(device: DeviceStore, wallet: Wallet, catalog: Catalog, engine: SyncEngine,
+                   client: WindowEnroller, clock: Clock, server_url: str,
+                   exports: Path | None) -> WindowStation:
+    """The window role over the same store: enrollment, the desk, the day report."""
+    enrollment = WindowEnrollment(client, wallet, device.trust, device.settings,
+                                  on_enrolled=lambda: engine.restart(other_person=False))
+    parts = WindowParts(device.trust, catalog, device.sales, device.overrides, engine, clock)
+    station = WindowStation(enrollment, parts, server_url,
+                            ExportWriter(exports) if exports is not None else None)
+
+    def heard(event: SyncEvent) -> None:
+        if event == "synced":
+            station.synced()
+
+    engine.subscribe(heard)
+    return station
 
 
 def sync_engine(device: DeviceStore, wallet: Wallet, clock: Clock,
@@ -139,8 +171,9 @@ def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
     return stopper
 
 
-def run(device: DeviceStore, args: argparse.Namespace) -> None:
-    services = build_services(device, time.time, server=args.server)
+def run(device: DeviceStore, args: argparse.Namespace, data_dir: Path) -> None:
+    services = build_services(device, time.time, server=args.server,
+                              exports=data_dir / "exports")
     stop_sync = (start_sync(services.sync, time.time) if isinstance(services.sync, SyncEngine)
                  else lambda: None)
     try:
@@ -190,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.demo:
             provision_demo(device.keys, device.cards, device.catalog, device.trust, time.time)
-        run(device, args)
+        run(device, args, data_dir)
     finally:
         device.close()
     return 0

@@ -27,6 +27,7 @@ from app.models import (
     PushResult,
 )
 from app.trust import Issuer, StatusList, TrustList, sign_status_list, sign_trust_list
+from app.window_enroll import WindowGrant
 
 NOW = 1_795_000_000
 YEAR = 365 * 24 * 3600
@@ -183,3 +184,10 @@ class FakeDistrict:
         self.family[number - 1] = FamilyMember(number, member.name, member.relation,
                                                FamilyState.APPROVED, serial)
         self._note_member(self.family[number - 1])
+
+    def enroll_window(self, server_url: str, code: str, public_key: bytes,
+                      device_name: str) -> WindowGrant:
+        """This fake district has no windows: every enrollment code is wrong."""
+        self._up(f"enroll {code}")
+        raise DistrictRefused("登记码不对或已失效", "Wrong or expired enrollment code",
+                              "wrong_code")

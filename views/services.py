@@ -8,11 +8,14 @@ from typing import Protocol
 
 from app.activation import Activated
 from app.catalog import PriceRow
+from app.day_report import DayReport
 from app.i18n import normalize_language, text
-from app.models import FamilyMember, FamilyRequest, ParkedChange, Spot
+from app.models import FamilyMember, FamilyRequest, ParkedChange, Sale, Spot
 from app.savings import SavingsSummary
 from app.sync import SyncEvent, SyncReport, SyncStatus
 from app.wallet import CardView
+from app.window import ListAges, Scanned
+from app.window_enroll import EnrolledSpot
 
 
 class WalletService(Protocol):
@@ -63,6 +66,33 @@ class SyncService(Protocol):
     def subscribe(self, listener: Callable[[SyncEvent], None]) -> Callable[[], None]: ...
 
 
+class DeskService(Protocol):
+    """`app.window.WindowDesk`: local only, fast enough for the UI loop."""
+
+    def scan(self, text: str) -> Scanned: ...
+    def sell(self, scanned: Scanned, ticket_id: str) -> Sale: ...
+    def override(self, supervisor: str, reason: str) -> Scanned | None: ...
+    def list_ages(self) -> ListAges: ...
+
+
+class ReportService(Protocol):
+    """The day report and its export (`app.window_station.WindowStation`)."""
+
+    def report(self, day: int | None = None) -> DayReport | None: ...
+    def can_export(self) -> bool: ...
+    def export(self, report: DayReport) -> str: ...
+
+
+class WindowService(ReportService, Protocol):
+    """`app.window_station.WindowStation`. `enroll` talks to the district: off the UI loop."""
+
+    def is_enrolled(self) -> bool: ...
+    def spot(self) -> EnrolledSpot | None: ...
+    def server_url(self) -> str: ...
+    def enroll(self, code: str, server_url: str) -> EnrolledSpot: ...
+    def desk(self) -> DeskService | None: ...
+
+
 @dataclass(frozen=True)
 class MemberServices:
     """The member's services, built by main.py from the device store."""
@@ -73,6 +103,7 @@ class MemberServices:
     activation: ActivationService
     family: FamilyService
     sync: SyncService | None = None  # None: this build does not sync (previews, demos)
+    window: WindowService | None = None  # None: this build has no window role
 
 
 Navigate = Callable[[str], None]

@@ -21,8 +21,12 @@ from views.settings import not_enrolled, settings_page
 from views.spots import spots_list
 from views.sync import SYNC_ROUTE, SyncPanel, SyncStrip
 from views.widgets import empty_state
+from views.window import DeskScreen
+from views.window_enroll import WINDOW_ROUTE, WindowEnrollForm
+from views.window_report import ReportScreen
 
 HOME = "/card"
+REPORT_ROUTE = "/window/report"
 MEMBER_TABS: tuple[tuple[str, str, ft.IconData], ...] = (
     ("/card", "nav.card", ft.Icons.BADGE),
     ("/family", "nav.family", ft.Icons.FAMILY_RESTROOM),
@@ -74,10 +78,13 @@ class Shell:
         match = _FAMILY_CARD.match(path)
         if match:
             return self._family_card(int(match.group(1)))
+        if path == HOME and self._is_window():
+            path = WINDOW_ROUTE  # a window device opens on its scan screen
         builders: dict[str, Callable[[], Screen]] = {
             "/card": self._card, "/family": self._family, "/spots": self._spots,
             "/savings": self._savings, "/settings": self._settings, SYNC_ROUTE: self._sync,
-            "/window": self._window, "/cadre": self._cadre, "/activate": self._activate,
+            WINDOW_ROUTE: self._window, REPORT_ROUTE: self._report, "/cadre": self._cadre,
+            "/activate": self._activate,
         }
         return builders.get(path, self._card)()
 
@@ -144,9 +151,37 @@ class Shell:
                                                  self.tr("sync.never"), key="sync-none")
         return self._over_card(SYNC_ROUTE, "sync.title", body)
 
+    def _is_window(self) -> bool:
+        return self.services.window is not None and self.services.window.is_enrolled()
+
     def _window(self) -> Screen:
-        body = not_enrolled("role.window", "role.window_body", self.tr, self.navigate)
-        return self._over_card("/window", "role.window", body)
+        station = self.services.window
+        if station is None:
+            body = not_enrolled("role.window", "role.window_body", self.tr, self.navigate)
+            return self._over_card(WINDOW_ROUTE, "role.window", body)
+        desk = station.desk()
+        if desk is None:
+            form = WindowEnrollForm(station, self.tr, self.navigate)
+            return self._over_card(WINDOW_ROUTE, "window.enroll_title", form.view)
+        screen = DeskScreen(desk, self.tr, self.navigate)
+        self._live.append(screen.render_ages)
+        spot = station.spot()
+        title = f"{self.tr('window.title')} · {spot.spot_name if spot else ''}"
+        view = ft.View(route=WINDOW_ROUTE, appbar=self._app_bar(title, report=True),
+                       scroll=ft.ScrollMode.AUTO, bgcolor=theme.PAPER,
+                       padding=ft.Padding.symmetric(horizontal=12, vertical=12),
+                       controls=[*self._strip(), screen.view])
+        return Screen(WINDOW_ROUTE, [view])
+
+    def _report(self) -> Screen:
+        station = self.services.window
+        base = self._window().views
+        if station is None:
+            return Screen(REPORT_ROUTE, base)
+        screen = ReportScreen(station, self.tr)
+        self._live.append(screen.render)
+        return Screen(REPORT_ROUTE, [*base, self._pushed_view(REPORT_ROUTE, "report.open",
+                                                              screen.view)])
 
     def _cadre(self) -> Screen:
         body = not_enrolled("role.cadre", "role.cadre_body", self.tr, self.navigate)
@@ -158,12 +193,17 @@ class Shell:
 
     # View chrome ----------------------------------------------------------------------------
 
-    def _app_bar(self, title: str) -> ft.AppBar:
+    def _app_bar(self, title: str, *, report: bool = False) -> ft.AppBar:
+        extra: list[ft.Control] = [ft.IconButton(
+            ft.Icons.ASSESSMENT, key="open-report", tooltip=self.tr("report.open"),
+            icon_color=ft.Colors.WHITE, on_click=lambda: self.navigate(REPORT_ROUTE))
+        ] if report else []
         return ft.AppBar(
             title=ft.Text(title, weight=ft.FontWeight.BOLD),
             bgcolor=theme.UNION_RED,
             color=ft.Colors.WHITE,
             actions=[
+                *extra,
                 ft.TextButton(
                     self.tr("lang.switch"), key="lang-toggle", on_click=self.toggle_language,
                     style=ft.ButtonStyle(color=ft.Colors.WHITE),
@@ -191,8 +231,10 @@ class Shell:
         )
 
     def _strip(self) -> list[ft.Control]:
-        """The sync strip, on the tabs of an activated phone (a demo card never syncs)."""
-        if self.services.sync is None or not self.services.activation.is_activated():
+        """The sync strip, on the tabs of an activated phone (a demo card never syncs) and on
+        an enrolled window."""
+        if self.services.sync is None or not (self.services.activation.is_activated()
+                                              or self._is_window()):
             return []
         strip = SyncStrip(self.services.sync, self.tr, self.navigate)
         self._live.append(strip.render)

@@ -1,0 +1,88 @@
+"""The window device as the screens see it: enrolled or not, the desk for its spot, the day
+report and its CSV export. Built by main.py over the device store; the desk is made once the
+device is enrolled (it needs the spot) and told to re-read its tickets after every sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.catalog import Catalog
+from app.day_report import DayReport
+from app.ports import Clock, OverrideLog, SalesLog, TrustStore
+from app.verify import china_day
+from app.window import SaleRecorder, WindowDesk
+from app.window_enroll import EnrolledSpot, WindowEnrollment
+
+SaveExport = Callable[[str, str], str]  # (file name, text) → where it was kept
+
+
+@dataclass(frozen=True)
+class WindowParts:
+    """What a desk is made of (the device store's ports and the sync engine)."""
+
+    trust: TrustStore
+    catalog: Catalog
+    sales: SalesLog
+    overrides: OverrideLog
+    recorder: SaleRecorder
+    clock: Clock
+
+
+class WindowStation:
+    def __init__(self, enrollment: WindowEnrollment, parts: WindowParts, server_url: str,
+                 save_export: SaveExport | None = None) -> None:
+        self.enrollment, self._parts, self._save = enrollment, parts, save_export
+        self._server_url = server_url
+        self._desk: WindowDesk | None = None
+
+    def is_enrolled(self) -> bool:
+        return self.enrollment.is_enrolled()
+
+    def spot(self) -> EnrolledSpot | None:
+        return self.enrollment.spot()
+
+    def server_url(self) -> str:
+        """The address to offer on the enrollment form."""
+        return self._server_url
+
+    def enroll(self, code: str, server_url: str) -> EnrolledSpot:
+        """Redeem a console code (talks to the district: call it off the UI loop)."""
+        spot = self.enrollment.enroll(code, server_url)
+        self._desk = None
+        return spot
+
+    def desk(self) -> WindowDesk | None:
+        """The desk of the enrolled spot (None before enrollment)."""
+        spot = self.spot()
+        if spot is None:
+            return None
+        if self._desk is None or self._desk.spot_id != spot.spot_id:
+            p = self._parts
+            self._desk = WindowDesk(p.trust, p.catalog, p.sales, p.recorder, p.clock,
+                                    spot.spot_id, overrides=p.overrides)
+        return self._desk
+
+    def synced(self) -> None:
+        """After a sync: the desk re-reads its spot's tickets at the next scan."""
+        if self._desk is not None:
+            self._desk.refresh_catalog()
+
+    def report(self, day: int | None = None) -> DayReport | None:
+        """Today's (China time) report for the enrolled spot."""
+        spot = self.spot()
+        if spot is None:
+            return None
+        chosen = china_day(self._parts.clock()) if day is None else day
+        return DayReport.of(self._parts.sales, chosen, spot.spot_id)
+
+    def can_export(self) -> bool:
+        return self._save is not None
+
+    def export(self, report: DayReport) -> str:
+        """Keep the day's CSV for the tourism company's reconciliation; returns where."""
+        if self._save is None:
+            raise RuntimeError("this build keeps no files")
+        return self._save(f"日报-{report.spot_id}-{report.date.isoformat()}.csv",
+                          report.to_csv())
