@@ -61,8 +61,8 @@ def unlock_keys(district: District) -> None:
     try:
         if district.is_initialized():
             district.keys()
-    except KeyLocked as locked:
-        log.warning("key ring locked, signing will fail until it can be unlocked: %s", locked)
+    except (KeyLocked, SQLAlchemyError) as problem:  # not set up yet: `init` comes first
+        log.warning("key ring not unlocked at start-up: %s", problem)
 
 
 async def healthz(request: Request) -> JSONResponse:
