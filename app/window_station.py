@@ -12,10 +12,11 @@ from app.catalog import Catalog
 from app.day_report import DayReport
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
 from app.verify import china_day
-from app.window import SaleRecorder, WindowDesk
+from app.window import SALE_ENTITY, SaleRecorder, WindowDesk
 from app.window_enroll import EnrolledSpot, WindowEnrollment
 
 SaveExport = Callable[[str, str], str]  # (file name, text) → where it was kept
+RETENTION_DAYS = 30  # synced sales older than this leave the window device
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class WindowStation:
         self.enrollment, self._parts, self._save = enrollment, parts, save_export
         self._server_url = server_url
         self._desk: WindowDesk | None = None
+        self._pruned_on: int | None = None
 
     def is_enrolled(self) -> bool:
         return self.enrollment.is_enrolled()
@@ -65,9 +67,23 @@ class WindowStation:
         return self._desk
 
     def synced(self) -> None:
-        """After a sync: the desk re-reads its spot's tickets at the next scan."""
+        """After a sync: the desk re-reads its spot's tickets at the next scan, and — once a
+        day — sales older than the retention period that the district has are pruned (the
+        device's files stay small, SPEC §7)."""
         if self._desk is not None:
             self._desk.refresh_catalog()
+        today = china_day(self._parts.clock())
+        if self._pruned_on != today:
+            self._pruned_on = today
+            self.prune(today)
+
+    def prune(self, today: int) -> int:
+        """Drop synced sales from before `today - RETENTION_DAYS`; unsent ones always stay."""
+        recorder = self._parts.recorder
+        unsent = {c.record_id for c in recorder.pending() if c.entity == SALE_ENTITY}
+        unsent |= {p.change.record_id for p in recorder.parked()
+                   if p.change.entity == SALE_ENTITY}
+        return self._parts.sales.prune(today - RETENTION_DAYS, unsent)
 
     def report(self, day: int | None = None) -> DayReport | None:
         """Today's (China time) report for the enrolled spot."""
