@@ -20,6 +20,7 @@ from app.verify import Freshness, Reason
 from app.window import DeskRefused, Offer, Scanned
 from views import theme
 from views.activate import Redraw, error_text, field, redraw_control
+from views.camera import CameraMode
 from views.services import DeskService, Navigate, Translator
 from views.widgets import hint, panel
 
@@ -49,8 +50,9 @@ class DeskScreen:
         self.error = error_text("window-error")
         self.supervisor = field(tr("window.supervisor"), "window-supervisor")
         self.reason = field(tr("window.override_reason"), "window-override-reason")
+        self.camera = CameraMode(tr, self.camera_scanned, redraw=redraw)
         self.view = ft.Column(key="window-desk", spacing=12, controls=[
-            self.ages_bar, self.scan, self.error, self.verdict])
+            self.ages_bar, self.scan, self.camera.view, self.error, self.verdict])
         self.render_ages()
 
     def _scan_field(self) -> ft.TextField:
@@ -85,6 +87,11 @@ class DeskScreen:
             self.show(self._desk.scan(text))
         self._redraw(self.view)
         await self._refocus()
+
+    def camera_scanned(self, text: str) -> None:
+        """The camera read a card's QR: the same path as the scan field."""
+        self.show(self._desk.scan(text))
+        self._redraw(self.view)
 
     def show(self, scanned: Scanned) -> None:
         self._scanned, self._chosen, self.error.visible = scanned, None, False
