@@ -46,13 +46,16 @@ class DeskScreen:
         self.ages_bar = ft.Container(content=self.ages, border_radius=8, padding=8)
         self.scan = self._scan_field()
         self.verdict = ft.Container(key="window-verdict", visible=False, border_radius=16,
-                                    padding=20)
+                                    padding=ft.Padding.symmetric(horizontal=20, vertical=28))
         self.error = error_text("window-error")
         self.supervisor = field(tr("window.supervisor"), "window-supervisor")
         self.reason = field(tr("window.override_reason"), "window-override-reason")
         self.camera = CameraMode(tr, self.camera_scanned, redraw=redraw)
-        self.view = ft.Column(key="window-desk", spacing=12, controls=[
-            self.ages_bar, self.scan, self.camera.view, self.error, self.verdict])
+        # Stretched: the verdict spans the whole width, readable at arm's length.
+        self.view = ft.Column(key="window-desk", spacing=12,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
+                                  self.ages_bar, self.scan, self.camera.view, self.error,
+                                  self.verdict])
         self.render_ages()
 
     def _scan_field(self) -> ft.TextField:
@@ -116,7 +119,8 @@ class DeskScreen:
             lines.append(ft.Text(words(text.detail, self._tr), key="verdict-detail", size=22,
                                  color=ft.Colors.WHITE))
         lines.extend(self._actions(scanned))
-        self.verdict.content = ft.Column(spacing=12, controls=lines)
+        self.verdict.content = ft.Column(spacing=12, controls=lines,
+                                         horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.verdict.bgcolor = COLOURS[text.colour]
         self.verdict.visible = True
 
@@ -132,14 +136,17 @@ class DeskScreen:
     def _offer(self, offer: Offer) -> ft.Control:
         name = offer.ticket.name_en if self._tr.language == "en" else offer.ticket.name
         label = (f"{name}  ¥{format_yuan(offer.list_fen)} → ¥{format_yuan(offer.price_fen)}")
-        return ft.FilledButton(label, key=f"offer-{offer.ticket.id}", height=theme.TOUCH + 8,
+        return ft.FilledButton(ft.Text(label, size=20, weight=ft.FontWeight.BOLD),
+                               key=f"offer-{offer.ticket.id}", height=theme.TOUCH + 12,
                                bgcolor=ft.Colors.WHITE, color=theme.INK,
                                on_click=lambda: self.choose(offer))
 
     def _confirm(self, offer: Offer) -> ft.Control:
         return ft.Row(wrap=True, spacing=12, controls=[
-            ft.FilledButton(self._tr("window.confirm", price=format_yuan(offer.price_fen)),
-                            key="window-confirm", height=theme.TOUCH + 8,
+            ft.FilledButton(ft.Text(self._tr("window.confirm",
+                                             price=format_yuan(offer.price_fen)),
+                                    size=22, weight=ft.FontWeight.BOLD),
+                            key="window-confirm", height=theme.TOUCH + 12,
                             bgcolor=ft.Colors.WHITE, color=theme.INK, icon=ft.Icons.PAYMENTS,
                             on_click=self.sell),
             ft.TextButton(self._tr("family.cancel"), key="window-cancel",
