@@ -24,17 +24,17 @@ EVERY = 1.0  # seconds between pictures while the camera is on
 Sleep = Callable[[float], Awaitable[None]]
 OnText = Callable[[str], None]
 
-LABELS = {
-    "toggle_on": ("相机扫码", "Scan with camera"),
-    "toggle_off": ("关闭相机", "Close camera"),
-    "capture": ("拍照识别", "Capture and read"),
-    "starting": ("正在打开相机…", "Opening the camera…"),
-    "watching": ("请把会员证二维码对准相机", "Hold the card's QR code to the camera"),
-    "nothing": ("未识别到会员证二维码", "No member card QR code found"),
-    "read": ("已识别", "Read"),
-    "no_decoder": ("本机无法识别二维码（缺少解码组件）", "This device cannot decode QR codes"),
-    "no_camera": ("相机不可用：", "Camera unavailable: "),
-    "unsupported": ("本设备不支持相机，请用扫码枪", "No camera here: use the scanner"),
+LABELS = {  # the message keys of app/i18n.py
+    "toggle_on": "camera.toggle_on",
+    "toggle_off": "camera.toggle_off",
+    "capture": "camera.capture",
+    "starting": "camera.starting",
+    "watching": "camera.watching",
+    "nothing": "camera.nothing",
+    "read": "camera.read",
+    "no_decoder": "camera.no_decoder",
+    "no_camera": "camera.no_camera",
+    "unsupported": "camera.unsupported",
 }
 
 
@@ -58,8 +58,7 @@ class CameraMode:
         self.view = ft.Column(key="window-camera-mode", spacing=8, controls=[self.toggle])
 
     def _label(self, key: str) -> str:
-        zh, en = LABELS[key]
-        return en if self._tr.language == "en" else zh
+        return self._tr(LABELS[key])
 
     @property
     def is_on(self) -> bool:
