@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.catalog import Catalog
-from app.models import Change, OverrideRecord, ParkedChange, Pinned, Sale, Ticket
+from app.models import CardKind, Change, OverrideRecord, ParkedChange, Pinned, Sale, Ticket
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
 from app.prices import price_for_card
 from app.sales import GENESIS, KIND_NAMES, sealed
@@ -136,7 +136,8 @@ class WindowDesk:
         self._armed: _Armed | None = None
         self._last_text: str | None = None
         self._last: Scanned | None = None
-        self._tickets: tuple[float, tuple[Ticket, ...]] | None = None
+        self._tickets: tuple[float, dict[CardKind, tuple[Offer, ...]]] | None = None
+        self._pinned_read = False
         self._record_lost_tail()
 
     @property
@@ -164,22 +165,24 @@ class WindowDesk:
     def _offers(self, verdict: Verdict, now: float) -> tuple[Offer, ...]:
         if not verdict.valid or verdict.kind is None:
             return ()
-        return tuple(Offer(t, t.list_fen, price_for_card(t, verdict.kind))
-                     for t in self._spot_tickets(now))
+        return self._priced(now)[verdict.kind]
 
-    def _spot_tickets(self, now: float) -> tuple[Ticket, ...]:
-        """This spot's tickets, read again after `refresh_catalog` or once a minute (a new
-        catalogue comes by sync; pricing the whole catalogue on every scan would halve the
-        scan rate)."""
+    def _priced(self, now: float) -> dict[CardKind, tuple[Offer, ...]]:
+        """This spot's tickets priced for each kind of card, read again after
+        `refresh_catalog` or once a minute (a new catalogue comes by sync; reading and pricing
+        the catalogue on every scan would cost a third of the scan rate)."""
         if self._tickets is None or not 0 <= now - self._tickets[0] < CATALOG_TTL_SECONDS:
-            rows = self._catalog.tickets_for_spot(self._spot_id)
-            self._tickets = (now, tuple(r.ticket for r in rows))
+            tickets = [r.ticket for r in self._catalog.tickets_for_spot(self._spot_id)]
+            self._tickets = (now, {kind: tuple(Offer(t, t.list_fen, price_for_card(t, kind))
+                                               for t in tickets) for kind in CardKind})
         return self._tickets[1]
 
     def refresh_catalog(self) -> None:
-        """Read this spot's tickets again at the next scan (call after a sync)."""
+        """Read this spot's tickets and the pinned lists again at the next scan (call after a
+        sync: it may have brought a new catalogue or newly signed lists)."""
         with self._lock:
             self._tickets = None
+            self._pinned_read = False
 
     # sell ----------------------------------------------------------------------------------------
 
@@ -276,12 +279,16 @@ class WindowDesk:
         return ListAges(trust_age, status_age, freshness, min(trust_age, status_age) < 0)
 
     def _lists(self) -> _Lists:
-        """The verifiers for the pinned lists, rebuilt only when a sync pinned new ones."""
+        """The verifiers for the pinned lists: read from the store at the first scan and after
+        `refresh_catalog` (a sync), opened again only when the pinned lists changed."""
+        if self._cache is not None and self._pinned_read:
+            return self._cache[1]
         try:
             pinned = self._source.load()
         except Exception:  # a storage fault must not crash the scan: treated as no lists
             log.exception("the pinned lists could not be read")
             pinned = None
+        self._pinned_read = pinned is not None
         if self._cache is None or self._cache[0] != pinned:
             self._cache = (pinned, self._open(pinned))
         return self._cache[1]

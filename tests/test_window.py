@@ -74,10 +74,13 @@ class Window:
                           self.sync, self.clock, SPOT, overrides=self.device.overrides)
 
     def pin(self) -> None:
-        """What a sync does: the newest signed lists pinned on the device."""
+        """What a sync does: the newest signed lists pinned on the device, and the desk told
+        (the app's window station calls `refresh_catalog` after every sync)."""
         root = self.kit.root
         self.device.trust.save(Pinned(root.public_raw, sign_trust_list(self.kit.trust(), root),
                                       sign_status_list(self.kit.status(), root)))
+        if hasattr(self, "desk"):
+            self.desk.refresh_catalog()
 
     def phone_card(self, serial: int = 100_001, kind: CardKind = CardKind.MEMBER,
                    **changes: object) -> tuple[bytes, KeyPair]:
