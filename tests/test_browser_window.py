@@ -1,0 +1,352 @@
+"""End to end in Chromium (issue 5): a scenic spot's window with a scanner gun, and where its
+sale shows up afterwards.
+
+A real district server (SQLite, demo data). In the test process a member's phone is activated
+(陈建国, WZ2014012345) on a device store of its own; its card's QR text, with a presentation
+signed right then, is what a scanner gun would type. A window app (`main.py --web`, no demo
+card) is enrolled for 严家花园 through the UI with a code from `python -m district
+enroll-window yanjia`. The scanner gun is emulated by typing the QR text fast into the scan
+field and pressing Enter: green 会员 5.1折 with the name and the 木渎 package at ¥78.00 → ¥39.78;
+sale; back to scanning by itself; the same card again is red 今日已优惠. The day report counts the
+sale. The window syncs by itself: the district's database holds the sale, the console's 优惠统计
+shows it for 严家花园, and after a sync the member's own app shows it on the savings page.
+
+Known bug (xfail, strict): after 登记 the enrollment form stays on screen — it navigates to
+/window from /window and Flet fires no route change; reloading the tab reconnects the same Flet
+session, so the test opens the desk in a new tab.
+
+Screenshots: artifacts/screenshots/window-*-zh.png, console-stats-zh.png, member-savings-zh.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import select
+
+import storage
+from district.device_tables import Device
+from district.devices import WINDOW
+from district.service import District
+from district.settings import Settings
+from district.sync_tables import Redemption
+from main import PROBE_ENV, build_services
+from storage import DeviceStore
+from tests.browser_support import (
+    ROOT,
+    SHOTS,
+    free_port,
+    launch,
+    open_phone,
+    running_app,
+    screenshot,
+)
+from tests.district_server import DEMO_MEMBER, DistrictServer, district_server
+from views import MemberServices
+
+pytestmark = pytest.mark.browser
+LOAD = 30_000  # ms: first load compiles the renderer and fetches the font
+SYNCED = 30.0  # s: the window pushes its sale after saving it (probe every second)
+PACKAGE = "木渎古镇四景联票"
+OFFER = re.compile(rf"^{PACKAGE}\s+¥78\.00 → ¥39\.78$")
+GREEN, RED = (0x1B, 0x5E, 0x20), (0xB7, 0x1C, 0x1C)  # theme.MEMBER_GREEN, the refused red
+ADMIN = ("admin", "demo-admin-2014")
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+@dataclass
+class PhoneClock:
+    """The phone's clock: the real time, or `ahead` seconds later (its next QR refresh)."""
+
+    ahead: float = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.ahead
+
+
+@dataclass
+class MemberPhone:
+    data_dir: Path
+    device: DeviceStore
+    services: MemberServices
+    serial: int
+
+    clock: PhoneClock
+
+    def qr_text(self, next_slot: bool = False) -> str:
+        """What the scanner gun reads off the phone now (valid for about two minutes). The
+        phone signs one presentation per 30 s slot: `next_slot` is the code the phone shows
+        once its QR refreshes (a window refuses a presentation it already took)."""
+        wallet = self.services.wallet
+        self.clock.ahead = float(wallet.seconds_to_refresh()) if next_slot else 0.0
+        try:
+            return wallet.qr_text(self.serial)
+        finally:
+            self.clock.ahead = 0.0
+
+
+@dataclass
+class Window:
+    folder: Path
+    browser: Browser
+    url: str
+    page: Page
+    district: DistrictServer
+    member: MemberPhone
+
+
+def enrollment_code(district: DistrictServer, spot_id: str) -> str:
+    """`python -m district --data DIR enroll-window SPOT_ID`: the code alone on stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", "district", "--data", str(district.data_dir), "enroll-window",
+         spot_id], cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:
+    folder = tmp_path_factory.mktemp("window")
+    with (pytest.MonkeyPatch.context() as env, sync_playwright() as p,
+          district_server(folder, free_port()) as district, ExitStack() as stack):
+        env.setenv(PROBE_ENV, "1")  # running_app hands os.environ to the app
+        # The member's phone first, so that the window's lists already hold its card.
+        member_dir = folder / "member" / "data"
+        device = storage.open_device(member_dir)
+        stack.callback(device.close)  # closing twice is harmless
+        clock = PhoneClock()
+        services = build_services(device, clock)
+        activated = services.activation.activate(DEMO_MEMBER, district.new_code(),
+                                                 district.url)
+        member = MemberPhone(member_dir, device, services, activated.card.serial, clock)
+        browser: Browser = launch(p)
+        stack.callback(browser.close)
+        (folder / "window").mkdir()  # running_app logs beside the data folder
+        url = stack.enter_context(running_app(folder / "window" / "data", free_port(),
+                                              "--server", district.url, demo=False))
+        shown = Window(folder, browser, url, open_phone(browser, f"{url}/window"), district,
+                       member)
+        stack.callback(lambda: shown.page.close())
+        yield shown
+
+
+def focus(page: Page, label: str, tries: int = 5) -> None:
+    """Click the text field until the browser's focus is in it: a click on a field that
+    Flutter already focused (`autofocus`) now and then leaves the DOM focus on the page."""
+    box = page.get_by_role("textbox", name=label)
+    for _ in range(tries):
+        box.click(timeout=LOAD)
+        try:
+            expect(box).to_be_focused(timeout=3_000)
+            return
+        except AssertionError:
+            page.wait_for_timeout(500)
+    expect(box).to_be_focused(timeout=1_000)
+
+
+def type_into(page: Page, label: str, value: str, delay: float = 40, tries: int = 4) -> None:
+    """Click the field, then type (`fill` loses values in Flutter's text fields). Flutter's web
+    text field sometimes drops the first keys while it takes the focus: then clear it and type
+    again, until the field holds exactly `value`."""
+    box = page.get_by_role("textbox", name=label)
+    focus(page, label)
+    for _ in range(tries):
+        page.keyboard.type(value, delay=delay)
+        try:
+            expect(box).to_have_value(value, timeout=3_000)
+            return
+        except AssertionError:
+            box.click()
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Backspace")
+    expect(box).to_have_value(value, timeout=1_000)
+
+
+def scan(page: Page, text: str) -> None:
+    """A scanner gun: the QR text typed fast into the scan field, then Enter."""
+    type_into(page, "扫码", text, delay=2)  # ~550 characters
+    page.keyboard.press("Enter")
+
+
+def colour_beside(png: bytes, page: Page, text: str) -> tuple[int, int, int]:
+    """The colour just left of `text` on screen: the verdict panel's background."""
+    box = page.get_by_text(text, exact=True).bounding_box()
+    assert box is not None, f"{text} is not laid out"
+    pixel = Image.open(io.BytesIO(png)).convert("RGB").getpixel(
+        (int(box["x"]) - 8, int(box["y"] + box["height"] / 2)))
+    assert isinstance(pixel, tuple)
+    return (int(pixel[0]), int(pixel[1]), int(pixel[2]))
+
+
+def near(colour: tuple[int, int, int], expected: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 12 for a, b in zip(colour, expected, strict=True))
+
+
+def enrolled_windows(district: DistrictServer, spot_id: str) -> int:
+    opened = District.open(Settings.from_env(district.data_dir), migrate=False)
+    try:
+        with opened.sessions() as session:
+            return len(session.scalars(select(Device).where(
+                Device.role == WINDOW, Device.spot_id == spot_id)).all())
+    finally:
+        opened.close()
+
+
+def test_the_window_enrolls_with_a_code_from_the_cli(window: Window) -> None:
+    page = window.page
+    page.get_by_role("textbox", name="登记码").wait_for(timeout=LOAD)
+    type_into(page, "登记码", enrollment_code(window.district, "yanjia"))
+    page.get_by_role("button", name="登记", exact=True).click()
+    deadline = time.monotonic() + LOAD / 1000
+    while enrolled_windows(window.district, "yanjia") == 0:
+        assert time.monotonic() < deadline, "the district has no window for 严家花园"
+        time.sleep(0.3)
+    expect(page.get_by_role("button", name="登记", exact=True)).to_be_enabled(timeout=LOAD)
+    expect(page.get_by_text("登记码已经用过", exact=False)).to_have_count(0)
+
+
+@pytest.mark.xfail(strict=True, reason="views/window_enroll.py navigates to /window from "
+                   "/window: Flet fires no route change, the form stays until a reload")
+def test_once_enrolled_the_desk_replaces_the_form_by_itself(window: Window) -> None:
+    window.page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=10_000)
+
+
+def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(window: Window) -> None:
+    page = window.page
+    if page.get_by_text("景区窗口 · 严家花园").count() == 0:
+        # The bug above. Reloading the tab does not help (Flet reconnects the same session,
+        # form and all): a new tab is a new session, built from the enrolled store.
+        page.close()
+        page = window.page = open_phone(window.browser, f"{window.url}/window")
+    page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)
+    page.get_by_role("textbox", name="扫码").wait_for(timeout=LOAD)
+    # The lists come with the first sync after enrollment: then the age line says how old.
+    page.get_by_text(re.compile(r"^名单 \d+ 分钟前更新$")).wait_for(timeout=LOAD)
+    screenshot(page, "window-desk-zh")
+
+
+def test_a_member_card_scans_green_with_the_mudu_package_at_51_percent(window: Window) -> None:
+    page = window.page
+    scan(page, window.member.qr_text())
+    page.get_by_text("会员 5.1折", exact=True).wait_for(timeout=LOAD)
+    expect(page.get_by_text("陈建国", exact=True)).to_be_visible()
+    offer = page.get_by_role("button", name=OFFER)
+    expect(offer).to_be_visible()
+    png = screenshot(page, "window-green-zh")
+    assert near(colour_beside(png, page, "会员 5.1折"), GREEN)
+
+
+def test_the_clerk_sells_the_package_and_the_desk_goes_back_to_scanning(
+        window: Window) -> None:
+    page = window.page
+    page.get_by_role("button", name=OFFER).click()
+    page.get_by_role("button", name=re.compile(r"确认收款 ¥39\.78$")).click(timeout=LOAD)
+    sold = page.get_by_text(f"已售出 {PACKAGE} · 收款 ¥39.78", exact=True)
+    sold.wait_for(timeout=LOAD)
+    expect(page.get_by_text("会员 5.1折", exact=True)).to_have_count(0)
+    screenshot(page, "window-sold-zh")
+    expect(sold).to_have_count(0, timeout=10_000)  # by itself, no tap
+    expect(page.get_by_role("textbox", name="扫码")).to_be_visible()
+
+
+def test_the_same_card_again_is_refused_for_today(window: Window) -> None:
+    page = window.page
+    scan(page, window.member.qr_text(next_slot=True))  # a fresh code: the day rule refuses
+    page.get_by_text("今日已优惠", exact=True).wait_for(timeout=LOAD)
+    expect(page.get_by_text("每张卡每个景区每天限优惠一次", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=OFFER)).to_have_count(0)
+    png = screenshot(page, "window-refused-zh")
+    assert near(colour_beside(png, page, "今日已优惠"), RED)
+
+
+def test_the_day_report_counts_the_sale(window: Window) -> None:
+    page = window.page
+    # An IconButton's tooltip labels a node around the button, which itself has no name.
+    page.get_by_label("当日报表", exact=True).get_by_role("button").click()
+    today = dt.datetime.now(CHINA).date().isoformat()
+    page.get_by_text(f"{today} 当日报表", exact=True).wait_for(timeout=LOAD)
+    for key, value in (("report-count", "1"), ("report-list", "¥78.00"),
+                       ("report-charged", "¥39.78"), ("report-discount", "¥38.22")):
+        expect(page.get_by_text(value, exact=True).first, key).to_be_visible()
+    expect(page.get_by_text("1 / 0", exact=True)).to_be_visible()  # member / family
+    # A ListTile is one node: time, ticket · masked name, kind, price.
+    expect(page.get_by_text(re.compile(
+        rf"^\d\d:\d\d\s+{PACKAGE} · 陈\*国\s+会员 5\.1折\s+¥39\.78$"))).to_be_visible()
+    screenshot(page, "window-report-zh")
+
+
+def synced_sale(district: DistrictServer, serial: int) -> Redemption | None:
+    opened = District.open(Settings.from_env(district.data_dir), migrate=False)
+    try:
+        with opened.sessions() as session:
+            return session.scalars(select(Redemption).where(
+                Redemption.card_serial == serial, Redemption.paid_fen == 3978)).first()
+    finally:
+        opened.close()
+
+
+def test_the_window_syncs_the_sale_and_the_console_counts_it(window: Window) -> None:
+    deadline = time.monotonic() + SYNCED
+    while (sale := synced_sale(window.district, window.member.serial)) is None:
+        assert time.monotonic() < deadline, "the window did not push its sale"
+        time.sleep(0.5)
+    assert (sale.spot_id, sale.ticket_id, sale.list_fen, sale.kind) == (
+        "yanjia", "mudu-4", 7800, "member")
+    assert sale.flag is None
+    page = window.browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+            "http://127.0.0.1:") else route.abort())
+        page.goto(f"{window.district.url}/console/stats")
+        expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+        page.get_by_label("用户名").fill(ADMIN[0])
+        page.get_by_label("密码").fill(ADMIN[1])
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("link", name="优惠统计").click()
+        expect(page.get_by_role("heading", name="优惠统计", exact=True)).to_be_visible()
+        row = page.locator("#by_spot table tbody tr", has_text="严家花园")
+        expect(row).to_have_count(1)
+        expect(row.locator("td")).to_have_text(["严家花园", "1", "78.00", "39.78", "38.22"])
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "console-stats-zh.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_the_members_savings_page_shows_the_purchase(window: Window) -> None:
+    member = window.member
+    engine = member.services.sync
+    assert engine is not None
+    report = engine.sync()
+    assert report.error is None, report.error
+    summary = member.services.savings.summary()
+    bought = [r for r in summary.items if r.ticket_name == PACKAGE and r.saved_fen == 3822]
+    assert len(bought) == 1, summary.items
+    member.device.close()  # the member's app opens the same store
+    url_port = free_port()
+    with running_app(member.data_dir, url_port, "--server", window.district.url,
+                     demo=False) as url:
+        page = open_phone(window.browser, f"{url}/savings")
+        try:
+            page.get_by_text("我的优惠", exact=True).wait_for(timeout=LOAD)
+            year = dt.datetime.now(CHINA).year
+            expect(page.get_by_text(f"{year}年已节省", exact=True)).to_be_visible()
+            expect(page.get_by_text(f"¥{summary.saved_fen // 100}.{summary.saved_fen % 100:02d}",
+                                    exact=True)).to_be_visible()
+            expect(page.get_by_text(PACKAGE, exact=True)).to_be_visible()
+            expect(page.get_by_text("省 ¥38.22", exact=True)).to_be_visible()
+            expect(page.get_by_text("实付 ¥39.78", exact=True)).to_be_visible()
+            screenshot(page, "member-savings-zh")
+        finally:
+            page.close()
