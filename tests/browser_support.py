@@ -15,7 +15,7 @@ from pathlib import Path
 
 import zxingcpp
 from PIL import Image
-from playwright.sync_api import Browser, Page, Playwright, Route, ViewportSize
+from playwright.sync_api import Browser, Page, Playwright, Route, ViewportSize, expect
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -129,3 +129,48 @@ def read_qr(page: Page, name: str, timeout: float = 10.0) -> str:
             return found[0]
         if time.monotonic() > deadline:
             raise AssertionError(f"{name}: {len(found)} QR codes readable on screen")
+
+
+# Typing and touching, as a member or a clerk would -----------------------------------------------
+
+TYPE_WAIT = 30_000  # ms: the first field of a page may wait for the renderer
+
+
+def focus(page: Page, label: str, tries: int = 5) -> None:
+    """Click the text field until the browser's focus is in it: a click on a field that
+    Flutter already focused (`autofocus`) now and then leaves the DOM focus on the page."""
+    box = page.get_by_role("textbox", name=label)
+    for _ in range(tries):
+        box.click(timeout=TYPE_WAIT)
+        try:
+            expect(box).to_be_focused(timeout=3_000)
+            return
+        except AssertionError:
+            page.wait_for_timeout(500)
+    expect(box).to_be_focused(timeout=1_000)
+
+
+def type_into(page: Page, label: str, value: str, delay: float = 40, tries: int = 4) -> None:
+    """Click the field, then type (`fill` loses values in Flutter's text fields). Flutter's web
+    text field sometimes drops the first keys while it takes the focus (more often on a busy
+    machine): then clear it and type again, until the field holds exactly `value`."""
+    box = page.get_by_role("textbox", name=label)
+    focus(page, label)
+    for _ in range(tries):
+        page.keyboard.type(value, delay=delay)
+        try:
+            expect(box).to_have_value(value, timeout=3_000)
+            return
+        except AssertionError:
+            box.click()
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Backspace")
+    expect(box).to_have_value(value, timeout=1_000)
+
+
+def scroll(page: Page, dy: int) -> None:
+    """Scroll like a finger would. Flutter only hit-tests what is on screen: a button below the
+    fold has a node in the accessibility tree, but a click on it lands elsewhere."""
+    page.mouse.move(200, 450)
+    page.mouse.wheel(0, dy)
+    page.wait_for_timeout(400)

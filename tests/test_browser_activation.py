@@ -21,7 +21,15 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 import storage
 from app.demo import demo_verifier
 from app.models import CardKind
-from tests.browser_support import free_port, launch, open_phone, read_qr, running_app, screenshot
+from tests.browser_support import (
+    free_port,
+    launch,
+    open_phone,
+    read_qr,
+    running_app,
+    screenshot,
+    type_into,
+)
 from tests.district_server import DEMO_MEMBER, DistrictServer, district_server
 
 pytestmark = pytest.mark.browser
@@ -54,12 +62,6 @@ def phone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Phone]:
         finally:
             app.close()
             browser.close()
-
-
-def type_into(page: Page, label: str, value: str) -> None:
-    """Click then type like a member (`fill` loses values in Flutter's text fields)."""
-    page.get_by_role("textbox", name=label).click()
-    page.keyboard.type(value)
 
 
 def submit(page: Page, member_no: str, code: str) -> None:

@@ -23,7 +23,15 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 import storage
 from app.demo import verifier_from
 from app.models import CardKind
-from tests.browser_support import SHOTS, free_port, launch, open_phone, read_qr, running_app
+from tests.browser_support import (
+    SHOTS,
+    free_port,
+    launch,
+    open_phone,
+    read_qr,
+    running_app,
+    type_into,
+)
 from tests.district_server import DEMO_MEMBER, district_server
 
 pytestmark = pytest.mark.browser
@@ -66,8 +74,7 @@ def activate_phone(browser: Browser, app_url: str, code: str) -> tuple[str, floa
     page.get_by_text("本机还没有会员证").wait_for(timeout=LOAD)
     page.get_by_role("button", name="激活会员证").click()
     for label, value in (("会员号", DEMO_MEMBER), ("激活码", code)):
-        page.get_by_role("textbox", name=label).click()  # `fill` loses values in Flutter
-        page.keyboard.type(value)
+        type_into(page, label, value)
     page.get_by_role("button", name="激活", exact=True).click()
     page.get_by_role("img", name="会员证二维码").wait_for(timeout=LOAD)
     expect(page.get_by_text("陈建国")).to_be_visible()

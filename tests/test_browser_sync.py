@@ -27,7 +27,15 @@ from district.service import District
 from district.settings import Settings
 from district.tables import FamilyMember, Member
 from main import PROBE_ENV
-from tests.browser_support import free_port, launch, open_phone, running_app, screenshot
+from tests.browser_support import (
+    free_port,
+    launch,
+    open_phone,
+    running_app,
+    screenshot,
+    scroll,
+    type_into,
+)
 from tests.district_server import DEMO_MEMBER, DistrictServer, district_server
 
 pytestmark = pytest.mark.browser
@@ -58,38 +66,11 @@ def phone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Phone]:
         yield Phone(url, page, district)
 
 
-def type_into(page: Page, label: str, value: str, tries: int = 4) -> None:
-    """Click then type like a member (`fill` loses values in Flutter's text fields). Flutter's
-    web text field sometimes drops the first keys while it takes the focus: then select what
-    arrived and type it again, until the field holds exactly `value`."""
-    box = page.get_by_role("textbox", name=label)
-    box.click(timeout=LOAD)
-    expect(box).to_be_focused(timeout=LOAD)
-    for _ in range(tries):
-        page.keyboard.type(value, delay=40)
-        try:
-            expect(box).to_have_value(value, timeout=3_000)
-            return
-        except AssertionError:
-            box.click()
-            page.keyboard.press("Control+a")
-            page.keyboard.press("Backspace")
-    expect(box).to_have_value(value, timeout=1_000)
-
-
 def relation_dropdown(page: Page) -> Locator:
     """The 与您的关系 dropdown: its label is not in Flutter's accessibility tree (an unnamed
     button), so it is the first button after the form's hint (the name field comes between)."""
     return page.get_by_text("每位会员最多可为4位家属申请", exact=False).locator(
         "xpath=following::flt-semantics[@role='button'][1]")
-
-
-def scroll(page: Page, dy: int) -> None:
-    """Scroll the tab like a finger would. Flutter only hit-tests what is on screen: a button
-    below the fold has a node in the accessibility tree, but a click on it lands elsewhere."""
-    page.mouse.move(200, 450)
-    page.mouse.wheel(0, dy)
-    page.wait_for_timeout(400)
 
 
 def strip(page: Page, text: str) -> None:

@@ -11,9 +11,8 @@ sale; back to scanning by itself; the same card again is red 今日已优惠. Th
 sale. The window syncs by itself: the district's database holds the sale, the console's 优惠统计
 shows it for 严家花园, and after a sync the member's own app shows it on the savings page.
 
-Known bug (xfail, strict): after 登记 the enrollment form stays on screen — it navigates to
-/window from /window and Flet fires no route change; reloading the tab reconnects the same Flet
-session, so the test opens the desk in a new tab.
+After 登记 the desk replaces the enrollment form by itself (it once stayed: the form navigated to
+/window from /window and Flet fires no route change).
 
 Screenshots: artifacts/screenshots/window-*-zh.png, console-stats-zh.png, member-savings-zh.png.
 """
@@ -52,6 +51,7 @@ from tests.browser_support import (
     open_phone,
     running_app,
     screenshot,
+    type_into,
 )
 from tests.district_server import DEMO_MEMBER, DistrictServer, district_server
 from views import MemberServices
@@ -141,38 +141,6 @@ def window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:
         yield shown
 
 
-def focus(page: Page, label: str, tries: int = 5) -> None:
-    """Click the text field until the browser's focus is in it: a click on a field that
-    Flutter already focused (`autofocus`) now and then leaves the DOM focus on the page."""
-    box = page.get_by_role("textbox", name=label)
-    for _ in range(tries):
-        box.click(timeout=LOAD)
-        try:
-            expect(box).to_be_focused(timeout=3_000)
-            return
-        except AssertionError:
-            page.wait_for_timeout(500)
-    expect(box).to_be_focused(timeout=1_000)
-
-
-def type_into(page: Page, label: str, value: str, delay: float = 40, tries: int = 4) -> None:
-    """Click the field, then type (`fill` loses values in Flutter's text fields). Flutter's web
-    text field sometimes drops the first keys while it takes the focus: then clear it and type
-    again, until the field holds exactly `value`."""
-    box = page.get_by_role("textbox", name=label)
-    focus(page, label)
-    for _ in range(tries):
-        page.keyboard.type(value, delay=delay)
-        try:
-            expect(box).to_have_value(value, timeout=3_000)
-            return
-        except AssertionError:
-            box.click()
-            page.keyboard.press("Control+a")
-            page.keyboard.press("Backspace")
-    expect(box).to_have_value(value, timeout=1_000)
-
-
 def scan(page: Page, text: str) -> None:
     """A scanner gun: the QR text typed fast into the scan field, then Enter."""
     type_into(page, "扫码", text, delay=2)  # ~550 characters
@@ -216,19 +184,12 @@ def test_the_window_enrolls_with_a_code_from_the_cli(window: Window) -> None:
     expect(page.get_by_text("登记码已经用过", exact=False)).to_have_count(0)
 
 
-@pytest.mark.xfail(strict=True, reason="views/window_enroll.py navigates to /window from "
-                   "/window: Flet fires no route change, the form stays until a reload")
 def test_once_enrolled_the_desk_replaces_the_form_by_itself(window: Window) -> None:
     window.page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=10_000)
 
 
 def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(window: Window) -> None:
     page = window.page
-    if page.get_by_text("景区窗口 · 严家花园").count() == 0:
-        # The bug above. Reloading the tab does not help (Flet reconnects the same session,
-        # form and all): a new tab is a new session, built from the enrolled store.
-        page.close()
-        page = window.page = open_phone(window.browser, f"{window.url}/window")
     page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)
     page.get_by_role("textbox", name="扫码").wait_for(timeout=LOAD)
     # The lists come with the first sync after enrollment: then the age line says how old.

@@ -115,6 +115,8 @@ def test_statistics_show_the_sales_by_spot_town_and_kind_and_the_flagged_one(
     assert shown.count('<svg class="chart"') == 4 and "古松园" in shown
     assert "木渎镇" in shown and "东山镇" in shown and "家属" in shown
     assert "同一天在同一景点的两个窗口使用" in shown
+    kind_chart = shown.split('id="by_kind"')[1].split("</svg>")[0]
+    assert ">会员<" in kind_chart and ">member<" not in kind_chart  # the bars say it in words
     with signed_in(console, CLERK) as http:
         mine = http.get("/console/stats").text
     assert 'id="saved-total">76.44<' in mine and "东山镇" not in mine.split('id="by_town"')[1]

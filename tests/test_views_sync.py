@@ -139,14 +139,19 @@ def test_a_save_or_a_sync_redraws_the_strip_in_place() -> None:
     member.services.activation.activate(MEMBER_NO, CODE, "http://127.0.0.1:8600")
     shell, _, _ = make_shell(member)
     screen = shell.screen("/family")
-    line = find(screen.views, "sync-strip-line")
+
+    def line() -> str:
+        shown = find(screen.views, "sync-strip-line")
+        assert isinstance(shown, ft.Text)
+        return str(shown.value)
+
     member.services.family.request("王芳", "配偶", "5208")
     for redraw in screen.live:
         redraw()
-    assert isinstance(line, ft.Text) and str(line.value).startswith("1 条待发送")
+    assert line().startswith("1 条待发送")
     assert member.services.sync is not None
     member.services.sync.sync()
     for redraw in screen.live:
         redraw()
-    assert str(line.value).startswith("全部已发送 · 上次同步")
+    assert line().startswith("全部已发送 · 上次同步")
     assert "已批准" in all_text(screen.views)

@@ -50,7 +50,7 @@ def test_a_member_card_turns_the_screen_green_with_the_package_at_39_78() -> Non
     assert screen.verdict.visible and screen.verdict.bgcolor == COLOURS[Colour.GREEN]
     shown = all_text(screen.verdict)
     assert "会员 5.1折" in shown
-    assert "木渎古镇四景联票  ¥78.00 → ¥39.78" in shown
+    assert "木渎古镇四景联票\n¥78.00 → ¥39.78" in shown
     assert screen.scan is not first_field and screen.scan.value in (None, "")
     assert has_key(screen.view, "window-scan") and drawn
 
@@ -59,7 +59,7 @@ def test_a_family_card_is_blue_at_the_family_price() -> None:
     window, screen, _ = desk_screen()
     scan(screen, member_text(window, 100_002, CardKind.FAMILY))
     assert screen.verdict.bgcolor == "#0D47A1"
-    assert "木渎古镇四景联票  ¥78.00 → ¥54.60" in all_text(screen.verdict)
+    assert "木渎古镇四景联票\n¥78.00 → ¥54.60" in all_text(screen.verdict)
 
 
 def test_choose_confirm_sell_then_the_same_card_is_refused_today() -> None:

@@ -45,6 +45,7 @@ class Screen:
     views: list[ft.View]
     qr: QrPanel | None = None
     live: list[Callable[[], None]] = field(default_factory=list)
+    on_shown: Callable[[], Coroutine[Any, Any, None]] | None = None  # e.g. focus a field
 
 
 class Shell:
@@ -171,7 +172,7 @@ class Shell:
                        scroll=ft.ScrollMode.AUTO, bgcolor=theme.PAPER,
                        padding=ft.Padding.symmetric(horizontal=12, vertical=12),
                        controls=[*self._strip(), screen.view])
-        return Screen(WINDOW_ROUTE, [view])
+        return Screen(WINDOW_ROUTE, [view], on_shown=screen.focus)
 
     def _report(self) -> Screen:
         station = self.services.window
@@ -291,6 +292,8 @@ class Session:
         self._host.update()
         if self.screen.qr is not None:
             self._ticker = self._start_task(self.screen.qr.run)
+        if self.screen.on_shown is not None:
+            self._start_task(self.screen.on_shown)
 
     async def redraw_live(self) -> None:
         """A save or a sync changed something: redraw the live parts of this screen in place

@@ -39,20 +39,23 @@ class SyncStrip:
                  clock: Callable[[], float] = time.time) -> None:
         self._service, self._tr, self._clock = service, tr, clock
         self.icon = ft.Icon(ft.Icons.CLOUD_DONE, size=20)
-        self.line = ft.Text("", key="sync-strip-line", size=theme.SMALL, color=theme.MUTED,
-                            expand=True)
+        self.line = ft.Text("")
+        self.row = ft.Row(spacing=8)
         self.view = ft.Container(
             key="sync-strip", padding=ft.Padding.symmetric(horizontal=4, vertical=6),
-            on_click=lambda: navigate(SYNC_ROUTE), tooltip=tr("sync.open"),
-            content=ft.Row(spacing=8, controls=[
-                self.icon, self.line, ft.Icon(ft.Icons.CHEVRON_RIGHT, size=18,
-                                              color=theme.MUTED)]))
+            on_click=lambda: navigate(SYNC_ROUTE), tooltip=tr("sync.open"), content=self.row)
         self.render()
 
     def render(self) -> None:
+        """A new Text for every new line: the browser renderer, asked to change a Chinese line
+        in place, was seen drawing two characters over each other (上次同步 as 上阕步)."""
         status = self._service.status()
-        self.line.value = status_line(status, self._tr.language, self._clock())
+        self.line = ft.Text(status_line(status, self._tr.language, self._clock()),
+                            key="sync-strip-line", size=theme.SMALL, color=theme.MUTED,
+                            expand=True)
         self.icon.icon, self.icon.color = _strip_icon(status)
+        self.row.controls = [self.icon, self.line,
+                             ft.Icon(ft.Icons.CHEVRON_RIGHT, size=18, color=theme.MUTED)]
 
 
 def _item_title(parked: ParkedChange, tr: Translator) -> str:

@@ -134,12 +134,16 @@ class DeskScreen:
         return [self._offer(o) for o in scanned.offers]
 
     def _offer(self, offer: Offer) -> ft.Control:
+        """The ticket's name over its prices: two lines that fit a phone held at the window."""
         name = offer.ticket.name_en if self._tr.language == "en" else offer.ticket.name
-        label = (f"{name}  ¥{format_yuan(offer.list_fen)} → ¥{format_yuan(offer.price_fen)}")
-        return ft.FilledButton(ft.Text(label, size=20, weight=ft.FontWeight.BOLD),
-                               key=f"offer-{offer.ticket.id}", height=theme.TOUCH + 12,
-                               bgcolor=ft.Colors.WHITE, color=theme.INK,
-                               on_click=lambda: self.choose(offer))
+        prices = f"¥{format_yuan(offer.list_fen)} → ¥{format_yuan(offer.price_fen)}"
+        return ft.FilledButton(
+            ft.Column(spacing=0, tight=True,
+                      horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
+                          ft.Text(name, size=17), ft.Text(prices, size=22,
+                                                          weight=ft.FontWeight.BOLD)]),
+            key=f"offer-{offer.ticket.id}", height=theme.TOUCH + 24,
+            bgcolor=ft.Colors.WHITE, color=theme.INK, on_click=lambda: self.choose(offer))
 
     def _confirm(self, offer: Offer) -> ft.Control:
         return ft.Row(wrap=True, spacing=12, controls=[
@@ -224,6 +228,11 @@ class DeskScreen:
         self.verdict.visible = False
         self.render_ages()
         self._redraw(self.view)
+
+    async def focus(self) -> None:
+        """The scan field takes the focus (when the screen is shown): a scanner gun's keys go
+        nowhere otherwise."""
+        await self._refocus()
 
     async def _refocus(self) -> None:
         if self._attached():

@@ -52,4 +52,5 @@ class WindowEnrollForm:
         finally:
             self.busy.visible, self.submit.disabled = False, False
             self._redraw(self.view)
-        self._navigate(WINDOW_ROUTE)
+        # The form is on /window already: a route that differs makes Flet show the desk.
+        self._navigate(f"{WINDOW_ROUTE}?enrolled")
