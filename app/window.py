@@ -92,8 +92,11 @@ class ListAges:
             return Words("本机没有名单，请同步", "No lists on this device: sync")
         if self.clock_behind:
             return Words("本机时间早于名单时间，请校准时钟", "Device clock behind the lists")
-        age = age_words(max(self.trust_age_s, self.status_age_s))
+        oldest = max(self.trust_age_s, self.status_age_s)
+        age = age_words(oldest)
         if self.freshness is Freshness.FRESH:
+            if oldest < 60:
+                return Words("名单刚刚更新", "Lists just updated")
             return Words(f"名单 {age.zh}前更新", f"Lists updated {age.en} ago")
         if self.freshness is Freshness.AGING:
             return Words(f"名单已 {age.zh}未更新，请核对身份证", f"Lists {age.en} old: check IDs")

@@ -193,7 +193,7 @@ def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(window: Window)
     page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)
     page.get_by_role("textbox", name="扫码").wait_for(timeout=LOAD)
     # The lists come with the first sync after enrollment: then the age line says how old.
-    page.get_by_text(re.compile(r"^名单 \d+ 分钟前更新$")).wait_for(timeout=LOAD)
+    page.get_by_text(re.compile(r"^名单(刚刚| \d+ 分钟前)更新$")).wait_for(timeout=LOAD)
     screenshot(page, "window-desk-zh")
 
 

@@ -15,7 +15,7 @@ from app.keys import KeyPair
 from app.models import CardKind, Change, DistrictAccess, Pinned, Pulled, PullPage, PushResult
 from app.sync import SyncEngine
 from app.trust import Status, sign_status_list, sign_trust_list
-from app.verdict_text import REFUSED, Colour
+from app.verdict_text import REFUSED, Colour, Words
 from app.verify import Reason, china_day
 from app.window import DeskRefused, Scanned, WindowDesk
 from storage.device import DeviceStore, open_device
@@ -374,6 +374,8 @@ def test_fresh_lists_show_their_age(window: Window) -> None:
     ages = window.desk.list_ages()
     assert (ages.trust_age_s, ages.status_age_s) == (3600, 3600)
     assert ages.words().zh == "名单 1 小时前更新"
+    window.clock.now = NOW - 3600 + 30  # lists signed half a minute ago
+    assert window.desk.list_ages().words() == Words("名单刚刚更新", "Lists just updated")
 
 
 def test_a_window_with_no_lists_says_sync_first(window: Window) -> None:
