@@ -59,4 +59,5 @@ def savings_list(summary: SavingsSummary, tr: Translator) -> ft.Column:
         controls.append(_total(summary, tr))
         newest_first = sorted(summary.items, key=lambda r: r.at, reverse=True)
         controls.extend(_item(item, tr) for item in newest_first)
-    return ft.Column(key="savings-list", spacing=10, controls=controls)
+    return ft.Column(key="savings-list", spacing=10, controls=controls,
+                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
