@@ -122,7 +122,7 @@ def sync_engine(device: DeviceStore, wallet: Wallet, clock: Clock,
                 transport: SyncTransport | None = None) -> SyncEngine:
     """The sync engine over the device's outbox and cursor (SPEC §6); httpx by default."""
     applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
-                           device.trust, device.family, clock)
+                           device.trust, device.family, clock, device.settings)
     return SyncEngine(transport or HttpSyncTransport(), device.outbox, device.sync_cursor,
                       applier, lambda: access_of(device.settings.load()), clock)
 

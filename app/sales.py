@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -94,7 +95,7 @@ def prunable(sales: Iterable[Sale], before_day: int, keep: set[str]) -> list[Sal
 class SaleIndex:
     """What the usage rules ask, answered from memory: (serial, spot, day) and presentations."""
 
-    uses: set[tuple[int, str, int]] = field(default_factory=set)
+    uses: Counter[tuple[int, str, int]] = field(default_factory=Counter)
     presentations: set[str] = field(default_factory=set)
     by_day: dict[int, list[str]] = field(default_factory=dict)
 
@@ -106,13 +107,13 @@ class SaleIndex:
         return index
 
     def add(self, sale: Sale) -> None:
-        self.uses.add((sale.serial, sale.spot_id, sale.day))
+        self.uses[(sale.serial, sale.spot_id, sale.day)] += 1
         if sale.presentation_id is not None:
             self.presentations.add(sale.presentation_id)
         self.by_day.setdefault(sale.day, []).append(sale.id)
 
-    def used_today(self, serial: int, spot_id: str, day: int) -> bool:
-        return (serial, spot_id, day) in self.uses
+    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
+        return self.uses[(serial, spot_id, day)]
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return presentation_id.hex() in self.presentations

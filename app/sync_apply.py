@@ -6,6 +6,8 @@
 - "spot", "ticket": merged into the catalogue by id; a tombstone removes one.
 - "redemption": a discounted purchase for the savings page (same id → replaced).
 - "family": the family member's state, kept by number (the family page shows it).
+- "rule": a spot's usage rule for its windows (`daily_limit`: discounted tickets per card per
+  spot per day), kept in the settings;
 - "list": a newly signed trust or status list; pinned if the pinned root signed it and it is
   newer than the one held (so cards from a rotated issuer key check out, revocations show).
 Every entry may arrive twice (a crash before the cursor was saved): each step is idempotent.
@@ -38,6 +40,7 @@ from app.ports import (
     Clock,
     FamilyStates,
     RedemptionRepository,
+    SettingsRepository,
     TrustStore,
 )
 from app.trust import ListError, open_status_list, open_trust_list
@@ -45,6 +48,7 @@ from app.verify import Verifier
 from app.wallet import Wallet, read_claims
 
 TOMBSTONE = "tombstone"
+DAILY_LIMIT = "daily_limit"  # the settings key of the window's usage rule
 
 
 def spot_of(f: Mapping[str, Any]) -> Spot:
@@ -77,10 +81,10 @@ def _checked_at(cose: bytes, verifier: Verifier) -> float:
 class PhoneApplier:
     def __init__(self, wallet: Wallet, cards: CardRepository, catalog: CatalogRepository,
                  redemptions: RedemptionRepository, trust: TrustStore, family: FamilyStates,
-                 clock: Clock) -> None:
+                 clock: Clock, settings: SettingsRepository | None = None) -> None:
         self._wallet, self._cards, self._catalog = wallet, cards, catalog
         self._redemptions, self._trust, self._family = redemptions, trust, family
-        self._clock = clock
+        self._clock, self._settings = clock, settings
         self.refused: list[str] = []  # card serials that did not check out, for the log
 
     def apply(self, pulled: Pulled) -> None:
@@ -95,6 +99,8 @@ class PhoneApplier:
             self._family.put(family_of(fields))
         elif pulled.entity == "list" and pulled.op != TOMBSTONE:
             self._list(fields)
+        elif pulled.entity == "rule" and pulled.op != TOMBSTONE:
+            self._rule(fields)
 
     def reapply(self, change: Change) -> None:
         """The phone pushes only family requests, which no pulled entity overwrites: the
@@ -117,6 +123,14 @@ class PhoneApplier:
             self.refused.append(record_id)
             return
         self._cards.put(HeldCard(int(record_id), data, int(self._clock())))
+
+    def _rule(self, fields: Mapping[str, Any]) -> None:
+        limit = fields.get("daily_limit")
+        if self._settings is None or not isinstance(limit, int) or limit < 1:
+            return
+        settings = self._settings.load()
+        extra = {**settings.extra, DAILY_LIMIT: str(limit)}
+        self._settings.save(replace(settings, extra=extra))
 
     def _list(self, fields: Mapping[str, Any]) -> None:
         """A newer trust or status list signed by the pinned root replaces the pinned one; an

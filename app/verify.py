@@ -93,7 +93,7 @@ class Verdict:
 class UsageLedger(Protocol):
     """The window's own record of discounted sales, for the usage rules of SPEC §5."""
 
-    def used_today(self, serial: int, spot_id: str, day: int) -> bool: ...
+    def uses_today(self, serial: int, spot_id: str, day: int) -> int: ...
     def presentation_used(self, presentation_id: bytes) -> bool: ...
 
 
@@ -117,6 +117,7 @@ class Verifier:
     status: StatusList | None
     spot_id: str | None = None
     ledger: UsageLedger | None = None
+    daily_limit: int = 1  # discounted tickets per card per spot per day (SPEC §5; by sync)
     stale_override: bool = False
     _issuers: Mapping[bytes, Issuer] = field(init=False, repr=False)
     _keys: PublicKeyCache = field(init=False, repr=False)
@@ -212,7 +213,7 @@ class Verifier:
             return
         if pid is not None and self.ledger.presentation_used(pid):
             raise Rejected(Reason.PRESENTATION_USED, claims)
-        if self.ledger.used_today(claims.serial, self.spot_id, china_day(now)):
+        if self.ledger.uses_today(claims.serial, self.spot_id, china_day(now)) >= self.daily_limit:
             raise Rejected(Reason.ALREADY_USED_TODAY, claims)
 
 

@@ -130,12 +130,13 @@ class WindowDesk:
     def __init__(self, verifier_source: TrustStore, catalog: Catalog, sales_log: SalesLog,
                  sync_recorder: SaleRecorder, clock: Clock, spot_id: str,
                  new_id: Callable[[], str] = lambda: uuid.uuid4().hex, *,
-                 overrides: OverrideLog) -> None:
+                 overrides: OverrideLog, daily_limit: Callable[[], int] = lambda: 1) -> None:
         self._source, self._catalog, self._log = verifier_source, catalog, sales_log
         self._recorder, self._clock, self._spot_id = sync_recorder, clock, spot_id
-        self._new_id, self._overrides = new_id, overrides
+        self._new_id, self._overrides, self._daily_limit = new_id, overrides, daily_limit
+        self._limit = 1  # read with the lists: the district's rule comes by the same sync
         self._lock = threading.RLock()
-        self._cache: tuple[Pinned | None, _Lists] | None = None
+        self._cache: tuple[tuple[Pinned | None, int], _Lists] | None = None
         self._armed: _Armed | None = None
         self._last_text: str | None = None
         self._last: Scanned | None = None
@@ -181,8 +182,8 @@ class WindowDesk:
         return self._tickets[1]
 
     def refresh_catalog(self) -> None:
-        """Read this spot's tickets and the pinned lists again at the next scan (call after a
-        sync: it may have brought a new catalogue or newly signed lists)."""
+        """Read this spot's tickets, the pinned lists and the usage rule again at the next scan
+        (call after a sync: it may have brought a new catalogue, lists or rule)."""
         with self._lock:
             self._tickets = None
             self._pinned_read = False
@@ -216,7 +217,7 @@ class WindowDesk:
         if pid is not None and self._log.presentation_used(pid):
             raise DeskRefused(Reason.PRESENTATION_USED.value, verdict_text(
                 Verdict(Reason.PRESENTATION_USED)).title)
-        if self._log.used_today(verdict.serial, self._spot_id, china_day(now)):
+        if self._log.uses_today(verdict.serial, self._spot_id, china_day(now)) >= self._limit:
             raise DeskRefused(Reason.ALREADY_USED_TODAY.value, verdict_text(
                 Verdict(Reason.ALREADY_USED_TODAY)).title)
         stale = self._ages(self._lists(), now).freshness is Freshness.STALE
@@ -292,8 +293,9 @@ class WindowDesk:
             log.exception("the pinned lists could not be read")
             pinned = None
         self._pinned_read = pinned is not None
-        if self._cache is None or self._cache[0] != pinned:
-            self._cache = (pinned, self._open(pinned))
+        self._limit = max(1, self._daily_limit())
+        if self._cache is None or self._cache[0] != (pinned, self._limit):
+            self._cache = ((pinned, self._limit), self._open(pinned))
         return self._cache[1]
 
     def _open(self, pinned: Pinned | None) -> _Lists:
@@ -308,8 +310,10 @@ class WindowDesk:
                 log.exception("a pinned list does not open")
                 trust = status = None
         spot, ledger = self._spot_id, self._log
-        return _Lists(trust, status, Verifier(trust, status, spot, ledger),
-                      Verifier(trust, status, spot, ledger, stale_override=True))
+        limit = self._limit
+        return _Lists(trust, status, Verifier(trust, status, spot, ledger, daily_limit=limit),
+                      Verifier(trust, status, spot, ledger, stale_override=True,
+                               daily_limit=limit))
 
     # recovery ------------------------------------------------------------------------------------
 

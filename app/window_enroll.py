@@ -23,7 +23,7 @@ from app.activation import (
     normalize_server_url,
     open_lists,
 )
-from app.models import Pinned
+from app.models import Pinned, Settings
 from app.ports import SettingsRepository, TrustStore
 from app.wallet import Wallet
 
@@ -74,6 +74,9 @@ class WindowEnrollment:
                  on_enrolled: Callable[[], None] = _nothing) -> None:
         self._client, self._wallet, self._trust = client, wallet, trust
         self._settings, self._device_name, self._on_enrolled = settings, device_name, on_enrolled
+
+    def settings(self) -> Settings:
+        return self._settings.load()
 
     def is_enrolled(self) -> bool:
         settings = self._settings.load()

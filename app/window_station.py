@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from app.catalog import Catalog
 from app.day_report import DayReport
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
+from app.sync_apply import DAILY_LIMIT
 from app.verify import china_day
 from app.window import SALE_ENTITY, SaleRecorder, WindowDesk
 from app.window_enroll import EnrolledSpot, WindowEnrollment
@@ -63,8 +64,14 @@ class WindowStation:
         if self._desk is None or self._desk.spot_id != spot.spot_id:
             p = self._parts
             self._desk = WindowDesk(p.trust, p.catalog, p.sales, p.recorder, p.clock,
-                                    spot.spot_id, overrides=p.overrides)
+                                    spot.spot_id, overrides=p.overrides,
+                                    daily_limit=self._daily_limit)
         return self._desk
+
+    def _daily_limit(self) -> int:
+        """The district's rule for this spot, as the last sync brought it (1 until then)."""
+        text = self.enrollment.settings().extra.get(DAILY_LIMIT, "1")
+        return int(text) if text.isdigit() else 1
 
     def synced(self) -> None:
         """After a sync: the desk re-reads its spot's tickets at the next scan, and — once a

@@ -12,6 +12,7 @@ DATABASE_ENV = "DATABASE_URL"
 PASSPHRASE_ENV = "UNIONPASS_KEY_PASSPHRASE"
 PASSPHRASE_FILE = "key-passphrase"
 AUTO_APPROVE_ENV = "UNIONPASS_FAMILY_AUTO_APPROVE"
+DAILY_LIMIT_ENV = "UNIONPASS_DAILY_LIMIT"
 DEFAULT_DATA = "district-data"
 
 
@@ -34,7 +35,9 @@ class Settings:
         data = Path(data_dir or env.get(DATA_ENV) or DEFAULT_DATA).resolve()
         url = env.get(DATABASE_ENV) or sqlite_url(data)
         auto = env.get(AUTO_APPROVE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
-        return cls(data, url, env.get(PASSPHRASE_ENV) or None, family_auto_approve=auto)
+        limit = env.get(DAILY_LIMIT_ENV, "").strip()
+        return cls(data, url, env.get(PASSPHRASE_ENV) or None, family_auto_approve=auto,
+                   daily_limit=int(limit) if limit.isdigit() and int(limit) > 0 else 1)
 
     @property
     def passphrase_file(self) -> Path:

@@ -24,11 +24,13 @@ from district.sync_log import (
     family_scope,
     log_change,
     member_scope,
+    spot_scope,
 )
 from district.sync_tables import Redemption
 from district.tables import Card, FamilyMember, Member, Spot, Ticket
 
 CARD, FAMILY, SPOT, TICKET, REDEMPTION = "card", "family", "spot", "ticket", "redemption"
+RULE = "rule"
 
 
 def _b64(data: bytes | None) -> str | None:
@@ -108,3 +110,11 @@ def record_redemption(session: Session, card: Card, spot_id: str, ticket_id: str
     for scope in _card_scopes(card):
         log_change(session, scope, REDEMPTION, str(row.id), UPSERT, fields=fields)
     return row
+
+
+def spot_rule(session: Session, spot_id: str, daily_limit: int) -> None:
+    """The usage rule of a spot (SPEC §5) for its windows: discounted tickets per card per spot
+    per day. Logged at each window's enrollment and when the server starts (the log keeps only
+    the newest, so a changed `UNIONPASS_DAILY_LIMIT` reaches every window by its next sync)."""
+    log_change(session, spot_scope(spot_id), RULE, spot_id, UPSERT,
+               fields={"spot_id": spot_id, "daily_limit": daily_limit})

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from district import console
+from district import console, windows
 from district.errors import DistrictError, KeyLocked
 from district.service import District
 from district.settings import Settings
@@ -55,12 +55,15 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 def unlock_keys(district: District) -> None:
-    """Unlock the key ring before the first request. A request that signs (a family card
-    approved inside a sync push) must not unlock it inside its own transaction: on SQLite
-    reading the vault's salt would wait for the write lock that transaction holds."""
+    """Unlock the key ring before the first request, and tell the windows the usage rule.
+    A request that signs (a family card approved inside a sync push) must not unlock the ring
+    inside its own transaction: on SQLite reading the vault's salt would wait for the write
+    lock that transaction holds."""
     try:
         if district.is_initialized():
             district.keys()
+            with district.sessions.begin() as session:
+                windows.publish_rules(session, district.settings.daily_limit)
     except (KeyLocked, SQLAlchemyError) as problem:  # not set up yet: `init` comes first
         log.warning("key ring not unlocked at start-up: %s", problem)
 

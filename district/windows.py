@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from district import activation, audit, devices, lists
+from district import activation, audit, devices, lists, sync_feed
 from district.device_tables import ActivationAttempt, Device, WindowCode
 from district.errors import NotFound
 from district.tables import Spot, Town
@@ -97,7 +97,7 @@ def _redeem(session: Session, code: str, now: int) -> WindowCode:
 
 
 def _enroll(session: Session, code: str, public_key: bytes, name: str, client: str,
-            now: int) -> Enrolled:
+            now: int, daily_limit: int) -> Enrolled:
     row = _redeem(session, code, now)
     spot = get_spot(session, row.spot_id)
     token = secrets.token_urlsafe(32)
@@ -107,6 +107,7 @@ def _enroll(session: Session, code: str, public_key: bytes, name: str, client: s
                     revoked_at=None, seen_at=None)
     session.add(device)
     session.flush()
+    sync_feed.spot_rule(session, spot.id, daily_limit)
     audit.record(session, f"device:{device.id}", "window.enroll", spot.id,
                  {"device_id": device.id, "name": device.name, "client": client}, now)
     return Enrolled(device.id, token, spot.id, spot.name, lists.root_public(session),
@@ -115,13 +116,13 @@ def _enroll(session: Session, code: str, public_key: bytes, name: str, client: s
 
 
 def enroll(sessions: sessionmaker[Session], code: str, public_key: bytes, name: str,
-           client: str, now: int) -> Enrolled:
+           client: str, now: int, daily_limit: int = 1) -> Enrolled:
     """Check the rate limit, redeem the code and make the window device; a wrong code counts."""
     with sessions.begin() as session:
         _check_rate(session, client, now)
     try:
         with sessions.begin() as session:
-            return _enroll(session, code, public_key, name, client, now)
+            return _enroll(session, code, public_key, name, client, now, daily_limit)
     except activation.WrongCode:
         with sessions.begin() as session:
             activation.record_failure(session, ATTEMPT_MARK, client, now)
@@ -162,3 +163,12 @@ def revoke_window(session: Session, device_id: str, town_id: str | None, actor: 
     device.revoked_at = device.revoked_at or now
     audit.record(session, actor, "window.revoke", device.id, {"spot": device.spot_id}, now)
     return device
+
+
+def publish_rules(session: Session, daily_limit: int) -> int:
+    """The usage rule again for every spot that has windows (at start-up); returns how many."""
+    spots = {spot for spot in session.scalars(select(Device.spot_id).where(
+        Device.role == WINDOW, Device.revoked_at.is_(None))) if spot is not None}
+    for spot_id in sorted(spots):
+        sync_feed.spot_rule(session, spot_id, daily_limit)
+    return len(spots)

@@ -80,8 +80,8 @@ class TinyDBSalesLog:
             docs = (self._docs.get(sale_id) for sale_id in self._index.day_ids(day))
             return [sale_from_doc(doc) for doc in docs if doc is not None]
 
-    def used_today(self, serial: int, spot_id: str, day: int) -> bool:
-        return self._index.used_today(serial, spot_id, day)
+    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
+        return self._index.uses_today(serial, spot_id, day)
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return self._index.presentation_used(presentation_id)

@@ -62,7 +62,7 @@ def test_a_window_pulls_lists_spots_and_tickets_but_nothing_of_any_member(
     serial = phone.get("/cards").json()["serial"]
     assert push(tablet, sale_change(1, sale(serial, server.clock())))[0]["status"] == "applied"
     entities = {c["entity"] for c in pull_all(tablet)}
-    assert entities == {"list", "spot", "ticket"}
+    assert entities == {"list", "spot", "ticket", "rule"}  # the usage rule: its spot only
     assert {"card", "family", "redemption"} <= {c["entity"] for c in pull_all(phone)}
     for path in ("/me", "/cards"):
         refused = tablet.get(path)

@@ -78,10 +78,12 @@ def test_usage_rules_are_answered_after_a_restart(harness: Harness) -> None:
     sale = next_sale(None, serial=100_001, pid=pid.hex())
     harness.device.sales.append(sale)
     log = harness.reopen().sales
-    assert log.used_today(100_001, "yanjia", DAY0)
-    assert not log.used_today(100_001, "yanjia", DAY0 + 1)
-    assert not log.used_today(100_001, "qiyuan", DAY0)
-    assert not log.used_today(100_002, "yanjia", DAY0)
+    assert log.uses_today(100_001, "yanjia", DAY0) == 1
+    assert log.uses_today(100_001, "yanjia", DAY0 + 1) == 0
+    assert log.uses_today(100_001, "qiyuan", DAY0) == 0
+    assert log.uses_today(100_002, "yanjia", DAY0) == 0
+    harness.device.sales.append(next_sale(sale, serial=100_001))
+    assert harness.reopen().sales.uses_today(100_001, "yanjia", DAY0) == 2
     assert log.presentation_used(pid)
     assert not log.presentation_used(bytes(16))
 
@@ -92,7 +94,7 @@ def test_pruning_drops_old_sent_sales_and_the_rest_still_verifies(harness: Harne
     log = harness.reopen().sales
     assert log.all() == sales[3:]
     assert log.verify_chain() is None
-    assert not log.used_today(sales[0].serial, "yanjia", DAY0)
+    assert log.uses_today(sales[0].serial, "yanjia", DAY0) == 0
     after = next_sale(sales[-1], DAY0 + 41)
     log.append(after)
     assert harness.reopen().sales.verify_chain() is None

@@ -106,3 +106,15 @@ def test_family_states_are_kept_by_number_newest_wins() -> None:
             "number": 1, "name": "王芳", "relation": "配偶", "state": state,
             "card_serial": serial}))
     assert p.device.family.all() == [FamilyMember(1, "王芳", "配偶", FamilyState.APPROVED, 300_030)]
+
+
+def test_a_spots_usage_rule_is_kept_in_the_settings_and_nonsense_is_ignored() -> None:
+    device, clock = in_memory_device(), lambda: float(NOW)
+    wallet = Wallet(device.keys, device.cards, clock)
+    applier = PhoneApplier(wallet, device.cards, device.catalog, device.redemptions,
+                           device.trust, device.family, clock, device.settings)
+    applier.apply(Pulled(1, "rule", "yanjia", "upsert", 1, {"spot_id": "yanjia",
+                                                            "daily_limit": 2}))
+    for nonsense in (0, -1, "3", None):
+        applier.apply(Pulled(2, "rule", "yanjia", "upsert", 2, {"daily_limit": nonsense}))
+    assert device.settings.load().extra["daily_limit"] == "2"

@@ -177,8 +177,8 @@ class Ledger:
         self.sales: set[tuple[int, str, int]] = set()
         self.presentations: set[bytes] = set()
 
-    def used_today(self, serial: int, spot_id: str, day: int) -> bool:
-        return (serial, spot_id, day) in self.sales
+    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
+        return int((serial, spot_id, day) in self.sales)
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return presentation_id in self.presentations

@@ -301,7 +301,7 @@ def test_a_sale_on_disk_is_there_after_a_restart(disk_window: Window, tmp_path: 
     disk_window.desk = disk_window.open_desk()
     assert disk_window.device.sales.all() == [sale]
     assert [c.record_id for c in disk_window.sale_changes()] == [sale.id]
-    assert disk_window.device.sales.used_today(100_001, SPOT, china_day(NOW))
+    assert disk_window.device.sales.uses_today(100_001, SPOT, china_day(NOW)) == 1
 
 
 def test_a_sale_logged_but_not_yet_in_the_outbox_is_sent_after_a_restart(

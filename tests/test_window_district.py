@@ -15,7 +15,7 @@ from app.activation import DistrictUnreachable
 from app.sync import SyncEngine
 from app.window import WindowDesk
 from app.window_station import WindowStation
-from district import issuance
+from district import issuance, windows
 from district.sync_tables import Redemption
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
@@ -121,3 +121,20 @@ def test_a_window_pulls_no_members_data(server: Server, both: tuple[Device, Devi
     assert window.store.cards.all() == [] and window.store.family.all() == []
     assert window.store.redemptions.all() == []
     assert {s.id for s in window.store.catalog.spots()} >= {MUDU_SPOT}
+
+
+def test_the_districts_usage_rule_reaches_the_window_by_sync(
+        server: Server, both: tuple[Device, Device]) -> None:
+    phone, window = both
+    assert window.store.settings.load().extra["daily_limit"] == "1"  # logged at enrollment
+    with server.district.sessions.begin() as session:
+        assert windows.publish_rules(session, 2) == 1  # as at start-up with a limit of 2
+    assert window.sync.sync().error is None
+    window.station.synced()
+    for _ in range(2):
+        scanned = window.desk.scan(member_qr(phone))
+        assert scanned.verdict.valid, scanned.verdict.reason
+        window.desk.sell(scanned, MUDU_PACKAGE)
+        server.clock.now += 31  # the phone shows a new code every 30 s
+    third = window.desk.scan(member_qr(phone))
+    assert third.words.title.zh == "今日已优惠"

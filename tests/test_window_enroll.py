@@ -45,7 +45,7 @@ def test_a_console_code_enrolls_this_device_as_the_spots_window(server: Server) 
     access = access_of(settings)
     assert access is not None
     page = HttpSyncTransport().pull(access, 0, 1000)
-    assert {c.entity for c in page.changes} == {"list", "spot", "ticket"}
+    assert {c.entity for c in page.changes} == {"list", "spot", "ticket", "rule"}
 
 
 def test_a_used_code_and_an_unreachable_district_change_nothing(server: Server) -> None:
