@@ -71,9 +71,12 @@ class DeskScreen:
 
     def render_ages(self) -> None:
         ages = self._desk.list_ages()
-        self.ages.value = words(ages.words(), self._tr)
         fresh = ages.freshness is Freshness.FRESH and not ages.clock_behind
-        self.ages.color = theme.MEMBER_GREEN if fresh else ft.Colors.WHITE
+        # A new Text rather than a changed one (see views/sync.py SyncStrip.render).
+        self.ages = ft.Text(words(ages.words(), self._tr), key="window-ages", size=theme.SMALL,
+                            weight=ft.FontWeight.BOLD,
+                            color=theme.MEMBER_GREEN if fresh else ft.Colors.WHITE)
+        self.ages_bar.content = self.ages
         self.ages_bar.bgcolor = ("#E8F5E9" if fresh else
                                  COLOURS[Colour.AMBER] if ages.freshness is Freshness.AGING
                                  else COLOURS[Colour.RED])
