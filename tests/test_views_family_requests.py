@@ -68,6 +68,7 @@ def test_an_approved_request_puts_the_family_card_on_the_page() -> None:
     assert "待发送 · 联网后自动发送" in all_text(page.view)
     background_sync(member, page)
     assert "待发送" not in all_text(page.view)
+    assert not page.message.visible  # "saved, will be sent" no longer holds once it was sent
     (card,) = member.services.wallet.family_cards()
     assert has_key(page.view, f"family-show-{card.serial}")
     assert "已批准" in all_text(page.view)

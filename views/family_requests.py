@@ -60,6 +60,8 @@ class FamilyPage:
 
     def render(self) -> None:
         tr = self._tr
+        if self.message.value == tr("family.queued") and not self._service.pending():
+            self.message.visible = False  # it was sent: the rows below say what became of it
         self.view.controls = [
             family_list(self._wallet.family_cards(), tr, self._navigate),
             self._toolbar(),
