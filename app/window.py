@@ -198,7 +198,11 @@ class WindowDesk:
             stale = self._ages(self._lists(), now).freshness is Freshness.STALE
             sale = self._new_sale(scanned, offer, now, override=stale)
             self._log.append(sale)
-            self._recorder.record(SALE_ENTITY, sale.id, sale_fields(sale))
+            fields = sale_fields(sale)
+            if stale and self._armed is not None:  # who let it through, for the district's log
+                fields |= {"override_by": self._armed.supervisor,
+                           "override_reason": self._armed.reason}
+            self._recorder.record(SALE_ENTITY, sale.id, fields)
             if stale:
                 self._log_override(sale, now)
             return sale

@@ -6,6 +6,9 @@ record id = the window's sale id (32 hex); fields::
      "list_fen": 7800, "paid_fen": 3978, "at": <unix s, window clock>, "day": (at+28800)//86400,
      "presentation_id": "<hex>" | null, "override": false, "hash": "<hex>", "prev_hash": "<hex>"}
 
+A sale with "override": true also carries "override_by" and "override_reason" (the supervisor
+who let it through on stale lists, and why): they go to the audit log.
+
 It is kept as a redemption (source "window:<device id>") and logged for the card holder's
 phones (their savings page). Never lost: a serial the district does not know is stored with the
 flag "unknown_card". Flagged, not refused: the card used at two windows of one spot on one day
@@ -22,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from district import devices, sync_feed
+from district import audit, devices, sync_feed
 from district.sync_push import APPLIED, CONFLICT, DUPLICATE, Change, Outcome, Pusher, rejected
 from district.sync_tables import Redemption
 from district.tables import Card
@@ -166,4 +169,16 @@ def apply_sale(session: Session, pusher: Pusher, change: Change) -> Outcome:
                        reason=None if same else "sale_id_taken")
     card = session.scalars(select(Card).where(Card.serial == sale.serial).with_for_update()
                            ).first()
-    return Outcome(APPLIED, server_copy=copy_of(_store(session, sale, card, pusher)))
+    row = _store(session, sale, card, pusher)
+    if sale.override:
+        _audit_override(session, pusher, sale, change.fields)
+    return Outcome(APPLIED, server_copy=copy_of(row))
+
+
+def _audit_override(session: Session, pusher: Pusher, sale: Sale,
+                    fields: dict[str, Any]) -> None:
+    """A sale on stale lists let through by a supervisor: who and why, in the audit log."""
+    who, why = fields.get("override_by"), fields.get("override_reason")
+    audit.record(session, f"device:{pusher.device_id}", "sale.override", sale.sale_id,
+                 {"supervisor": str(who or "")[:64], "reason": str(why or "")[:200],
+                  "spot": sale.spot_id, "card": sale.serial, "at": sale.at}, pusher.now)

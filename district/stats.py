@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from district.errors import Invalid
@@ -129,7 +129,8 @@ def report(session: Session, query: Query) -> Report:
                        for f in ("count", "list_fen", "paid_fen")))
     flagged = list(session.scalars(select(Redemption).outerjoin(
         Member, Member.id == Redemption.member_id).where(
-        *_where(query), Redemption.flag.is_not(None)).order_by(Redemption.at.desc())
+        *_where(query), or_(Redemption.flag.is_not(None), Redemption.override.is_(True)))
+        .order_by(Redemption.at.desc())
         .limit(FLAGGED_SHOWN)))
     return Report(query, total, sorted(spots, key=lambda line: -line.saved_fen), days, kinds,
                   sorted(towns, key=lambda line: -line.saved_fen), flagged)

@@ -3,9 +3,12 @@ refused) when they break the usage rules; on SQLite and PostgreSQL through a rea
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from district.sync_tables import Redemption
+from district.tables import AuditEntry
 from tests.api_support import Phone, Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 from tests.district_window_support import sale, sale_change, window, with_catalog
@@ -93,8 +96,14 @@ def test_the_override_the_presentation_and_the_hash_chain_are_kept_as_sent(
     tablet = window(server)
     fields = sale(serial, server.clock(), kind="family", paid_fen=5460, override=True,
                   presentation_id="C0FFEE", prev_hash="ab" * 32)
+    fields |= {"override_by": "李主任", "override_reason": "网络中断，名单无法同步"}
     push(tablet, sale_change(1, fields))
     [row] = _stored(server)
+    with server.district.sessions() as session:
+        [logged] = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "sale.override")).all()
+        assert (logged.subject, json.loads(logged.details)["supervisor"]) == (
+            row.sale_id, "李主任")
     assert (row.kind, row.paid_fen, row.override, row.presentation_id) == ("family", 5460, True,
                                                                            "c0ffee")
     assert (row.sale_hash, row.prev_hash, row.day) == (fields["hash"], "ab" * 32, fields["day"])

@@ -340,7 +340,9 @@ def test_lists_over_a_week_old_refuse_until_a_supervisor_allows_one_sale(window:
     assert (record.supervisor, record.reason, record.sale_id) == (
         "李主任", "网络中断，名单无法同步", sale.id)
     assert record.trust_age_s == 8 * DAY
-    assert window.sale_changes()[0].fields["override"] is True
+    sent = window.sale_changes()[0].fields
+    assert (sent["override"], sent["override_by"], sent["override_reason"]) == (
+        True, "李主任", "网络中断，名单无法同步")
     assert_refused(window.scan_phone(100_002, CardKind.FAMILY), Reason.LISTS_TOO_OLD,
                    "名单过旧需主管授权")
 
