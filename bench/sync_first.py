@@ -56,6 +56,7 @@ from district.tables import Card, Member
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore, open_device
+from views.services import MemberServices
 
 AT = NOW + 3600  # the server's and the phones' clock
 
@@ -117,40 +118,21 @@ def code_for(district: District, member_no: str) -> str:
         return activation.create_activation_code(session, member_no, None, "bench", AT)
 
 
-def first_sync(district: District, url: str, member_no: str, revoked: list[int],
-               extra: int) -> Sample:
-    """A fresh phone activated for `member_no`; `extra` is revoked; then its first sync."""
-    with tempfile.TemporaryDirectory() as tmp:
-        device = open_device(Path(tmp))
-        try:
-            wire = CountingTransport()
-            services = phone_app.build_services(device, lambda: AT, client=HttpDistrictClient(),
-                                           transport=HttpSyncTransport(transport=wire))
-            assert isinstance(services.sync, SyncEngine)
-            services.activation.activate(member_no, code_for(district, member_no), url)
-            revoke(district, [extra])
-            start = time.perf_counter()
-            report = services.sync.sync()
-            seconds = time.perf_counter() - start
-            check(device, report, url, [*revoked, extra])
-            return Sample(seconds, wire.pulled_bytes, report.pulled)
-        finally:
-            device.close()
+Setup = Callable[[MemberServices], None]
 
 
-def first_window_sync(district: District, url: str, revoked: list[int], extra: int) -> Sample:
-    """A fresh window device enrolled for 严家花园 (SPEC §9 names the window's first sync);
-    `extra` is revoked after enrollment; then its first sync: lists, spots, tickets, rule."""
+def timed_first_sync(district: District, url: str, revoked: list[int], extra: int,
+                     setup: Setup) -> Sample:
+    """A fresh device made ready by `setup` (activated or enrolled); `extra` is revoked, so its
+    pinned status list is out of date; then its first sync, timed and checked."""
     with tempfile.TemporaryDirectory() as tmp:
         device = open_device(Path(tmp))
         try:
             wire = CountingTransport()
             services = phone_app.build_services(device, lambda: AT, client=HttpDistrictClient(),
                                                 transport=HttpSyncTransport(transport=wire))
-            assert isinstance(services.sync, SyncEngine) and services.window is not None
-            with district.sessions.begin() as session:
-                code = windows.create_window_code(session, "yanjia", "bench", AT)
-            services.window.enroll(code, url)
+            assert isinstance(services.sync, SyncEngine)
+            setup(services)
             revoke(district, [extra])
             start = time.perf_counter()
             report = services.sync.sync()
@@ -159,6 +141,24 @@ def first_window_sync(district: District, url: str, revoked: list[int], extra: i
             return Sample(seconds, wire.pulled_bytes, report.pulled)
         finally:
             device.close()
+
+
+def activated(district: District, url: str, member_no: str) -> Setup:
+    """A phone activated for `member_no` over HTTP."""
+    def setup(services: MemberServices) -> None:
+        services.activation.activate(member_no, code_for(district, member_no), url)
+    return setup
+
+
+def enrolled(district: District, url: str) -> Setup:
+    """A window enrolled for 严家花园 with a console code (SPEC §9 names the window's first
+    sync): it pulls lists, spots, tickets and the usage rule."""
+    def setup(services: MemberServices) -> None:
+        assert services.window is not None
+        with district.sessions.begin() as session:
+            code = windows.create_window_code(session, "yanjia", "bench", AT)
+        services.window.enroll(code, url)
+    return setup
 
 
 def check(device: DeviceStore, report: SyncReport, url: str, revoked: list[int]) -> None:
@@ -212,9 +212,11 @@ def run(backend: str, args: argparse.Namespace) -> None:
         extras = spare_cards(district, revoked, 2 * args.phones)
         with serving(district) as url:
             base = timed(lambda: baseline(url), args.phones)
-            samples = [first_sync(district, url, f"WZ{n + 1:08d}", revoked, extras[n])
+            samples = [timed_first_sync(district, url, revoked, extras[n],
+                                        activated(district, url, f"WZ{n + 1:08d}"))
                        for n in range(args.phones)]
-            tablets = [first_window_sync(district, url, revoked, extras[args.phones + n])
+            tablets = [timed_first_sync(district, url, revoked, extras[args.phones + n],
+                                        enrolled(district, url))
                        for n in range(args.phones)]
             size = len(base64.b64decode(httpx.get(f"{url}/api/v1/lists/status").json()["data"]))
     report(backend, args, setup, size, samples, base, "phones")
