@@ -53,4 +53,4 @@ def enroll(body: EnrollBody, request: Request) -> EnrollAnswer:
                         spot_id=done.spot_id, spot_name=done.spot_name,
                         root_public_key=b64(done.root_public_key),
                         trust_list=b64(done.trust_list), status_list=b64(done.status_list),
-                        server_time=now)
+                        server_time=done.server_time)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.window_enroll import WindowGrant  # the wire shape both ends share
 from district import activation, audit, devices, lists, sync_feed
 from district.device_tables import ActivationAttempt, Device, WindowCode
 from district.errors import NotFound
@@ -23,17 +24,6 @@ from district.tables import Spot, Town
 WINDOW = devices.WINDOW
 VALID_DAYS = 7
 ATTEMPT_MARK = "(window)"  # in activation_attempts.member_no: a window enrollment's failure
-
-
-@dataclass(frozen=True)
-class Enrolled:
-    device_id: str
-    device_token: str
-    spot_id: str
-    spot_name: str
-    root_public_key: bytes
-    trust_list: bytes
-    status_list: bytes
 
 
 @dataclass(frozen=True)
@@ -97,7 +87,7 @@ def _redeem(session: Session, code: str, now: int) -> WindowCode:
 
 
 def _enroll(session: Session, code: str, public_key: bytes, name: str, client: str,
-            now: int, daily_limit: int) -> Enrolled:
+            now: int, daily_limit: int) -> WindowGrant:
     row = _redeem(session, code, now)
     spot = get_spot(session, row.spot_id)
     token = secrets.token_urlsafe(32)
@@ -110,13 +100,13 @@ def _enroll(session: Session, code: str, public_key: bytes, name: str, client: s
     sync_feed.spot_rule(session, spot.id, daily_limit)
     audit.record(session, f"device:{device.id}", "window.enroll", spot.id,
                  {"device_id": device.id, "name": device.name, "client": client}, now)
-    return Enrolled(device.id, token, spot.id, spot.name, lists.root_public(session),
-                    lists.current(session, lists.TRUST).data,
-                    lists.current(session, lists.STATUS).data)
+    return WindowGrant(device.id, token, spot.id, spot.name, lists.root_public(session),
+                       lists.current(session, lists.TRUST).data,
+                       lists.current(session, lists.STATUS).data, now)
 
 
 def enroll(sessions: sessionmaker[Session], code: str, public_key: bytes, name: str,
-           client: str, now: int, daily_limit: int = 1) -> Enrolled:
+           client: str, now: int, daily_limit: int = 1) -> WindowGrant:
     """Check the rate limit, redeem the code and make the window device; a wrong code counts."""
     with sessions.begin() as session:
         _check_rate(session, client, now)

@@ -42,8 +42,7 @@ class DeskScreen:
         self._scanned: Scanned | None = None
         self._chosen: Offer | None = None
         self._shown = 0  # bumps with every verdict: a pending auto-return checks it
-        self.ages = ft.Text("", key="window-ages", size=theme.SMALL, weight=ft.FontWeight.BOLD)
-        self.ages_bar = ft.Container(content=self.ages, border_radius=8, padding=8)
+        self.ages_bar = ft.Container(border_radius=8, padding=8)  # its line: render_ages
         self.scan = self._scan_field()
         self.verdict = ft.Container(key="window-verdict", visible=False, border_radius=16,
                                     padding=ft.Padding.symmetric(horizontal=20, vertical=28))
