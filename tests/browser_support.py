@@ -120,15 +120,18 @@ def qr_texts(png: bytes) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 
 
-def read_qr(page: Page, name: str, timeout: float = 10.0) -> str:
-    """The QR text on screen, once the canvas shows a decodable code."""
+def read_qr(page: Page, name: str, timeout: float = 20.0, tries: int = 3) -> str:
+    """The QR text on screen, once the canvas shows a decodable code: at least `tries` looks,
+    since on a busy machine one screenshot can take most of the time allowed."""
     deadline = time.monotonic() + timeout
-    while True:
+    for attempt in range(1, 1_000):
         found = qr_texts(screenshot(page, name))
         if len(found) == 1:
             return found[0]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{name}: {len(found)} QR codes readable on screen")
+        if attempt >= tries and time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(300)
+    raise AssertionError(f"{name}: {len(found)} QR codes readable on screen")
 
 
 # Typing and touching, as a member or a clerk would -----------------------------------------------
