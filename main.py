@@ -24,9 +24,10 @@ from typing import Protocol
 import flet as ft
 
 import storage
-from app.activation import Activation, access_of
+from app.activation import Activation
 from app.catalog import Catalog
 from app.demo import provision_demo
+from app.district_access import access_of
 from app.family import FamilyCards
 from app.models import DEFAULT_SERVER_URL
 from app.ports import Clock, DistrictClient, SettingsRepository, SyncTransport

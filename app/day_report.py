@@ -13,21 +13,16 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from app.chinatime import CHINA_OFFSET, day_date
 from app.models import CardKind, Sale
 from app.ports import SalesLog
 from app.prices import format_yuan
-from app.verify import CHINA_OFFSET
 
 HEADER_ZH = ("日期", "时间", "序号", "卡号", "持卡人", "类别", "票种", "原价(元)", "实收(元)",
              "优惠(元)", "主管授权", "记录号")
 HEADER_EN = ("Date", "Time", "Seq", "Serial", "Holder", "Kind", "Ticket", "List (yuan)",
              "Charged (yuan)", "Discount (yuan)", "Override", "Sale ID")
 KIND_ZH = {CardKind.MEMBER: "会员", CardKind.FAMILY: "家属"}
-
-
-def day_date(day: int) -> dt.date:
-    """The calendar date of a China business day (`app.verify.china_day`)."""
-    return dt.date(1970, 1, 1) + dt.timedelta(days=day)
 
 
 def mask_name(name: str) -> str:

@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from app.activation import DistrictRefused, NotActivated, access_of
+from app.district_access import access_of
+from app.district_errors import DistrictRefused, NotActivated
 from app.models import (
     Change,
     DistrictAccess,

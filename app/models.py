@@ -181,9 +181,10 @@ class MemberSummary:
 # Sync (SPEC §6) -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Change:
-    """One change made on this device, as it is pushed: `seq` is the device's own increasing
-    number, `schema` the version of `fields`' shape, `base_version` the server version it edits."""
+class WireChange:
+    """One change as a device pushes it and the district receives it: `seq` is the device's
+    own increasing number, `schema` the version of `fields`' shape, `base_version` the server
+    version it edits."""
 
     change_id: str
     seq: int
@@ -193,6 +194,12 @@ class Change:
     base_version: int | None
     schema: int
     fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Change(WireChange):
+    """A change made on this device: the wire change and when it was made."""
+
     made_at: int
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.chinatime import CHINA
 from app.models import Redemption
 from app.ports import Clock, RedemptionRepository
-from app.wallet import CHINA
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
-from app.activation import DistrictRefused, DistrictUnreachable
+from app.district_errors import DistrictRefused, DistrictUnreachable
 from app.models import Change, DistrictAccess, ParkedChange, Pulled, PullPage, PushResult, SyncMark
 from app.ports import Clock, Outbox, SyncCursor, SyncTransport
 

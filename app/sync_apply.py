@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from app.activation import ActivationRefused, check_card, open_lists
+from app.district_answers import check_card, open_lists
+from app.district_errors import ActivationRefused
 from app.models import (
     CardKind,
     Change,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.chinatime import CHINA
 from app.i18n import text
 from app.sync import SyncStatus
-from app.wallet import CHINA
 
 
 def _clock_time(unix_seconds: int, now: float) -> str:

@@ -14,6 +14,7 @@ from typing import Protocol
 import cbor2
 
 from app.card import CardClaims, decode_claims, decode_presentation, slot_of
+from app.chinatime import china_day
 from app.cose import DECODE_ERRORS, CoseError, Sign1, sign1_from_item
 from app.keys import PublicKeyCache
 from app.models import CardKind
@@ -23,7 +24,6 @@ from app.trust import Issuer, Status, StatusList, TrustList
 SLOT_TOLERANCE = 4
 FRESH_SECONDS = 24 * 3600
 STALE_SECONDS = 7 * 24 * 3600
-CHINA_OFFSET = 8 * 3600
 
 
 class Reason(enum.Enum):
@@ -102,11 +102,6 @@ class Rejected(Exception):
         super().__init__(reason.value)
         self.reason = reason
         self.claims = claims
-
-
-def china_day(unix_seconds: float) -> int:
-    """Days since 1970-01-01 in China Standard Time (UTC+8): the window's business day."""
-    return int((unix_seconds + CHINA_OFFSET) // 86400)
 
 
 @dataclass

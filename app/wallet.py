@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from app.card import SLOT_SECONDS, CardClaims, decode_claims, phone_qr_payload, present
+from app.chinatime import china_date
 from app.cose import CoseError, decode_sign1
 from app.keys import KeyPair
 from app.models import CardKind, HeldCard
 from app.ports import CardRepository, Clock, DeviceKeyStore
 from app.qrtext import encode_qr_text
-
-CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 class CardNotOnDevice(LookupError):
@@ -54,7 +53,7 @@ def mask_member_no(member_no: str) -> str:
 
 
 def _day(unix_seconds: int) -> dt.date:
-    return dt.datetime.fromtimestamp(unix_seconds, CHINA).date()
+    return china_date(unix_seconds)
 
 
 def card_view(claims: CardClaims, now: float) -> CardView:

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.catalog import Catalog
+from app.chinatime import china_day
 from app.models import CardKind, Change, OverrideRecord, ParkedChange, Pinned, Sale, Ticket
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
 from app.prices import price_for_card
-from app.sales import GENESIS, KIND_NAMES, sealed
+from app.sale_wire import SALE_ENTITY, sale_fields
+from app.sales import GENESIS, sealed
 from app.sync import SyncStatus
 from app.trust import ListError, StatusList, TrustList, open_status_list, open_trust_list
 from app.verdict_text import VerdictText, Words, age_words, verdict_text
@@ -30,12 +32,10 @@ from app.verify import (
     Reason,
     Verdict,
     Verifier,
-    china_day,
 )
 
 log = logging.getLogger(__name__)
 SCAN_TTL_SECONDS = 120  # a verdict older than the presentation window no longer sells
-SALE_ENTITY = "sale"
 CATALOG_TTL_SECONDS = 60
 
 
@@ -115,15 +115,6 @@ class _Lists:
     status: StatusList | None
     verifier: Verifier
     overridden: Verifier
-
-
-def sale_fields(sale: Sale) -> dict[str, Any]:
-    """What the district gets for a sale (entity "sale", record id = sale id)."""
-    return {"serial": sale.serial, "kind": KIND_NAMES[sale.kind], "spot_id": sale.spot_id,
-            "ticket_id": sale.ticket_id, "list_fen": sale.list_fen, "paid_fen": sale.paid_fen,
-            "at": sale.at, "day": sale.day, "presentation_id": sale.presentation_id,
-            "override": sale.override, "hash": sale.hash, "prev_hash": sale.prev_hash,
-            "seq": sale.seq}
 
 
 class WindowDesk:

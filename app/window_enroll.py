@@ -4,7 +4,7 @@ The window makes its own key pair (the device key) and redeems a one-time code f
 console; the district answers with a bearer token for the spot, its root key and signed lists.
 The lists must open with that root before anything is kept: then the root and lists go to the
 trust store, and the token, device id, role "window" and the spot to the settings (so
-`app.activation.access_of` gives the window its sync access).
+`app.district_access.access_of` gives the window its sync access).
 """
 
 from __future__ import annotations
@@ -14,15 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.activation import (
-    DEVICE_ID,
-    MEMBER_NO,
-    TOKEN,
-    DistrictRefused,
-    access_of,
-    normalize_server_url,
-    open_lists,
-)
+from app.district_access import DEVICE_ID, MEMBER_NO, TOKEN, access_of, normalize_server_url
+from app.district_answers import open_lists
+from app.district_errors import DistrictRefused
 from app.models import Pinned, Settings
 from app.ports import SettingsRepository, TrustStore
 from app.wallet import Wallet

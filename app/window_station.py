@@ -9,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.catalog import Catalog
+from app.chinatime import china_day
 from app.day_report import DayReport
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
+from app.sale_wire import SALE_ENTITY
 from app.sync_apply import DAILY_LIMIT
-from app.verify import china_day
-from app.window import SALE_ENTITY, SaleRecorder, WindowDesk
+from app.window import SaleRecorder, WindowDesk
 from app.window_enroll import EnrolledSpot, WindowEnrollment
 
 SaveExport = Callable[[str, str], str]  # (file name, text) → where it was kept

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import psycopg
 
+from district.registry.towns import WUZHONG_TOWNS
 from district.service import District
 from district.settings import Settings
-from district.towns import WUZHONG_TOWNS
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = 1_795_000_000

@@ -18,8 +18,8 @@ import time
 from district_common import add_backend_options, backends, fresh_district, member_rows
 from sqlalchemy import func, select, text
 
-from district.importer import import_members
-from district.members_csv import COLUMNS
+from district.registry.importer import import_members
+from district.registry.members_csv import COLUMNS
 from district.service import District
 from district.tables import Member
 

@@ -19,9 +19,9 @@ from district_common import NOW, add_backend_options, backends, fresh_district, 
 from sqlalchemy import select
 
 from app.qrtext import encode_qr_text
-from district import issuance, lists
-from district.importer import import_rows
-from district.members_csv import MemberRow
+from district.cards import issuance, lists
+from district.registry.importer import import_rows
+from district.registry.members_csv import MemberRow
 from district.service import District
 from district.tables import Card, Member
 

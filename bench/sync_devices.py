@@ -28,10 +28,13 @@ from district_common import NOW, add_backend_options, backends, fresh_district, 
 from sync_server import note, serving
 
 from app.keys import KeyPair
-from district import activation, importer, sync_entities
+from district.feed.tables import SyncLogEntry
+from district.phones import activation
+from district.registry import importer
 from district.service import District
-from district.sync_push import Handler
-from district.sync_tables import SyncChange, SyncLogEntry
+from district.sync import entities
+from district.sync.push import Handler
+from district.sync.tables import SyncChange
 
 BATCH = 100
 HEADER = ["member_no", "name", "id_last4", "town_id", "union_name", "titles", "status"]
@@ -97,7 +100,7 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=500)
     parser.add_argument("--changes", type=int, default=200)
     args = parser.parse_args()
-    sync_entities.HANDLERS["bench_note"] = Handler(1, note)
+    entities.HANDLERS["bench_note"] = Handler(1, note)
     for backend in backends(args.db):
         with fresh_district(backend, args.pg_url) as district, serving(district) as url, \
                 httpx.Client(base_url=url, timeout=60) as http:

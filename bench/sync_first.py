@@ -48,11 +48,15 @@ from sync_server import serving
 import main as phone_app
 from app.sync import SyncEngine, SyncReport
 from app.trust import Status, open_status_list
-from district import activation, demo, issuance, lists, sync_feed, windows
-from district.importer import import_rows
-from district.members_csv import MemberRow
+from district.cards import issuance, lists
+from district.cli import demo
+from district.feed import publish
+from district.phones import activation
+from district.registry.importer import import_rows
+from district.registry.members_csv import MemberRow
 from district.service import District
 from district.tables import Card, Member
+from district.windows import window_devices
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore, open_device
@@ -108,7 +112,7 @@ def revoke(district: District, serials: list[int]) -> None:
     with district.sessions.begin() as session:
         for card in session.scalars(select(Card).where(Card.serial.in_(serials))):
             card.status, card.revoked_at, card.revoke_reason = "revoked", AT, "lost"
-            sync_feed.card_gone(session, card, "lost")
+            publish.card_gone(session, card, "lost")
         session.flush()
         lists.sign_status(session, district.keys(), AT)
 
@@ -156,7 +160,7 @@ def enrolled(district: District, url: str) -> Setup:
     def setup(services: MemberServices) -> None:
         assert services.window is not None
         with district.sessions.begin() as session:
-            code = windows.create_window_code(session, "yanjia", "bench", AT)
+            code = window_devices.create_window_code(session, "yanjia", "bench", AT)
         services.window.enroll(code, url)
     return setup
 

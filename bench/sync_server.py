@@ -34,16 +34,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from district_common import NOW, add_backend_options, backends, fresh_district
 
 from app.keys import KeyPair
-from district import activation, importer, sync_entities, sync_log
+from app.models import WireChange
+from district.feed import changelog
+from district.feed.tables import SyncLogEntry
+from district.phones import activation
+from district.registry import importer
 from district.service import District
-from district.sync_push import APPLIED, Change, Handler, Outcome, Pusher
-from district.sync_tables import SyncLogEntry
+from district.sync import entities
+from district.sync.push import APPLIED, Handler, Outcome, Pusher
 from district.web import create_app
 
 
-def note(session: Session, pusher: Pusher, change: Change) -> Outcome:
-    entry = sync_log.log_change(session, pusher.scope, "bench_note", change.record_id,
-                                sync_log.UPSERT, fields=change.fields)
+def note(session: Session, pusher: Pusher, change: WireChange) -> Outcome:
+    entry = changelog.log_change(session, pusher.scope, "bench_note", change.record_id,
+                                changelog.UPSERT, fields=change.fields)
     return Outcome(APPLIED, server_copy=change.fields, entry=entry)
 
 
@@ -105,9 +109,9 @@ def raw_batch(district: District, size: int) -> None:
     """The database floor: the same log rows and change rows written in one transaction."""
     with district.sessions.begin() as session:
         for i in range(size):
-            sync_log.log_change(session, "bench:raw", "raw", str(i), sync_log.UPSERT,
+            changelog.log_change(session, "bench:raw", "raw", str(i), changelog.UPSERT,
                                 fields={"text": "今天走访了三位会员", "n": i})
-        sync_log.flush_pending(session)
+        changelog.flush_pending(session)
 
 
 def measure_push(district: District, http: httpx.Client, rounds: int) -> None:
@@ -127,7 +131,7 @@ def measure_push(district: District, http: httpx.Client, rounds: int) -> None:
 def measure_pull(district: District, http: httpx.Client, records: int) -> None:
     with district.sessions.begin() as session:
         for i in range(records):
-            sync_log.log_change(session, sync_log.PUBLIC, "bench_spot", str(i), sync_log.UPSERT,
+            changelog.log_change(session, changelog.PUBLIC, "bench_spot", str(i), changelog.UPSERT,
                                 fields={"name": f"景点{i}", "list_fen": 8000, "n": i})
 
     def pull() -> None:
@@ -152,7 +156,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--records", type=int, default=20_000)
     args = parser.parse_args()
-    sync_entities.HANDLERS["bench_note"] = Handler(1, note)
+    entities.HANDLERS["bench_note"] = Handler(1, note)
     for backend in backends(args.db):
         print(f"{backend}:")
         with fresh_district(backend, args.pg_url) as district, serving(district) as url, \

@@ -29,6 +29,7 @@ from tinydb import TinyDB
 
 from app.card import CardClaims, issue_card, phone_qr_payload, present
 from app.catalog import Catalog
+from app.chinatime import china_day
 from app.cose import decode_sign1
 from app.demo import demo_catalog
 from app.keys import KeyPair
@@ -37,7 +38,6 @@ from app.qrtext import encode_qr_text
 from app.sales import GENESIS, sealed
 from app.sync import SyncEngine
 from app.trust import Issuer, StatusList, TrustList, sign_status_list, sign_trust_list
-from app.verify import china_day
 from app.window import WindowDesk
 from storage import Store
 from storage.device import DeviceStore, open_device

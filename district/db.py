@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from district.errors import DistrictError
+from district.feed import changelog
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0006"  # the newest revision in migrations/versions (a test keeps them in step)
@@ -52,10 +53,8 @@ def make_engine(url: str) -> Engine:
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
     """The session factory; its commits also write the staged change-log entries."""
-    from district import sync_log
-
     factory = sessionmaker(engine, expire_on_commit=False)
-    sync_log.install(factory)
+    changelog.install(factory)
     return factory
 
 

@@ -17,14 +17,18 @@ class DistrictError(Exception):
         self.zh = zh
         self.en = en
 
-    def as_dict(self) -> dict[str, str]:
-        return {"error": self.code, "message": str(self), "message_zh": self.zh,
-                "message_en": self.en}
-
 
 class NotFound(DistrictError):
     status = 404
     code = "not_found"
+
+
+class Forbidden(DistrictError):
+    """The device or staff member may not see or do this (a window asking for member data, a
+    town clerk outside their town)."""
+
+    status = 403
+    code = "forbidden"
 
 
 class Conflict(DistrictError):

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from district import db, keyring, lists, towns
+from district import db
+from district.cards import keyring, lists
+from district.cards.keyring import KeyRing
+from district.cards.vault import Vault, ensure_passphrase, read_passphrase
 from district.errors import Conflict
-from district.keyring import KeyRing
+from district.registry import towns
 from district.settings import Settings
-from district.vault import Vault, ensure_passphrase, read_passphrase
 
 
 @dataclass(frozen=True)

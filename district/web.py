@@ -12,25 +12,21 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from district import console, windows
+from district import api, console
+from district.api.common import error_response
 from district.errors import DistrictError, KeyLocked
 from district.service import District
 from district.settings import Settings
+from district.web_context import district_of
+from district.windows import window_devices
 
 log = logging.getLogger(__name__)
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
-    """Domain errors become 4xx (503 for locked keys) with the message in Chinese and English."""
+    """Domain errors become 4xx (503 for locked keys) in the API's JSON error shape."""
     assert isinstance(exc, DistrictError)
-    return JSONResponse(exc.as_dict(), status_code=exc.status)
-
-
-def district_of(request: Request) -> District:
-    """The district the app was built for (for route handlers and dependencies)."""
-    district = request.app.state.district
-    assert isinstance(district, District)
-    return district
+    return error_response(exc)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -48,8 +44,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(DistrictError, _domain_error)
     app.add_api_route("/healthz", healthz, methods=["GET"], tags=["ops"])
     app.include_router(console.router())
-    from district import api  # the member API (it imports district_of from here)
-
     api.install(app)
     return app
 
@@ -63,7 +57,7 @@ def unlock_keys(district: District) -> None:
         if district.is_initialized():
             district.keys()
             with district.sessions.begin() as session:
-                windows.publish_rules(session, district.settings.daily_limit)
+                window_devices.publish_rules(session, district.settings.daily_limit)
     except (KeyLocked, SQLAlchemyError) as problem:  # not set up yet: `init` comes first
         log.warning("key ring not unlocked at start-up: %s", problem)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from app.activation import ActivationRefused, DistrictRefused, DistrictUnreachable
+from app.district_errors import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.models import (
     ActivationGrant,
     CardBundle,

@@ -1,6 +1,6 @@
 """The district's sync endpoints over HTTP (httpx): `app.ports.SyncTransport` for the phone.
 
-`POST /api/v1/sync/push` and `GET /api/v1/sync/pull` (see `district/sync_api.py` for the shapes).
+`POST /api/v1/sync/push` and `GET /api/v1/sync/pull` (see `district/api/sync.py` for the shapes).
 A connection that fails or times out, and any 5xx, is `DistrictUnreachable` (the engine backs
 off and tries again); 401 is `TokenExpired`; another 4xx is `DistrictRefused` with the server's
 words; an answer that is not the district's shape is `BadAnswer`.

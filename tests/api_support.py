@@ -25,7 +25,8 @@ from app.keys import KeyPair
 from app.qrtext import encode_qr_text
 from app.trust import open_status_list, open_trust_list
 from app.verify import Verdict, Verifier
-from district import activation, importer, registry
+from district.phones import activation
+from district.registry import importer, people
 from district.service import District
 from district.settings import Settings
 from district.web import create_app
@@ -60,8 +61,8 @@ class Server:
 
     def add_family(self, member_no: str, name: str, relation: str = "配偶") -> None:
         with self.district.sessions.begin() as session:
-            member = registry.member_by_no(session, member_no)
-            registry.add_family(session, member, name, relation, "5208", int(self.clock()))
+            member = people.member_by_no(session, member_no)
+            people.add_family(session, member, name, relation, "5208", int(self.clock()))
 
     def phone(self) -> Phone:
         return Phone(self)

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 import uvicorn
 
-from district import demo, staff_commands
+from district.cli import demo, staff_commands
 from district.service import District
 from district.settings import Settings
 from district.web import create_app

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.activation import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.card import CardClaims, issue_card
+from app.district_errors import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.keys import KeyPair
 from app.models import (
     ActivationGrant,

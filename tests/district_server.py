@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from district.activation import create_activation_code
+from district.phones.activation import create_activation_code
 from district.service import District
 from district.settings import AUTO_APPROVE_ENV, Settings
 

@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 
+from app.chinatime import china_day
 from app.keys import KeyPair
-from district import demo, sales, windows
+from district.cli import demo
+from district.windows import window_devices
 from tests.api_support import Phone, Server
 
 MUDU_SPOT, MUDU_PACKAGE = "yanjia", "mudu-4"  # 严家花园 of 木渎古镇旅游公司, the 78 元 package
@@ -22,7 +24,8 @@ def with_catalog(server: Server) -> None:
 
 def window_code(server: Server, spot_id: str = MUDU_SPOT, days: int = 7) -> str:
     with server.district.sessions.begin() as session:
-        return windows.create_window_code(session, spot_id, "test", int(server.clock()), days)
+        return window_devices.create_window_code(session, spot_id, "test", int(server.clock()),
+                                                 days)
 
 
 def enroll(server: Server, code: str, key: KeyPair | None = None) -> httpx.Response:
@@ -48,7 +51,7 @@ def sale(serial: int, at: float, spot_id: str = MUDU_SPOT, kind: str = "member",
     moment = int(at)
     return {"serial": serial, "kind": kind, "spot_id": spot_id, "ticket_id": ticket_id,
             "list_fen": list_fen, "paid_fen": paid_fen, "at": moment,
-            "day": sales.business_day(moment), "presentation_id": "ab" * 16,
+            "day": china_day(moment), "presentation_id": "ab" * 16,
             "override": False, "hash": uuid.uuid4().hex * 2, "prev_hash": None, **extra}
 
 

@@ -32,15 +32,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import main
-from app.activation import DEVICE_ID, access_of
+from app.district_access import DEVICE_ID, access_of
 from app.models import FamilyMember, FamilyState, Rounding, Spot, Ticket
 from app.sync import SyncEngine, SyncReport
 from app.wallet import Wallet
-from district import activation, family, registry, sync_feed
-from district.keyring import KeyRing
+from district.cards.keyring import KeyRing
+from district.feed import publish
+from district.phones import activation, family
+from district.registry import people
 from district.service import District
 from district.settings import Settings
-from district.sync_tables import SyncChange
+from district.sync.tables import SyncChange
 from district.tables import Card, Member
 from district.tables import Spot as SpotRow
 from district.tables import Ticket as TicketRow
@@ -295,7 +297,7 @@ def phone_view(phone: Handset) -> PhoneView:
 
 
 def district_view(session: Session, member_no: str, public_key: bytes) -> PhoneView:
-    member = registry.member_by_no(session, member_no)
+    member = people.member_by_no(session, member_no)
     return PhoneView(_cards_bound(session, member, public_key),
                      tuple(_family_states(session, member)), _spots(session), _tickets(session))
 
@@ -333,8 +335,8 @@ def stored_changes(session: Session) -> dict[str, dict[str, list[str]]]:
 
 
 def family_names(session: Session, member_no: str) -> list[str]:
-    member = registry.member_by_no(session, member_no)
-    return [f.name for f in registry.all_family(session, member)]
+    member = people.member_by_no(session, member_no)
+    return [f.name for f in people.all_family(session, member)]
 
 
 def reprice(session: Session, ticket_index: int, list_fen: int) -> None:
@@ -342,15 +344,15 @@ def reprice(session: Session, ticket_index: int, list_fen: int) -> None:
     tickets = list(session.scalars(select(TicketRow).order_by(TicketRow.id)))
     tickets[ticket_index % len(tickets)].list_fen = list_fen
     session.flush()
-    sync_feed.catalog_published(session)
+    publish.catalog_published(session)
 
 
 def withdraw_one(session: Session, keys: KeyRing, member_no: str, pick: int,
                  now: int) -> None:
     """The console withdraws one of the member's family members that is not withdrawn yet."""
-    member = registry.member_by_no(session, member_no)
-    open_ones = [n for n, f in enumerate(registry.all_family(session, member), 1)
-                 if f.status != registry.WITHDRAWN]
+    member = people.member_by_no(session, member_no)
+    open_ones = [n for n, f in enumerate(people.all_family(session, member), 1)
+                 if f.status != people.WITHDRAWN]
     if open_ones:
         family.withdraw_family(session, keys, member_no, open_ones[pick % len(open_ones)],
                                "clerk", now)
@@ -394,7 +396,7 @@ def _small_catalogue(session: Session) -> None:
                                list_fen=12000, member_bp=5000, family_bp=7000, group_bp=8000,
                                rounding=int(Rounding.YUAN))])
     session.flush()
-    sync_feed.catalog_published(session)
+    publish.catalog_published(session)
 
 
 def _activate(host: Host, member_no: str, folder: Path) -> Path:

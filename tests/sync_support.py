@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from district import family
+from district.phones import family
 from tests.api_support import Phone, Server
 
 SPOUSE = {"name": "王喆", "relation": "配偶", "id_last4": "5208"}

@@ -7,14 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.activation import (
-    Activation,
-    ActivationRefused,
-    DistrictUnreachable,
-    access_of,
-    normalize_server_url,
-)
+from app.activation import Activation
 from app.demo import demo_verifier, provision_demo
+from app.district_access import access_of, normalize_server_url
+from app.district_errors import ActivationRefused, DistrictUnreachable
 from app.keys import KeyPair
 from app.models import CardKind, DistrictAccess
 from app.wallet import Wallet

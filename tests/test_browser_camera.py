@@ -27,8 +27,8 @@ from PIL import Image
 from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 
 import storage
-from app.activation import DEVICE_ID, TOKEN
 from app.demo import demo_catalog
+from app.district_access import DEVICE_ID, TOKEN
 from app.keys import KeyPair
 from app.models import Pinned
 from app.qrimage import render_png

@@ -36,11 +36,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
 import storage
-from district.device_tables import Device
-from district.devices import WINDOW
+from district.phones.devices import WINDOW
+from district.phones.tables import Device
 from district.service import District
 from district.settings import Settings
-from district.sync_tables import Redemption
+from district.windows.tables import Redemption
 from main import PROBE_ENV, build_services
 from storage import DeviceStore
 from tests.browser_support import (

@@ -9,7 +9,8 @@ from app.card import decode_claims
 from app.cose import decode_sign1
 from app.trust import Status, open_status_list
 from app.verify import Reason
-from district import activation, demo
+from district.cli import demo
+from district.phones import activation
 from tests.api_support import Server, b64d, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 

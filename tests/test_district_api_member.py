@@ -8,7 +8,9 @@ from app.card import decode_claims
 from app.cose import decode_sign1
 from app.models import CardKind
 from app.verify import Reason
-from district import devices, family, issuance, registry
+from district.cards import issuance
+from district.phones import devices, family
+from district.registry import people
 from tests.api_support import Phone, Server, b64d, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 
@@ -159,8 +161,8 @@ def test_a_code_for_a_pending_family_member_is_refused(server: Server) -> None:
     phone = activated(server)
     phone.send("POST", "/family", SPOUSE)
     with server.district.sessions.begin() as session:
-        assert registry.family_number(session, registry.member_by_no(session, "WZ1"),
-                                      1).status == registry.PENDING
+        assert people.family_number(session, people.member_by_no(session, "WZ1"),
+                                      1).status == people.PENDING
     with pytest.raises(Exception, match="not approved"):
         server.code("WZ1", family_no=1)
 

@@ -15,9 +15,11 @@ from app.keys import KeyPair
 from app.models import CardKind
 from app.qrtext import encode_qr_text
 from app.verify import Reason
-from district import audit, issuance, lists, printing, registry
+from district import audit
+from district.cards import issuance, lists, printing
 from district.errors import Conflict
-from district.importer import import_members
+from district.registry import people
+from district.registry.importer import import_members
 from district.service import District
 from district.tables import Card, Member, Town
 from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings
@@ -32,7 +34,7 @@ ROWS = ("WZ1,陈建国,3317,WZ-MD,木渎精工工会,蓝领之星,", "WZ2,王秀
 def registered(district: District) -> District:
     with district.sessions.begin() as session:
         import_members(session, csv_bytes(*ROWS), "t", NOW)
-        registry.add_family(session, registry.member_by_no(session, "WZ1"), "王喆", "配偶", "5208",
+        people.add_family(session, people.member_by_no(session, "WZ1"), "王喆", "配偶", "5208",
                             NOW)
     return district
 
@@ -58,7 +60,7 @@ def test_a_static_card_png_decodes_and_verifies_as_a_static_card(registered: Dis
 def test_a_phone_card_is_bound_to_the_holder_key(registered: District) -> None:
     phone = KeyPair.generate()
     with registered.sessions.begin() as session:
-        member = registry.member_by_no(session, "WZ2")
+        member = people.member_by_no(session, "WZ2")
         card = issuance.issue_card(session, registered.keys(), member, actor="t", now=NOW,
                                    holder_key=phone.public_raw)
     claims = decode_claims(decode_sign1(card.cose).payload)

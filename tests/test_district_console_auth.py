@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from district import audit, cli, staff
-from district.staff_tables import Staff, StaffSession
+from district import audit, cli
+from district.staff import accounts
+from district.staff.tables import Staff, StaffSession
 from tests.console_support import (
     ADMIN,
     CLERK,
@@ -54,8 +55,8 @@ def test_passwords_are_stored_as_salted_scrypt_hashes(console: Console) -> None:
     for row, (_user, password) in zip(rows, (ADMIN, CLERK), strict=True):
         assert password not in row.password_hash
         assert row.password_hash.startswith("scrypt$16384$8$1$")
-        assert staff.password_matches(password, row.password_hash)
-        assert not staff.password_matches(password + "x", row.password_hash)
+        assert accounts.password_matches(password, row.password_hash)
+        assert not accounts.password_matches(password + "x", row.password_hash)
     assert rows[0].password_hash.split("$")[4] != rows[1].password_hash.split("$")[4]
 
 
@@ -96,9 +97,10 @@ def test_the_session_token_is_stored_hashed_and_a_forged_cookie_is_refused(
 
 def test_five_failures_lock_the_user_name_even_for_the_right_password(console: Console) -> None:
     with console.district.sessions.begin() as session:
-        staff.add_staff(session, "locked", "right-password", staff.DISTRICT_ADMIN, None, "t", 0)
+        accounts.add_staff(session, "locked", "right-password", accounts.DISTRICT_ADMIN, None, "t",
+                           0)
     with client(console) as http:
-        for _ in range(staff.USER_FAILURES):
+        for _ in range(accounts.USER_FAILURES):
             assert sign_in(http, "locked", "wrong-password").status_code == 401
         answer = sign_in(http, "locked", "right-password")
     assert answer.status_code == 429 and "登录失败次数太多" in answer.text

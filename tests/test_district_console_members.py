@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from app.keys import KeyPair
 from app.trust import Status
-from district import audit, family, lists
+from district import audit
+from district.cards import lists
+from district.phones import family
 from district.tables import Card, Member
 from tests.console_support import (
     ADMIN,

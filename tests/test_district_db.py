@@ -14,9 +14,11 @@ from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy import inspect, text
 
-import district.device_tables
-import district.staff_tables
-import district.sync_tables  # noqa: F401  (these modules' tables join Base.metadata)
+import district.feed.tables
+import district.phones.tables
+import district.staff.tables
+import district.sync.tables
+import district.windows.tables  # noqa: F401  (these modules' tables join Base.metadata)
 from district import db
 from district.errors import NotFound
 from district.settings import Settings

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from district import audit
 from district.errors import Invalid
-from district.importer import ImportReport, import_members
-from district.members_csv import CsvRejected
+from district.registry.importer import ImportReport, import_members
+from district.registry.members_csv import CsvRejected
 from district.service import District
 from district.tables import Member, Union
 from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings

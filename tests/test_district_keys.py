@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from app.qrtext import encode_qr_text
 from app.verify import Reason
-from district import audit, keyring, lists, printing
+from district import audit
+from district.cards import keyring, lists, printing
+from district.cards.vault import Vault
 from district.errors import KeyLocked
-from district.importer import import_members
+from district.registry.importer import import_members
 from district.service import District
 from district.settings import Settings
 from district.tables import SigningKey
-from district.vault import Vault
 from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings
 
 __all__ = ["db_url", "district", "pg_schema_url", "settings"]

@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from app.trust import Status, open_status_list
-from district import demo, issuance, registry, sync_feed, sync_log
-from district.sync_tables import SyncLogEntry
+from district.cards import issuance
+from district.cli import demo
+from district.feed import changelog, publish
+from district.feed.tables import SyncLogEntry
+from district.registry import people
 from district.tables import Card
 from tests.api_support import Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
@@ -77,7 +80,7 @@ def test_a_device_never_sees_another_members_entries(server: Server) -> None:
     push(theirs, change(1))
     with server.district.sessions.begin() as session:
         card = issuance.get_card(session, theirs.get("/cards").json()["serial"])
-        sync_feed.record_redemption(session, card, "S01", "T01", 8000, 4000, 1, "window:1")
+        publish.record_redemption(session, card, "S01", "T01", 8000, 4000, 1, "window:1")
     their_changes = pull_all(theirs)
     assert {c["entity"] for c in their_changes} == {"card", "family", "list", "redemption"}
     assert cards(pull_all(mine)) == [("upsert", str(mine.get("/cards").json()["serial"]))]
@@ -108,14 +111,14 @@ def live_cards(changes: list[dict[str, object]]) -> set[object]:
 def _write(server: Server, scope: str, writes: int) -> None:
     for i in range(writes):
         with server.district.sessions.begin() as session:
-            sync_log.log_change(session, scope, "note", f"{threading.get_ident()}-{i}",
-                                sync_log.UPSERT, fields={"i": i})
+            changelog.log_change(session, scope, "note", f"{threading.get_ident()}-{i}",
+                                changelog.UPSERT, fields={"i": i})
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_concurrent_writers_never_make_a_reader_skip_or_repeat_a_cursor(server: Server) -> None:
     phone = activated(server)
-    scope = sync_log.member_scope(1)
+    scope = changelog.member_scope(1)
     writers = [threading.Thread(target=_write, args=(server, scope, 60)) for _ in range(6)]
     for writer in writers:
         writer.start()
@@ -130,7 +133,7 @@ def test_concurrent_writers_never_make_a_reader_skip_or_repeat_a_cursor(server: 
         collected += [c["cursor"] for c in pull_all(phone, cursor, 5)]
     with server.district.sessions() as session:
         committed = list(session.scalars(select(SyncLogEntry.cursor).where(
-            SyncLogEntry.scope.in_((scope, sync_log.PUBLIC))).order_by(SyncLogEntry.cursor)))
+            SyncLogEntry.scope.in_((scope, changelog.PUBLIC))).order_by(SyncLogEntry.cursor)))
     assert len(committed) >= 361
     assert collected == committed
 
@@ -155,7 +158,7 @@ def _revoke_new_cards(server: Server, member_no: str, count: int) -> list[int]:
     (each revocation re-signs the status list)."""
     keys, now = server.district.keys(), int(server.clock())
     with server.district.sessions.begin() as session:
-        member = registry.member_by_no(session, member_no)
+        member = people.member_by_no(session, member_no)
         serials = [issuance.issue_card(session, keys, member, actor="clerk", now=now).serial
                    for _ in range(count)]
     for serial in serials:

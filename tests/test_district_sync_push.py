@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from district import sync_entities
-from district.sync_push import Handler
+from district.sync import entities
+from district.sync.push import Handler
 from tests.api_support import Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 from tests.sync_support import SPOUSE, activated, change, push
@@ -107,7 +107,7 @@ def test_a_batch_that_fails_half_way_leaves_nothing_applied(
         server: Server, monkeypatch: Any) -> None:
     """A crash part-way through a batch must not leave its first changes committed, or the
     device's retry would find them applied under a seq it never saw acknowledged."""
-    monkeypatch.setitem(sync_entities.HANDLERS, "fault", Handler(1, _server_fault))
+    monkeypatch.setitem(entities.HANDLERS, "fault", Handler(1, _server_fault))
     phone = activated(server)
     first = change(1)
     # A client of its own: the server drops the connection that carried the failed request.

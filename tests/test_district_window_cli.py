@@ -6,9 +6,9 @@ import re
 import time
 from pathlib import Path
 
-from district import windows
 from district.service import District
 from district.settings import Settings
+from district.windows import window_devices
 from tests.district_support import db_url, pg_schema_url
 from tests.test_district_cli import Cli
 
@@ -27,7 +27,8 @@ def test_enroll_window_prints_a_one_time_code_for_the_spot(db_url: str, tmp_path
     district = District.open(Settings(cli.data, db_url if not db_url.startswith("sqlite")
                                       else f"sqlite:///{cli.data / 'district.db'}"))
     try:
-        done = windows.enroll(district.sessions, code, b"k" * 32, "", "test", int(time.time()))
+        done = window_devices.enroll(district.sessions, code, b"k" * 32, "", "test",
+                                     int(time.time()))
     finally:
         district.close()
     assert (done.spot_id, done.spot_name) == ("yanjia", "严家花园")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from app.trust import open_status_list, open_trust_list
-from district import windows
+from district.windows import window_devices
 from tests.api_support import Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 from tests.district_window_support import (
@@ -85,7 +85,7 @@ def test_a_revoked_window_token_stops_working_at_once(server: Server) -> None:
     tablet = window(server)
     assert tablet.get("/sync/pull").status_code == 200
     with server.district.sessions.begin() as session:
-        windows.revoke_window(session, tablet.answer["device_id"], None, "admin",
+        window_devices.revoke_window(session, tablet.answer["device_id"], None, "admin",
                               int(server.clock()))
     refused = tablet.get("/sync/pull")
     assert (refused.status_code, refused.json()["error"]) == (401, "unauthorized")

@@ -7,8 +7,8 @@ import json
 
 from sqlalchemy import select
 
-from district.sync_tables import Redemption
 from district.tables import AuditEntry
+from district.windows.tables import Redemption
 from tests.api_support import Phone, Server, server, sqlite_template
 from tests.district_support import db_url, pg_schema_url
 from tests.district_window_support import sale, sale_change, window, with_catalog

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 
 import main
-from app.activation import DistrictUnreachable, NotActivated
 from app.demo import demo_verifier
+from app.district_errors import DistrictUnreachable, NotActivated
 from app.family import InvalidFamilyRequest
 from app.models import CardKind, FamilyState
 from app.sync import SyncEngine

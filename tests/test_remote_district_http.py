@@ -13,14 +13,10 @@ import httpx
 import pytest
 
 import main
-from app.activation import (
-    Activation,
-    ActivationRefused,
-    DistrictRefused,
-    DistrictUnreachable,
-    access_of,
-)
+from app.activation import Activation
 from app.demo import demo_verifier
+from app.district_access import access_of
+from app.district_errors import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.family import FamilyCards
 from app.models import CardKind, DistrictAccess, FamilyState
 from app.wallet import Wallet

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from app.activation import DistrictRefused, DistrictUnreachable
+from app.district_errors import DistrictRefused, DistrictUnreachable
 from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult
 from app.sync import TokenExpired
 from remote.district_http import BadAnswer

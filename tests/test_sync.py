@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from app.activation import DistrictUnreachable
+from app.district_errors import DistrictUnreachable
 from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult, SyncMark
 from app.sync import SyncEngine, TokenExpired, backoff_delay
 from storage.memory import InMemoryOutbox, InMemorySyncCursor

@@ -11,13 +11,17 @@ from pathlib import Path
 import httpx
 
 import main
-from app.activation import Activation, DistrictUnreachable, access_of
+from app.activation import Activation
+from app.district_access import access_of
+from app.district_errors import DistrictUnreachable
 from app.family import FamilyCards
 from app.models import CardKind, FamilyState
 from app.sync import SyncEngine
 from app.trust import Status, open_status_list
 from app.wallet import Wallet
-from district import demo, issuance, sync_feed
+from district.cards import issuance
+from district.cli import demo
+from district.feed import publish
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore, open_device
@@ -126,7 +130,7 @@ def test_spots_tickets_and_purchases_arrive_for_the_savings_page(server: Server)
     assert own is not None
     with server.district.sessions.begin() as session:
         card = issuance.get_card(session, own.serial)
-        sync_feed.record_redemption(session, card, ticket.spot_ids[0], ticket.id, 8000, 4080,
+        publish.record_redemption(session, card, ticket.spot_ids[0], ticket.id, 8000, 4080,
                                     int(server.clock()), "window:1")
     phone.engine.sync()
     [bought] = phone.device.redemptions.all()

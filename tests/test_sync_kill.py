@@ -25,12 +25,14 @@ import pytest
 from sqlalchemy import select
 
 import main
-from app.activation import Activation, access_of
+from app.activation import Activation
+from app.district_access import access_of
 from app.models import FamilyState
 from app.sync import SyncEngine
 from app.wallet import Wallet
-from district import family, registry
-from district.sync_tables import SyncChange
+from district.phones import family
+from district.registry import people
+from district.sync.tables import SyncChange
 from remote.district_http import HttpDistrictClient
 from storage.device import open_device
 from tests.api_support import Server, server, sqlite_template
@@ -119,7 +121,7 @@ def sync_until_quiet(services: MemberServices) -> None:
 
 def district_family(server: Server) -> list[family.FamilyState]:
     with server.district.sessions.begin() as session:
-        member = registry.member_by_no(session, "WZ1")
+        member = people.member_by_no(session, "WZ1")
         return [f for f in family.states(session, member) if f.name == NAME]
 
 

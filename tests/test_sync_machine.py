@@ -40,7 +40,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from app.activation import DistrictUnreachable
+from app.district_errors import DistrictUnreachable
 from app.sync import SyncReport
 from tests.sync_machine_support import (
     MEMBERS,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.chinatime import CHINA
 from app.sync import SyncStatus
 from app.sync_text import status_line
-from app.wallet import CHINA
 
 AT_1405 = int(dt.datetime(2026, 11, 24, 14, 5, tzinfo=CHINA).timestamp())
 

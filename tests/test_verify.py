@@ -6,11 +6,12 @@ import cbor2
 import pytest
 
 from app.card import present
+from app.chinatime import china_day
 from app.keys import KeyPair
 from app.models import CardKind
 from app.qrtext import encode_qr_text
 from app.trust import Status
-from app.verify import Freshness, Reason, Verifier, china_day
+from app.verify import Freshness, Reason, Verifier
 from tests.kit import DAY, NOW, YEAR, Kit, phone_text, static_text
 
 

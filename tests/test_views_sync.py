@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import flet as ft
 
-from app.activation import DistrictRefused, DistrictUnreachable
+from app.district_errors import DistrictRefused, DistrictUnreachable
 from app.models import Change, ParkedChange
 from app.sync import SyncEvent, SyncReport, SyncStatus
 from tests.district_fake import CODE, MEMBER_NO

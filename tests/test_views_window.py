@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
+from app.chinatime import china_day
 from app.day_report import DayReport
 from app.models import CardKind
 from app.verdict_text import Colour
-from app.verify import china_day
 from storage.memory import in_memory_device
 from tests.kit import Kit, phone_text
 from tests.test_window import Window

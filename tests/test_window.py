@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from app.catalog import Catalog
+from app.chinatime import china_day
 from app.demo import demo_catalog
 from app.keys import KeyPair
 from app.models import CardKind, Change, DistrictAccess, Pinned, Pulled, PullPage, PushResult
 from app.sync import SyncEngine
 from app.trust import Status, sign_status_list, sign_trust_list
 from app.verdict_text import REFUSED, Colour, Words
-from app.verify import Reason, china_day
+from app.verify import Reason
 from app.window import DeskRefused, Scanned, WindowDesk
 from storage.device import DeviceStore, open_device
 from storage.memory import in_memory_device

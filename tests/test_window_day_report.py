@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
+from app.chinatime import china_day
 from app.day_report import DayReport, mask_name
 from app.models import CardKind
-from app.verify import china_day
 from tests.kit import DAY, NOW
 from tests.test_window import SPOT, Window, window
 

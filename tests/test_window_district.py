@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import select
 
 import main
-from app.activation import DistrictUnreachable
+from app.district_errors import DistrictUnreachable
 from app.sync import SyncEngine
 from app.window import WindowDesk
 from app.window_station import WindowStation
-from district import issuance, windows
-from district.sync_tables import Redemption
+from district.cards import issuance
+from district.windows import window_devices
+from district.windows.tables import Redemption
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore
@@ -128,7 +129,7 @@ def test_the_districts_usage_rule_reaches_the_window_by_sync(
     phone, window = both
     assert window.store.settings.load().extra["daily_limit"] == "1"  # logged at enrollment
     with server.district.sessions.begin() as session:
-        assert windows.publish_rules(session, 2) == 1  # as at start-up with a limit of 2
+        assert window_devices.publish_rules(session, 2) == 1  # as at start-up with a limit of 2
     assert window.sync.sync().error is None
     window.station.synced()
     for _ in range(2):

@@ -8,7 +8,8 @@ import dataclasses
 
 import pytest
 
-from app.activation import DistrictUnreachable, access_of
+from app.district_access import access_of
+from app.district_errors import DistrictUnreachable
 from app.models import Settings
 from app.wallet import Wallet
 from app.window_enroll import EnrolledSpot, WindowEnrollment, WindowEnrollRefused

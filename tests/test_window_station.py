@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.catalog import Catalog
+from app.chinatime import china_day
 from app.demo import demo_catalog
 from app.keys import KeyPair
 from app.sync import SyncEngine
 from app.trust import sign_status_list, sign_trust_list
-from app.verify import china_day
 from app.wallet import Wallet
 from app.window_enroll import WindowEnrollment, WindowGrant
 from app.window_station import RETENTION_DAYS, WindowParts, WindowStation

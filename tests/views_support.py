@@ -11,9 +11,10 @@ from typing import Any
 
 import flet as ft
 
-from app.activation import Activation, access_of
+from app.activation import Activation
 from app.catalog import Catalog
 from app.demo import demo_verifier, provision_demo
+from app.district_access import access_of
 from app.family import FamilyCards
 from app.models import HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from app.savings import Savings

@@ -12,7 +12,8 @@ from typing import TypeVar
 
 import flet as ft
 
-from app.activation import Activated, DistrictError
+from app.activation import Activated
+from app.district_errors import DistrictError
 from views import theme
 from views.services import ActivationService, Navigate, Translator
 from views.widgets import heading, hint, panel

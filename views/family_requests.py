@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from app.activation import DistrictError
+from app.district_errors import DistrictError
 from app.family import RELATIONS
 from app.models import FamilyMember, FamilyRequest, FamilyState
 from views import theme

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import flet as ft
 
-from app.activation import DistrictError, DistrictUnreachable
+from app.district_errors import DistrictError, DistrictUnreachable
 from app.models import ParkedChange
 from app.sync import SyncReport, SyncStatus, TokenExpired
 from app.sync_text import status_line

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import flet as ft
 
-from app.activation import DistrictError
+from app.district_errors import DistrictError
 from app.window_enroll import EnrolledSpot
 from views import theme
 from views.activate import Redraw, RunBlocking, error_text, field, in_thread, redraw_control

@@ -7,10 +7,10 @@ import datetime as dt
 
 import flet as ft
 
+from app.chinatime import CHINA
 from app.day_report import DayReport, mask_name
 from app.models import CardKind
 from app.prices import format_yuan
-from app.wallet import CHINA
 from views import theme
 from views.activate import Redraw, redraw_control
 from views.services import ReportService, Translator

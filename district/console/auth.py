@@ -6,7 +6,6 @@ a domain error → an error page with its status (403 outside the clerk's town, 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -16,12 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from district import staff_sessions
 from district.console.render import error_page
-from district.errors import DistrictError, Invalid
-from district.service import District
-from district.staff import DISTRICT_ADMIN, Forbidden
-from district.staff_sessions import SignedIn
+from district.errors import DistrictError, Forbidden, Invalid
+from district.staff import logins
+from district.staff.accounts import DISTRICT_ADMIN
+from district.staff.logins import SignedIn
+from district.web_context import clock, district_of
 
 SESSION_COOKIE = "up_session"
 PREFIX = "/console"
@@ -31,27 +30,11 @@ class NeedsSignIn(Exception):
     """No live session: the browser is sent to the sign-in page."""
 
 
-def district_of(request: Request) -> District:
-    district = request.app.state.district
-    assert isinstance(district, District)
-    return district
-
-
-def clock(request: Request) -> int:
-    """Unix seconds now; tests may set `app.state.clock` to a callable returning seconds."""
-    now: Callable[[], float] = getattr(request.app.state, "clock", time.time)
-    return int(now())
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def current(request: Request) -> SignedIn:
     """The signed-in staff member of this request, or `NeedsSignIn`."""
     cookie, now = request.cookies.get(SESSION_COOKIE), clock(request)
     with district_of(request).sessions.begin() as session:
-        who = staff_sessions.signed_in(session, cookie, now)
+        who = logins.signed_in(session, cookie, now)
     if who is None:
         raise NeedsSignIn()
     request.state.who = who
@@ -63,7 +46,7 @@ Who = Annotated[SignedIn, Depends(current)]
 
 def check_csrf(who: SignedIn, sent: str) -> None:
     """Every POST form carries the session's CSRF token; without it nothing is done (403)."""
-    if not staff_sessions.csrf_matches(who, sent):
+    if not logins.csrf_matches(who, sent):
         raise Forbidden("表单安全校验未通过（可能已过期），请返回重新打开页面后再提交",
                         "the form's security token is missing or stale: reopen the page")
 

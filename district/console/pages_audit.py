@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from district import audit
-from district.console.auth import PREFIX, ConsoleRoute, Who, district_of, scope
+from district.console.auth import PREFIX, ConsoleRoute, Who, scope
 from district.console.render import page
 from district.tables import AuditEntry
+from district.web_context import district_of
 
 router = APIRouter(route_class=ConsoleRoute)
 PAGE_SIZE = 50

@@ -9,21 +9,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from district import staff, staff_sessions
-from district.console.auth import (
-    PREFIX,
-    SESSION_COOKIE,
-    ConsoleRoute,
-    Who,
-    check_csrf,
-    client_address,
-    clock,
-    district_of,
-)
+from district.console.auth import PREFIX, SESSION_COOKIE, ConsoleRoute, Who, check_csrf
 from district.console.render import LANG_COOKIE, language, message, page
-from district.errors import DistrictError
-from district.staff import Forbidden
-from district.staff_tables import Staff
+from district.errors import DistrictError, Forbidden
+from district.staff import accounts, logins
+from district.staff.tables import Staff
+from district.web_context import client_of, clock, district_of
 
 LOGIN_COOKIE = "up_login"  # double-submit token of the sign-in form (no session yet)
 YEAR = 365 * 86400
@@ -52,7 +43,7 @@ def login_form(request: Request, next: str = "") -> HTMLResponse:
 
 def _signed_in_response(request: Request, cookie: str, next_url: str) -> RedirectResponse:
     response = RedirectResponse(_safe_next(next_url), status_code=303)
-    response.set_cookie(SESSION_COOKIE, cookie, max_age=staff_sessions.SESSION_SECONDS,
+    response.set_cookie(SESSION_COOKIE, cookie, max_age=logins.SESSION_SECONDS,
                         httponly=True, samesite="lax", path=PREFIX,
                         secure=request.url.scheme == "https")
     response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
@@ -69,8 +60,8 @@ def login(request: Request, username: Annotated[str, Form()] = "",
                         "the sign-in form expired: reload the page and sign in again")
     now = clock(request)
     with district_of(request).sessions.begin() as session:
-        outcome = staff.sign_in(session, username, password, client_address(request), now)
-        cookie = (staff_sessions.open_session(session, outcome, now)
+        outcome = accounts.sign_in(session, username, password, client_of(request), now)
+        cookie = (logins.open_session(session, outcome, now)
                   if isinstance(outcome, Staff) else None)
     if cookie is None:
         assert isinstance(outcome, DistrictError)
@@ -83,7 +74,7 @@ def login(request: Request, username: Annotated[str, Form()] = "",
 def logout(request: Request, who: Who, csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(who, csrf)
     with district_of(request).sessions.begin() as session:
-        staff_sessions.close_session(session, who, clock(request))
+        logins.close_session(session, who, clock(request))
     response = RedirectResponse(PREFIX + "/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path=PREFIX)
     return response

@@ -9,13 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from district import devices, issuance, printing
+from district.cards import issuance, printing
 from district.console import queries
-from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, clock, district_of, scope
+from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, scope
 from district.console.render import language, message, page
-from district.device_tables import Device
 from district.errors import Conflict, Invalid
+from district.phones import devices
+from district.phones.tables import Device
 from district.tables import Card, FamilyMember, Member
+from district.web_context import clock, district_of
 
 router = APIRouter(route_class=ConsoleRoute)
 PHONE_REPLACED = "补办：换手机，需重新激活"

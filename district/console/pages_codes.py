@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
-from district import activation
 from district.console import queries
-from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, clock, district_of, scope
+from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, scope
 from district.console.render import language, message, page
 from district.errors import Invalid
+from district.phones import activation
+from district.web_context import clock, district_of
 
 router = APIRouter(route_class=ConsoleRoute)
 

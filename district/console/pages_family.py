@@ -7,11 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from district import audit, family, registry
+from district import audit
 from district.console import queries
-from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, clock, district_of, scope
+from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, scope
 from district.console.render import language, message, page
 from district.errors import Conflict, Invalid
+from district.phones import family
+from district.registry import people
+from district.web_context import clock, district_of
 
 router = APIRouter(route_class=ConsoleRoute)
 
@@ -65,7 +68,7 @@ def reject(request: Request, who: Who, member_no: str, number: int,
     d, now = district_of(request), clock(request)
     with d.sessions.begin() as session:
         member = queries.member_in_scope(session, member_no, scope(who))
-        if registry.family_number(session, member, number).status != registry.PENDING:
+        if people.family_number(session, member, number).status != people.PENDING:
             raise Conflict("这条家属申请不在待批准状态", "this family request is not pending")
         family.withdraw_family(session, d.keys(), member_no, number, who.staff.username, now)
         audit.record(session, who.staff.username, "family.reject", member_no,

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from district.console import queries
-from district.console.auth import PREFIX, ConsoleRoute, Who, district_of, scope
+from district.console.auth import PREFIX, ConsoleRoute, Who, scope
 from district.console.render import page
 from district.tables import Town
+from district.web_context import district_of
 
 router = APIRouter(route_class=ConsoleRoute)
 NOTICES = ("revoked", "replaced", "approved", "rejected", "printed")

@@ -11,11 +11,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 
-from district import stats, towns
-from district.console.auth import PREFIX, ConsoleRoute, Who, clock, district_of, scope
+from app.prices import format_yuan
+from district.console.auth import PREFIX, ConsoleRoute, Who, scope
 from district.console.charts import saved_chart
 from district.console.render import page
 from district.errors import Invalid
+from district.registry import towns
+from district.web_context import clock, district_of
+from district.windows import stats
 
 router = APIRouter(route_class=ConsoleRoute)
 
@@ -38,7 +41,7 @@ def statistics(request: Request, who: Who, start: str = "", end: str = "",
         all_towns = towns.all_towns(session) if scope(who) is None else []
     charts = {name: saved_chart(getattr(shown, name))
               for name in ("by_spot", "by_day", "by_kind", "by_town")}
-    return page(request, "stats.html", who, r=shown, charts=charts, yuan=stats.yuan,
+    return page(request, "stats.html", who, r=shown, charts=charts, yuan=format_yuan,
                 start=stats.date_of(query.first), end=stats.date_of(query.last),
                 town=query.town_id or "", towns=all_towns, companies=companies,
                 own_town=scope(who) is not None)

@@ -10,10 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from district import windows
-from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, clock, district_of, scope
+from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, scope
 from district.console.render import page
-from district.staff import Forbidden
+from district.errors import Forbidden
+from district.web_context import clock, district_of
+from district.windows import window_devices
 
 router = APIRouter(route_class=ConsoleRoute)
 
@@ -21,8 +22,8 @@ router = APIRouter(route_class=ConsoleRoute)
 @router.get(PREFIX + "/windows", response_class=HTMLResponse)
 def window_list(request: Request, who: Who, done: str = "") -> HTMLResponse:
     with district_of(request).sessions() as session:
-        spots = windows.spots_in(session, scope(who))
-        rows = windows.window_rows(session, scope(who))
+        spots = window_devices.spots_in(session, scope(who))
+        rows = window_devices.window_rows(session, scope(who))
     by_spot = {spot.id: [r for r in rows if r.spot_id == spot.id] for spot in spots}
     return page(request, "windows.html", who, spots=spots, by_spot=by_spot,
                 done=done if done == "revoked" else "")
@@ -35,13 +36,13 @@ def create_code(request: Request, who: Who, spot_id: str,
     check_csrf(who, csrf)
     now = clock(request)
     with district_of(request).sessions.begin() as session:
-        spot = windows.get_spot(session, spot_id)
-        if spot.id not in {s.id for s in windows.spots_in(session, scope(who))}:
+        spot = window_devices.get_spot(session, spot_id)
+        if spot.id not in {s.id for s in window_devices.spots_in(session, scope(who))}:
             raise Forbidden("这个景点不在您所在的镇，您无权为它登记窗口设备",
                             "this spot is in another town: you may not enroll its windows")
-        code = windows.create_window_code(session, spot.id, who.staff.username, now)
+        code = window_devices.create_window_code(session, spot.id, who.staff.username, now)
     return page(request, "window_code.html", who, spot=spot, code=code,
-                expires_at=now + windows.VALID_DAYS * 86_400, days=windows.VALID_DAYS)
+                expires_at=now + window_devices.VALID_DAYS * 86_400, days=window_devices.VALID_DAYS)
 
 
 @router.post(PREFIX + "/windows/device/{device_id}/revoke")
@@ -50,5 +51,6 @@ def revoke(request: Request, who: Who, device_id: str,
     """A lost tablet: its token stops working at once."""
     check_csrf(who, csrf)
     with district_of(request).sessions.begin() as session:
-        windows.revoke_window(session, device_id, scope(who), who.staff.username, clock(request))
+        window_devices.revoke_window(session, device_id, scope(who), who.staff.username,
+                                     clock(request))
     return RedirectResponse(f"{PREFIX}/windows?done=revoked", status_code=303)

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from district import family as family_cards
-from district import registry
-from district.device_tables import Device
-from district.errors import NotFound
-from district.family import FamilyState
-from district.staff import Forbidden
+from district.errors import Forbidden, NotFound
+from district.phones import family as family_cards
+from district.phones.family import FamilyState
+from district.phones.tables import Device
+from district.registry import people
 from district.tables import Card, FamilyMember, Member, Town, Union
 
 PAGE_SIZE = 20
@@ -128,7 +127,7 @@ def detail(session: Session, member: Member) -> Detail:
                             .order_by(Card.serial.desc()).limit(100))
     devices = session.scalars(select(Device).where(Device.member_id == member.id)
                               .order_by(Device.created_at.desc()))
-    names = {f.id: f.name for f in registry.all_family(session, member)}
+    names = {f.id: f.name for f in people.all_family(session, member)}
     return Detail(member, union, town, list(cards), family_cards.states(session, member),
                   list(devices), names)
 
@@ -152,7 +151,7 @@ def pending_requests(session: Session, town_id: str | None, limit: int = 200) ->
     query = (select(FamilyMember, Member, Town.name).join(Member, FamilyMember.member_id ==
                                                           Member.id)
              .join(Town, Member.town_id == Town.id)
-             .where(FamilyMember.status == registry.PENDING)
+             .where(FamilyMember.status == people.PENDING)
              .order_by(FamilyMember.created_at, FamilyMember.id).limit(limit))
     if town_id is not None:
         query = query.where(Member.town_id == town_id)

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from district.console.i18n import LANGUAGES, text
 from district.errors import DistrictError
-from district.staff_sessions import SignedIn
+from district.staff.logins import SignedIn
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANG_COOKIE = "up_lang"

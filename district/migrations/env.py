@@ -5,9 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import district.device_tables
-import district.staff_tables
-import district.sync_tables  # noqa: F401  (these modules' tables join Base.metadata)
+import district.feed.tables
+import district.phones.tables
+import district.staff.tables
+import district.sync.tables
+import district.windows.tables  # noqa: F401  (these modules' tables join Base.metadata)
 from district.tables import Base
 
 

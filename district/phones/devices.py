@@ -1,0 +1,134 @@
+"""Member devices: enrollment with a bearer token, authentication, and a lost phone's revocation.
+
+A device belongs to one person: the member (role "member") or one of their family ("family"),
+or to a scenic spot's window ("window", see `district.windows.window_devices`). Only the
+SHA-256 of its token is stored; a token only ever reaches its own member's data (a window's: none).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import CardKind
+from district import audit
+from district.cards import issuance, lists
+from district.cards.keyring import KeyRing
+from district.errors import DistrictError, NotFound
+from district.feed import publish
+from district.phones.tables import Device
+from district.tables import Card, FamilyMember, Member
+
+MEMBER, FAMILY, WINDOW = "member", "family", "window"
+
+
+class Unauthorized(DistrictError):
+    """No token, an unknown token, or the token of a device that was replaced or revoked."""
+
+    status = 401
+    code = "unauthorized"
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def active_devices(session: Session, member: Member, family: FamilyMember | None) -> list[Device]:
+    """The person's devices whose tokens still work (normally at most one)."""
+    query = select(Device).where(Device.member_id == member.id, Device.revoked_at.is_(None))
+    query = query.where(Device.family_id == family.id if family else Device.family_id.is_(None))
+    return list(session.scalars(query.order_by(Device.created_at)))
+
+
+def retire(session: Session, member: Member, family: FamilyMember | None, now: int) -> None:
+    """A new phone for the person: the tokens of their previous phones stop working."""
+    for device in active_devices(session, member, family):
+        device.revoked_at = now
+
+
+def enroll(session: Session, member: Member, family: FamilyMember | None, public_key: bytes,
+           name: str, now: int) -> tuple[Device, str]:
+    """A new device for the person; returns it with its bearer token (shown once, never stored)."""
+    token = secrets.token_urlsafe(32)
+    device = Device(id=secrets.token_hex(16), member_id=member.id,
+                    family_id=family.id if family else None, role=FAMILY if family else MEMBER,
+                    name=name.strip()[:64] or "phone", token_hash=token_hash(token),
+                    public_key=public_key, created_at=now, revoked_at=None)
+    session.add(device)
+    session.flush()
+    return device, token
+
+
+def authenticate(session: Session, authorization: str | None) -> Device:
+    """The device of an `Authorization: Bearer <token>` header, or Unauthorized."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("请先激活会员卡", "a device token is required (Authorization: Bearer)")
+    device = session.scalars(select(Device).where(
+        Device.token_hash == token_hash(token.strip()))).first()
+    if device is not None and device.role == WINDOW and device.revoked_at is not None:
+        raise Unauthorized("这台窗口设备已被注销，请向区总工会索取登记码重新登记",
+                           "this window device was revoked: enroll it again with a new code")
+    if device is None or device.revoked_at is not None:
+        raise Unauthorized("此手机的会员卡已失效，请重新激活",
+                           "this device token is not valid (replaced or revoked): activate again")
+    return device
+
+
+def member_phone_key(session: Session, member: Member) -> bytes | None:
+    """The public key of the member's own current phone, if the member has activated one."""
+    devices = active_devices(session, member, None)
+    return devices[-1].public_key if devices else None
+
+
+def cards_on(session: Session, device: Device) -> tuple[Card | None, list[Card]]:
+    """The valid cards bound to the device's key: its person's own card, and family cards
+    shown from the member's phone."""
+    cards = list(session.scalars(select(Card).where(
+        Card.member_id == device.member_id, Card.holder_key == device.public_key,
+        Card.status == issuance.VALID).order_by(Card.serial)))
+    if device.role == FAMILY:
+        own = [c for c in cards if c.family_id == device.family_id]
+        return (own[-1] if own else None), []
+    members = [c for c in cards if c.kind == int(CardKind.MEMBER)]
+    family = [c for c in cards if c.kind == int(CardKind.FAMILY)]
+    return (members[-1] if members else None), family
+
+
+def get_device(session: Session, device_id: str) -> Device:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFound(f"没有这台设备：{device_id}", f"no device {device_id}")
+    return device
+
+
+def devices_of(session: Session, member_no: str) -> list[Device]:
+    """Every device of the member and their family, newest first (for the console)."""
+    member = session.scalars(select(Member).where(Member.member_no == member_no)).first()
+    if member is None:
+        raise NotFound(f"没有这个会员号：{member_no}", f"no member with number {member_no}")
+    return list(session.scalars(select(Device).where(Device.member_id == member.id)
+                                .order_by(Device.created_at.desc(), Device.id)))
+
+
+def revoke_device(session: Session, keys: KeyRing, device_id: str, reason: str, actor: str,
+                  now: int) -> list[int]:
+    """A lost phone (console): its token stops working and every valid card bound to its key
+    is revoked, with one re-signed status list. Returns the revoked serials."""
+    device = get_device(session, device_id)
+    device.revoked_at = device.revoked_at or now
+    cards = list(session.scalars(select(Card).where(
+        Card.holder_key == device.public_key, Card.status == issuance.VALID)))
+    for card in cards:
+        card.status, card.revoked_at, card.revoke_reason = issuance.REVOKED, now, reason
+        publish.card_gone(session, card, reason)
+        audit.record(session, actor, "card.revoke", str(card.serial), {"reason": reason}, now)
+    audit.record(session, actor, "device.revoke", device.id,
+                 {"reason": reason, "cards": [c.serial for c in cards]}, now)
+    session.flush()
+    if cards:
+        lists.sign_status(session, keys, now)
+    return [c.serial for c in cards]

@@ -1,0 +1,11 @@
+"""Every record a device may push, as one registry `{entity: Handler}` for `district.sync.push`:
+`family_request` from a member's phone, `sale` from a scenic spot's window. New kinds of
+records (the cadres') join here."""
+
+from __future__ import annotations
+
+from district.sync import family_request, sale
+from district.sync.push import Handler
+
+HANDLERS: dict[str, Handler] = {"family_request": Handler(1, family_request.family_request),
+                                 "sale": Handler(1, sale.apply_sale)}
