@@ -77,8 +77,9 @@ class FamilyStates(Protocol):
 
 
 class DistrictClient(Protocol):
-    """The district server's member API (`remote/`). Raises `app.district_errors.DistrictUnreachable`
-    when it cannot be reached or fails on its side, `DistrictRefused` with its words for a no."""
+    """The district server's member API (`remote/`). Raises
+    `app.district_errors.DistrictUnreachable` when it cannot be reached or fails on its side,
+    `DistrictRefused` with its words for a no."""
 
     def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
                  device_name: str) -> ActivationGrant: ...

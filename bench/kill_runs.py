@@ -3,14 +3,15 @@
     .venv/bin/python bench/kill_runs.py              # 300 runs
     .venv/bin/python bench/kill_runs.py --quick      # 30 runs
 
-Each run starts `python -m storage._killtarget DIR`, which saves ~130-byte documents with Chinese
-text in a loop (new records, updates of one counter, deletions) and prints an acknowledgement
-after each save returns. The compaction threshold is tiny (4 KiB), so a compaction runs every
-dozen saves or so and many kills land inside one. The parent kills the child at a random moment
-(one run in ten while it is still opening and recovering), then opens the store and checks that
-it is readable and holds every acknowledged save. Runs follow each other on the same folder
-(a new folder every `--runs-per-folder`), so each run also starts from a store a kill left behind.
-Exits non-zero if any file was unreadable or any acknowledged save was lost.
+Each run starts `python -m tests.storage_kill_child DIR`, which saves ~130-byte documents with
+Chinese text in a loop (new records, updates of one counter, deletions) and prints an
+acknowledgement after each save returns. The compaction threshold is tiny (4 KiB), so a
+compaction runs every dozen saves or so and many kills land inside one. The parent kills the
+child at a random moment (one run in ten while it is still opening and recovering), then opens
+the store and checks that it is readable and holds every acknowledged save. Runs follow each
+other on the same folder (a new folder every `--runs-per-folder`), so each run also starts from
+a store a kill left behind. Exits non-zero if any file was unreadable or any acknowledged save
+was lost.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from storage._killtarget import KillHarness, KillRun
+from tests.storage_kill_child import KillHarness, KillRun
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,18 +8,18 @@ Typical use (in `main.py`):
     device.close()
 """
 
-from storage.collection import Collection, CompactionPolicy
 from storage.device import DeviceStore, default_data_dir, open_device
-from storage.errors import (
+from storage.engine.collection import Collection, CompactionPolicy
+from storage.engine.errors import (
     BackupMissingError,
     CorruptFileError,
     SchemaTooNewError,
     StorageError,
     StoreLockedError,
 )
-from storage.recovery import restore_from_backup
-from storage.schema import Migration
-from storage.store import Store
+from storage.engine.recovery import restore_from_backup
+from storage.engine.schema import Migration
+from storage.engine.store import Store
 
 __all__ = [
     "BackupMissingError",

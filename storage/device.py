@@ -22,9 +22,9 @@ from app.ports import (
     TrustStore,
 )
 from storage import migrations, repositories, sales, sync_repositories
-from storage.collection import CompactionPolicy
-from storage.schema import Migration
-from storage.store import Store
+from storage.engine.collection import CompactionPolicy
+from storage.engine.schema import Migration
+from storage.engine.store import Store
 
 ENV_DATA_DIR = "FLET_APP_STORAGE_DATA"
 FALLBACK_DATA_DIR = Path("~/.local/share/unionpass")

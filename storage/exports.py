@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.files import atomic_write
+from storage.engine.files import atomic_write
 
 
 class ExportWriter:

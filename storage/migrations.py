@@ -10,7 +10,7 @@ import uuid
 
 from app.models import Change
 from storage import codecs
-from storage.store import Store
+from storage.engine.schema import Store
 
 
 def family_outbox_to_sync(store: Store) -> None:

@@ -8,7 +8,7 @@ from tinydb import where
 
 from app.models import FamilyMember, HeldCard, Pinned, Redemption, Settings, Spot, Ticket
 from storage import codecs
-from storage.store import Store
+from storage.engine.store import Store
 
 
 class TinyDBDeviceKeyStore:

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.models import CardKind, OverrideRecord, Sale
 from app.sales import Anchor, SaleIndex, anchor_of, check_link, first_broken, prunable
-from storage.store import Store
+from storage.engine.store import Store
 
 Doc = dict[str, Any]
 ANCHOR_ID = "anchor"

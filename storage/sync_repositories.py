@@ -12,7 +12,7 @@ from tinydb import where
 from app.models import Change, ParkedChange, SyncMark
 from storage import codecs
 from storage.codecs import Doc
-from storage.store import Store
+from storage.engine.store import Store
 
 
 class TinyDBOutbox:

@@ -30,18 +30,11 @@ from district.registry import importer, people
 from district.service import District
 from district.settings import Settings
 from district.web import create_app
-from tests.district_support import NOW, PASSPHRASE, csv_bytes
+from tests.district_support import PASSPHRASE, csv_bytes
+from tests.fakes import NOW, Clock
 
 ROWS = ("WZ1,陈建国,3317,WZ-MD,木渎精工机械工会,蓝领之星;劳动模范,",
         "WZ2,王秀英,1234,WZ-DS,东山工会,,", "WZ3,李明,0001,WZ-MD,木渎精工机械工会,,")
-
-
-@dataclass
-class Clock:
-    now: float = NOW + 3600
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -153,7 +146,7 @@ def _district(settings: Settings, template: Path) -> District:
 def server(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Server]:
     """An initialized district with three members, served by uvicorn on loopback."""
     settings = Settings(tmp_path / "data", db_url, PASSPHRASE)
-    clock = Clock()
+    clock = Clock(NOW + 3600)
     district = _district(settings, sqlite_template)
     app = create_app(settings)
     app.state.clock = clock

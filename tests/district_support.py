@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +21,12 @@ import pytest
 
 from district.service import District
 from district.settings import Settings
+from tests.fakes import NOW
 
 PG_URL = os.environ.get("UNIONPASS_TEST_PG_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery staple"
-NOW = 1_795_000_000
 
 
 def _conninfo() -> str:
@@ -80,3 +83,24 @@ def district(settings: Settings) -> Iterator[District]:
 def csv_bytes(*rows: str, header: str = "member_no,name,id_last4,town_id,union_name,titles,status",
               encoding: str = "utf-8") -> bytes:
     return ("\n".join((header, *rows)) + "\n").encode(encoding)
+
+
+class Cli:
+    def __init__(self, db_url: str, data: Path) -> None:
+        self.data = data
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("DATABASE_URL", "UNIONPASS_KEY_PASSPHRASE", "UNIONPASS_DATA_DIR")}
+        if not db_url.startswith("sqlite"):
+            self.env["DATABASE_URL"] = db_url
+
+    def run(self, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+        """Start every command at once; wait for all; results in order."""
+        started = [subprocess.Popen(
+            [sys.executable, "-m", "district", "--data", str(self.data), *args], cwd=ROOT,
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for args in commands]
+        results = []
+        for process, args in zip(started, commands, strict=True):
+            out, err = process.communicate(timeout=120)
+            results.append(subprocess.CompletedProcess(args, process.returncode, out, err))
+        return results

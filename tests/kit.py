@@ -10,10 +10,7 @@ from app.models import CardKind
 from app.qrtext import encode_qr_text
 from app.trust import Issuer, Status, StatusList, TrustList
 from app.verify import UsageLedger, Verifier
-
-NOW = 1_795_000_000  # 2026-11-18, a fixed instant
-DAY = 86_400
-YEAR = 365 * DAY
+from tests.fakes import DAY, NOW, YEAR
 
 
 @dataclass

@@ -50,8 +50,9 @@ from district.web import create_app
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore, open_device
-from tests.api_support import ROWS, Clock, _prepare
+from tests.api_support import ROWS, _prepare
 from tests.district_support import PASSPHRASE
+from tests.fakes import NOW, Clock
 from views.services import MemberServices
 
 URL = "http://district.test"
@@ -376,7 +377,7 @@ def prepare_template(folder: Path, served: Served) -> Template:
         _small_catalogue(session)
     keys = district.keys()
     district.close()
-    host = Host(served, settings_for(database), keys, Clock())
+    host = Host(served, settings_for(database), keys, Clock(NOW + 3600))
     try:
         phones = {m: _activate(host, m, folder / m) for m in MEMBERS}
     finally:
@@ -437,7 +438,8 @@ def new_history(template: Template, served: Served, folder: Path) -> History:
     folder.mkdir(parents=True)
     database = folder / "district.db"
     shutil.copyfile(template.database, database)
-    return History(folder, Host(served, settings_for(database), template.keys, Clock()), template)
+    host = Host(served, settings_for(database), template.keys, Clock(NOW + 3600))
+    return History(folder, host, template)
 
 
 def scratch_root() -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import httpx
+
 from district.phones import family
 from tests.api_support import Phone, Server
 
@@ -47,3 +49,23 @@ def approve(server: Server, member_no: str, number: int) -> None:
     with server.district.sessions.begin() as session:
         family.approve_family(session, server.district.keys(), member_no, number, "clerk",
                               int(server.clock()))
+
+
+class Network(httpx.BaseTransport):
+    """Loopback HTTP with switches: `down` refuses every connection; `lose_next_push_reply`
+    lets the district commit a push, then drops its reply."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.lose_next_push_reply = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        with httpx.HTTPTransport() as wire:
+            answer = wire.handle_request(request)
+            content = answer.read()
+        if self.lose_next_push_reply and request.url.path.endswith("/sync/push"):
+            self.lose_next_push_reply = False
+            raise httpx.ReadError("connection reset after the server answered", request=request)
+        return httpx.Response(answer.status_code, headers=answer.headers, content=content)

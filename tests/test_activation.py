@@ -16,7 +16,7 @@ from app.models import CardKind, DistrictAccess
 from app.wallet import Wallet
 from storage.device import DeviceStore
 from storage.memory import in_memory_device
-from tests.district_fake import CODE, MEMBER_NO, NOW, TOKEN, FakeDistrict
+from tests.fakes import CODE, MEMBER_NO, NOW, TOKEN, FakeDistrict
 
 URL = "http://127.0.0.1:8600"
 

@@ -42,7 +42,8 @@ from tests.browser_support import (
     running_app,
     screenshot,
 )
-from tests.kit import DAY, YEAR, Kit, phone_text
+from tests.fakes import DAY, YEAR
+from tests.kit import Kit, phone_text
 
 pytestmark = pytest.mark.browser
 LOAD = 30_000  # ms: first load compiles the renderer and fetches the font

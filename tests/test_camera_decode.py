@@ -15,7 +15,7 @@ from app.qrimage import render_png
 from app.verdict_text import Colour
 from storage.memory import in_memory_device
 from tests.kit import Kit, phone_text, static_text
-from tests.test_window import Window
+from tests.window_support import Window
 from views.camera import CameraMode
 from views.qr_decode import (
     QrDecoder,

@@ -23,7 +23,8 @@ from app.trust import (
     sign_trust_list,
 )
 from app.verify import Reason
-from tests.kit import NOW, Kit, phone_text
+from tests.fakes import NOW
+from tests.kit import Kit, phone_text
 
 KIT = Kit()
 PHONE = KeyPair.generate()

@@ -11,10 +11,8 @@ from app.trust import Status, open_status_list
 from app.verify import Reason
 from district.cli import demo
 from district.phones import activation
-from tests.api_support import Server, b64d, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Server, b64d
 
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 DAY = 86_400
 
 

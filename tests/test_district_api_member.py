@@ -11,10 +11,8 @@ from app.verify import Reason
 from district.cards import issuance
 from district.phones import devices, family
 from district.registry import people
-from tests.api_support import Phone, Server, b64d, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Phone, Server, b64d
 
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 SPOUSE = {"name": "王喆", "relation": "配偶", "id_last4": "5208"}
 
 

@@ -22,10 +22,10 @@ from district.registry import people
 from district.registry.importer import import_members
 from district.service import District
 from district.tables import Card, Member, Town
-from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings
+from tests.district_support import csv_bytes
+from tests.fakes import NOW
 from tests.kit import phone_text
 
-__all__ = ["db_url", "district", "pg_schema_url", "settings"]
 ROWS = ("WZ1,陈建国,3317,WZ-MD,木渎精工工会,蓝领之星,", "WZ2,王秀英,1234,WZ-DS,东山工会,,",
         "WZ3,李明,0001,WZ-MD,木渎精工工会,,suspended")
 

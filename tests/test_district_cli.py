@@ -7,39 +7,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import zxingcpp
 from PIL import Image
 
-from tests.district_support import csv_bytes, db_url, pg_schema_url
+from tests.district_support import Cli, csv_bytes
 
-__all__ = ["db_url", "pg_schema_url"]
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class Cli:
-    def __init__(self, db_url: str, data: Path) -> None:
-        self.data = data
-        self.env = {k: v for k, v in os.environ.items()
-                    if k not in ("DATABASE_URL", "UNIONPASS_KEY_PASSPHRASE", "UNIONPASS_DATA_DIR")}
-        if not db_url.startswith("sqlite"):
-            self.env["DATABASE_URL"] = db_url
-
-    def run(self, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
-        """Start every command at once; wait for all; results in order."""
-        started = [subprocess.Popen(
-            [sys.executable, "-m", "district", "--data", str(self.data), *args], cwd=ROOT,
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for args in commands]
-        results = []
-        for process, args in zip(started, commands, strict=True):
-            out, err = process.communicate(timeout=120)
-            results.append(subprocess.CompletedProcess(args, process.returncode, out, err))
-        return results
 
 
 def test_init_import_card_verify_revoke_and_trust_list(db_url: str, tmp_path: Path) -> None:

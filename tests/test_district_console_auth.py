@@ -8,19 +8,7 @@ from sqlalchemy import select
 from district import audit, cli
 from district.staff import accounts
 from district.staff.tables import Staff, StaffSession
-from tests.console_support import (
-    ADMIN,
-    CLERK,
-    Console,
-    client,
-    console,
-    csrf,
-    hidden,
-    sign_in,
-    signed_in,
-)
-
-__all__ = ["console"]
+from tests.console_support import ADMIN, CLERK, Console, client, csrf, hidden, sign_in, signed_in
 
 
 def test_signing_in_opens_the_members_page_and_is_audited(console: Console) -> None:

@@ -25,13 +25,10 @@ from tests.console_support import (
     MUDU_MEMBER,
     OTHER_TOWN_MEMBER,
     Console,
-    console,
     csrf,
     hidden,
     signed_in,
 )
-
-__all__ = ["console"]
 
 
 def serials(console: Console, member_no: str) -> list[int]:

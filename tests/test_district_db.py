@@ -24,9 +24,7 @@ from district.errors import NotFound
 from district.settings import Settings
 from district.tables import Base
 from district.web import create_app
-from tests.district_support import db_url, pg_schema_url
 
-__all__ = ["db_url", "pg_schema_url"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -95,7 +93,8 @@ def test_the_app_answers_health_openapi_and_domain_errors_in_two_languages(db_ur
     assert health.json() == {"status": "ok", "database": "ok"}
     assert "/healthz" in openapi.json()["paths"]
     assert answer.status_code == 404
-    assert answer.json()["message"] == "没有这个会员号：X1 / no member with number X1"
+    assert answer.json() == {"error": "not_found", "message": "没有这个会员号：X1",
+                             "message_en": "no member with number X1"}
 
 
 def test_health_reports_an_unreachable_database_as_503(tmp_path: Path) -> None:

@@ -11,9 +11,8 @@ from district.registry.importer import ImportReport, import_members
 from district.registry.members_csv import CsvRejected
 from district.service import District
 from district.tables import Member, Union
-from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings
-
-__all__ = ["db_url", "district", "pg_schema_url", "settings"]
+from tests.district_support import csv_bytes
+from tests.fakes import NOW
 
 GOOD = (
     "WZ0001,陈建国,3317,WZ-MD,木渎精工机械工会,蓝领之星;劳动模范,active",

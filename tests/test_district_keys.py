@@ -19,9 +19,8 @@ from district.registry.importer import import_members
 from district.service import District
 from district.settings import Settings
 from district.tables import SigningKey
-from tests.district_support import NOW, csv_bytes, db_url, district, pg_schema_url, settings
-
-__all__ = ["db_url", "district", "pg_schema_url", "settings"]
+from tests.district_support import csv_bytes
+from tests.fakes import NOW
 
 
 def sealed_keys(d: District) -> list[tuple[SigningKey, bytes]]:

@@ -18,11 +18,8 @@ from district.feed import changelog, publish
 from district.feed.tables import SyncLogEntry
 from district.registry import people
 from district.tables import Card
-from tests.api_support import Server, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Server
 from tests.sync_support import SPOUSE, activated, approve, change, pull_all, push
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 
 
 def cards(changes: list[dict[str, object]]) -> list[tuple[object, ...]]:

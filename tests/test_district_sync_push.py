@@ -9,11 +9,8 @@ import httpx
 
 from district.sync import entities
 from district.sync.push import Handler
-from tests.api_support import Server, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Server
 from tests.sync_support import SPOUSE, activated, change, push
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 
 
 def test_a_change_pushed_twice_is_applied_once_then_answered_as_a_duplicate(

@@ -9,10 +9,7 @@ from pathlib import Path
 from district.service import District
 from district.settings import Settings
 from district.windows import window_devices
-from tests.district_support import db_url, pg_schema_url
-from tests.test_district_cli import Cli
-
-__all__ = ["db_url", "pg_schema_url"]
+from tests.district_support import Cli
 
 
 def test_enroll_window_prints_a_one_time_code_for_the_spot(db_url: str, tmp_path: Path) -> None:

@@ -22,13 +22,11 @@ from tests.console_support import (
     MUDU_MEMBER,
     OTHER_TOWN_MEMBER,
     Console,
-    console,
     csrf,
     signed_in,
 )
 from tests.district_window_support import sale, sale_change
 
-__all__ = ["console"]
 MUDU_COMPANY = "木渎古镇旅游公司"
 
 

@@ -7,8 +7,7 @@ import base64
 
 from app.trust import open_status_list, open_trust_list
 from district.windows import window_devices
-from tests.api_support import Server, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Server
 from tests.district_window_support import (
     MUDU_SPOT,
     enroll,
@@ -19,8 +18,6 @@ from tests.district_window_support import (
     with_catalog,
 )
 from tests.sync_support import activated, change, pull_all, push
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 
 
 def test_a_code_enrolls_a_window_once_with_its_spot_and_lists(server: Server) -> None:

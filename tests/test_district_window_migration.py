@@ -5,9 +5,6 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from district import db
-from tests.district_support import db_url, pg_schema_url
-
-__all__ = ["db_url", "pg_schema_url"]
 
 ROWS = (
     "INSERT INTO towns VALUES ('WZ-MD', '木渎镇', 'town', 0, 100000, 199999, 100000)",

@@ -9,12 +9,9 @@ from sqlalchemy import select
 
 from district.tables import AuditEntry
 from district.windows.tables import Redemption
-from tests.api_support import Phone, Server, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Phone, Server
 from tests.district_window_support import sale, sale_change, window, with_catalog
 from tests.sync_support import activated, pull_all, push
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 
 
 def _member(server: Server) -> tuple[Phone, int]:

@@ -16,7 +16,7 @@ from app.models import CardKind, FamilyState
 from app.sync import SyncEngine
 from storage.device import DeviceStore
 from storage.memory import in_memory_device
-from tests.district_fake import CODE, MEMBER_NO, NOW, FakeDistrict
+from tests.fakes import CODE, MEMBER_NO, NOW, FakeDistrict
 from views.services import MemberServices
 
 

@@ -11,8 +11,7 @@ from app.models import DistrictAccess, PullPage, Spot
 from app.sync import SyncEngine
 from app.wallet import Wallet
 from storage.memory import in_memory_device
-from tests.district_fake import CODE, MEMBER_NO, NOW, FakeDistrict
-from tests.test_sync import FakeDistrict as FakeSyncServer
+from tests.fakes import CODE, MEMBER_NO, NOW, FakeDistrict, FakeSyncServer
 
 SPOT = {"id": "qiyuan", "name": "启园", "name_en": "Qiyuan", "company": "太湖", "town": "东山"}
 

@@ -1,4 +1,4 @@
-"""storage.collection: saves survive a reopen, compaction keeps files TinyDB-readable, an
+"""storage.engine.collection: saves survive a reopen, compaction keeps files TinyDB-readable, an
 interrupted compaction is finished on open, damage is refused."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB, where
 
-import storage.collection
-from storage.collection import Collection, CompactionPolicy
-from storage.errors import CorruptFileError
-from storage.store import Store
+import storage.engine.collection
+from storage.engine.collection import Collection, CompactionPolicy
+from storage.engine.errors import CorruptFileError
+from storage.engine.store import Store
 
 NEVER = CompactionPolicy(min_bytes=1 << 40)
 
@@ -164,7 +164,7 @@ def test_a_failed_automatic_compaction_does_not_fail_the_save(
 
     with reopen(folder, CompactionPolicy(min_bytes=1, ratio=0.0)) as store:
         records = store.collection("records", key="k")
-        monkeypatch.setattr(storage.collection, "write_synced", disk_full)
+        monkeypatch.setattr(storage.engine.collection, "write_synced", disk_full)
         records.put(doc(1))
         monkeypatch.undo()
         records.put(doc(2))
@@ -201,7 +201,7 @@ def test_a_compaction_failing_after_the_new_snapshot_sends_no_save_to_the_old_jo
     with reopen(folder) as store:
         records = store.collection("records", key="k")
         records.put(doc(1))
-        monkeypatch.setattr(storage.collection, "sync_dir", broken_disk)
+        monkeypatch.setattr(storage.engine.collection, "sync_dir", broken_disk)
         with pytest.raises(OSError):
             records.compact()
         monkeypatch.undo()

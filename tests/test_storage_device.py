@@ -8,9 +8,9 @@ import pytest
 
 from app.models import HeldCard
 from storage.device import default_data_dir, open_device
-from storage.errors import CorruptFileError, StoreLockedError
+from storage.engine.errors import CorruptFileError, StoreLockedError
+from storage.engine.recovery import restore_from_backup
 from storage.memory import in_memory_device
-from storage.recovery import restore_from_backup
 
 
 def test_an_explicit_folder_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

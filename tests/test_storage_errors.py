@@ -1,10 +1,11 @@
-"""storage.errors: every message says, in Chinese and in English, what happened and what to do."""
+"""storage.engine.errors: every message says, in Chinese and in English, what happened and what to
+do."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from storage.errors import CorruptFileError, StorageError, StoreLockedError
+from storage.engine.errors import CorruptFileError, StorageError, StoreLockedError
 
 
 def test_a_damaged_file_message_names_the_file_and_its_backup(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""storage.files: atomic replace, backups that survive the original's replacement, appends."""
+"""storage.engine.files: atomic replace, backups that survive the original's replacement,
+appends."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.files import (
+from storage.engine.files import (
     append_synced,
     atomic_write,
     keep_as_backup,

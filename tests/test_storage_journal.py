@@ -1,4 +1,5 @@
-"""storage.journal: acknowledged lines survive; a torn tail is dropped; damage is reported."""
+"""storage.engine.journal: acknowledged lines survive; a torn tail is dropped; damage is
+reported."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from storage.errors import CorruptFileError
-from storage.journal import (
+from storage.engine.errors import CorruptFileError
+from storage.engine.journal import (
     JournalWriter,
     Op,
     create_journal,

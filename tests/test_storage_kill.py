@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from storage._killtarget import KEY, NAME, KillHarness
-from storage.store import Store
+from storage.engine.store import Store
+from tests.storage_kill_child import KEY, NAME, KillHarness
 
 RUNS = 32
 RUNS_PER_FOLDER = 16

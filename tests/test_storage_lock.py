@@ -1,4 +1,5 @@
-"""storage.lock: one writer per folder, in this process or another; a dead writer's lock is free."""
+"""storage.engine.lock: one writer per folder, in this process or another; a dead writer's lock is
+free."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.errors import StoreLockedError
-from storage.lock import DirectoryLock
-from storage.store import Store
+from storage.engine.errors import StoreLockedError
+from storage.engine.lock import DirectoryLock
+from storage.engine.store import Store
 
 HOLD = "import sys, storage; s = storage.Store.open(__import__('pathlib').Path(sys.argv[1]));"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.device import open_device
+from storage.engine.store import Store
 from storage.migrations import family_outbox_to_sync
-from storage.store import Store
 
 OLD_REQUESTS = (
     {"id": "b2", "name": "陈小明", "relation": "子女", "id_last4": "123X", "requested_at": 101},

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.models import Change, ParkedChange, SyncMark
-from tests.test_storage_repositories import Harness, harness
-
-__all__ = ["harness"]
+from tests.storage_support import Harness
 
 
 def change(seq: int, change_id: str | None = None) -> Change:

@@ -1,4 +1,4 @@
-"""storage.recovery: a damaged collection comes back from its backup with every acknowledged
+"""storage.engine.recovery: a damaged collection comes back from its backup with every acknowledged
 save, and the damaged files are kept, not deleted."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from storage.collection import CompactionPolicy
-from storage.errors import BackupMissingError, CorruptFileError, StoreLockedError
-from storage.recovery import restore_from_backup
-from storage.store import Store
+from storage.engine.collection import CompactionPolicy
+from storage.engine.errors import BackupMissingError, CorruptFileError, StoreLockedError
+from storage.engine.recovery import restore_from_backup
+from storage.engine.store import Store
 
 NEVER = CompactionPolicy(min_bytes=1 << 40)
 

@@ -3,12 +3,6 @@ disk version saved is there after the device store is closed and opened again.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
-import pytest
-
 from app.models import (
     CardKind,
     FamilyMember,
@@ -21,8 +15,7 @@ from app.models import (
     Spot,
     Ticket,
 )
-from storage.device import DeviceStore, open_device
-from storage.memory import in_memory_device
+from tests.storage_support import Harness
 
 SPOTS = [
     Spot("qiyuan", "启园", "Qiyuan Garden", "太湖旅游", "东山"),
@@ -39,29 +32,6 @@ TICKETS = [
 
 def redemption(n: int, kind: CardKind = CardKind.MEMBER) -> Redemption:
     return Redemption(f"r-{n}", 1000 + n, "qiyuan", "qiyuan-1", "启园门票", kind, 4000, 2040, n)
-
-
-@dataclass
-class Harness:
-    """A device store and a way to see what a restart would see."""
-
-    kind: str
-    folder: Path
-    device: DeviceStore
-
-    def reopen(self) -> DeviceStore:
-        if self.kind == "tinydb":
-            self.device.close()
-            self.device = open_device(self.folder)
-        return self.device
-
-
-@pytest.fixture(params=["memory", "tinydb"])
-def harness(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Harness]:
-    device = in_memory_device() if request.param == "memory" else open_device(tmp_path)
-    made = Harness(request.param, tmp_path, device)
-    yield made
-    made.device.close()
 
 
 def test_the_device_key_is_absent_then_kept(harness: Harness) -> None:

@@ -18,11 +18,9 @@ import pytest
 
 from app.models import CardKind, OverrideRecord, Sale
 from app.sales import GENESIS, sealed
-from storage.collection import CompactionPolicy
 from storage.device import open_device
-from tests.test_storage_repositories import Harness, harness
-
-__all__ = ["harness"]
+from storage.engine.collection import CompactionPolicy
+from tests.storage_support import Harness
 
 DAY0 = 20_775  # 2026-11-18 in China
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,5 @@
-"""storage.snapshot: files stock TinyDB reads, and damage reported instead of read as empty."""
+"""storage.engine.snapshot: files stock TinyDB reads, and damage reported instead of read as
+empty."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB, where
 
-from storage.errors import CorruptFileError
-from storage.snapshot import AtomicJSONStorage, Snapshot, read_snapshot, write_snapshot
+from storage.engine.errors import CorruptFileError
+from storage.engine.snapshot import AtomicJSONStorage, Snapshot, read_snapshot, write_snapshot
 
 DOCS = {"1": {"id": "qiyuan", "name": "启园"}, "7": {"id": "zijinan", "name": "紫金庵"}}
 

@@ -1,10 +1,10 @@
-"""storage.state: the in-memory documents and the key index, changed only by operations."""
+"""storage.engine.state: the in-memory documents and the key index, changed only by operations."""
 
 from __future__ import annotations
 
 import pytest
 
-from storage.state import State
+from storage.engine.state import State
 
 
 def test_operations_keep_the_key_index_in_step() -> None:

@@ -1,5 +1,5 @@
-"""storage.store and storage.schema: schema versions, ordered migrations recorded in meta.json,
-and a store refusing a folder written by a newer version."""
+"""storage.engine.store and storage.engine.schema: schema versions, ordered migrations recorded in
+meta.json, and a store refusing a folder written by a newer version."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.errors import CorruptFileError, SchemaTooNewError
-from storage.schema import Migration, rename_field
-from storage.store import Store
+from storage.engine.errors import CorruptFileError, SchemaTooNewError
+from storage.engine.schema import Migration, rename_field
+from storage.engine.store import Store
 
 # Version 1 stored a card's COSE bytes under "cose"; version 2 calls the field "cose_b64".
 V2 = Migration(2, "cards: cose → cose_b64", rename_field("cards", "serial", "cose", "cose_b64"))

@@ -5,69 +5,18 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
 
 from app.district_errors import DistrictUnreachable
-from app.models import Change, DistrictAccess, Pulled, PullPage, PushResult, SyncMark
+from app.models import Change, DistrictAccess, Pulled, SyncMark
 from app.sync import SyncEngine, TokenExpired, backoff_delay
 from storage.memory import InMemoryOutbox, InMemorySyncCursor
+from tests.fakes import Clock, FakeSyncServer
 
 ACCESS = DistrictAccess("http://district.test", "token")
-
-
-@dataclass
-class FakeDistrict:
-    """Applies each change id once, checks each device seq, answers per change; keeps a log."""
-
-    log: list[Pulled] = field(default_factory=list)
-    applied: dict[str, Change] = field(default_factory=dict)
-    last_seq: int = 0
-    batches: list[int] = field(default_factory=list)
-    refuse: dict[str, tuple[str, str]] = field(default_factory=dict)  # record id → status, reason
-    down: bool = False
-    expired: bool = False
-
-    def _check(self) -> None:
-        if self.down:
-            raise DistrictUnreachable("connection refused")
-        if self.expired:
-            raise TokenExpired()
-
-    def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
-        self._check()
-        self.batches.append(len(changes))
-        return [self._one(c) for c in changes]
-
-    def _one(self, change: Change) -> PushResult:
-        if change.change_id in self.applied:
-            return PushResult(change.change_id, "duplicate")
-        if change.seq <= self.last_seq:
-            return PushResult(change.change_id, "rejected", reason="seq_not_increasing")
-        self.last_seq = change.seq
-        if change.record_id in self.refuse:
-            status, reason = self.refuse[change.record_id]
-            return PushResult(change.change_id, status, reason=reason, message=f"不行：{reason}",
-                              message_en=f"no: {reason}")
-        self.applied[change.change_id] = change
-        self.note("note", change.record_id, change.fields)
-        return PushResult(change.change_id, "applied", version=len(self.log))
-
-    def note(self, entity: str, record_id: str, fields: Mapping[str, object] | None,
-             op: str = "upsert") -> None:
-        self.log.append(Pulled(len(self.log) + 1, entity, record_id, op, len(self.log) + 1,
-                               dict(fields) if fields is not None else None))
-
-    def probe(self, server_url: str) -> bool:
-        return not self.down
-
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
-        self._check()
-        after = [p for p in self.log if p.cursor > cursor]
-        page = after[:limit]
-        return PullPage(tuple(page), page[-1].cursor if page else cursor, len(after) > limit)
 
 
 @dataclass
@@ -97,19 +46,11 @@ class KeepingApplier:
 
 
 @dataclass
-class Clock:
-    now: float = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
 class Phone:
-    district: FakeDistrict = field(default_factory=FakeDistrict)
+    district: FakeSyncServer = field(default_factory=FakeSyncServer)
     outbox: InMemoryOutbox = field(default_factory=InMemoryOutbox)
     cursor: InMemorySyncCursor = field(default_factory=InMemorySyncCursor)
-    clock: Clock = field(default_factory=Clock)
+    clock: Clock = field(default_factory=lambda: Clock(1_700_000_000.0))
     rand: float = 0.5
     ids: Iterator[int] = field(default_factory=itertools.count)
     applier: KeepingApplier = field(init=False)

@@ -15,7 +15,7 @@ from app.sync_apply import PhoneApplier
 from app.wallet import Wallet
 from storage.device import DeviceStore
 from storage.memory import in_memory_device
-from tests.district_fake import CODE, MEMBER_NO, NOW, YEAR, FakeDistrict
+from tests.fakes import CODE, MEMBER_NO, NOW, YEAR, FakeDistrict
 
 
 @dataclass

@@ -8,8 +8,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 import main
 from app.activation import Activation
 from app.district_access import access_of
@@ -26,31 +24,8 @@ from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore, open_device
 from storage.memory import in_memory_device
-from tests.api_support import Server, server, sqlite_template, window
-from tests.district_support import db_url, pg_schema_url
-from tests.sync_support import SPOUSE, approve
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
-
-
-class Network(httpx.BaseTransport):
-    """Loopback HTTP with switches: `down` refuses every connection; `lose_next_push_reply`
-    lets the district commit a push, then drops its reply."""
-
-    def __init__(self) -> None:
-        self.down = False
-        self.lose_next_push_reply = False
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
-            raise httpx.ConnectError("connection refused", request=request)
-        with httpx.HTTPTransport() as wire:
-            answer = wire.handle_request(request)
-            content = answer.read()
-        if self.lose_next_push_reply and request.url.path.endswith("/sync/push"):
-            self.lose_next_push_reply = False
-            raise httpx.ReadError("connection reset after the server answered", request=request)
-        return httpx.Response(answer.status_code, headers=answer.headers, content=content)
+from tests.api_support import Server, window
+from tests.sync_support import SPOUSE, Network, approve
 
 
 @dataclass

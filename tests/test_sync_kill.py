@@ -35,13 +35,10 @@ from district.registry import people
 from district.sync.tables import SyncChange
 from remote.district_http import HttpDistrictClient
 from storage.device import open_device
-from tests.api_support import Server, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Server
 from tests.sync_kill_child import FIELDS
 from tests.sync_support import approve
 from views import MemberServices
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = ROOT / "tests" / "sync_kill_child.py"

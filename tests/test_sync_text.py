@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from app.chinatime import CHINA
 from app.sync import SyncStatus
 from app.sync_text import status_line
-
-AT_1405 = int(dt.datetime(2026, 11, 24, 14, 5, tzinfo=CHINA).timestamp())
+from tests.fakes import AT_1405
 
 
 def test_waiting_changes_and_the_last_sync_time_in_chinese_and_english() -> None:

@@ -12,7 +12,8 @@ from app.models import CardKind
 from app.qrtext import encode_qr_text
 from app.trust import Status
 from app.verify import Freshness, Reason, Verifier
-from tests.kit import DAY, NOW, YEAR, Kit, phone_text, static_text
+from tests.fakes import DAY, NOW, YEAR
+from tests.kit import Kit, phone_text, static_text
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import asyncio
 
 import flet as ft
 
-from tests.district_fake import CODE, MEMBER_NO
+from tests.fakes import CODE, MEMBER_NO
 from tests.views_support import Member, all_text, click, demo_member, find, has_key
 from views.activate import ActivationForm
 from views.services import Translator

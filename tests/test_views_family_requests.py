@@ -9,7 +9,7 @@ from typing import Any
 
 import flet as ft
 
-from tests.district_fake import CODE, MEMBER_NO
+from tests.fakes import CODE, MEMBER_NO
 from tests.views_support import Member, all_text, click, demo_member, find, has_key
 from views.family_requests import FamilyPage
 from views.services import Translator

@@ -11,7 +11,7 @@ import main
 import storage
 from app.demo import provision_demo
 from storage.memory import in_memory_device
-from tests.views_support import FakeClock
+from tests.fakes import Clock
 from views.shell import Shell
 
 
@@ -35,7 +35,7 @@ def test_the_language_choice_is_saved_without_touching_other_settings() -> None:
 
 
 def test_the_services_read_the_demo_member_from_the_device() -> None:
-    device, clock = in_memory_device(), FakeClock()
+    device, clock = in_memory_device(), Clock()
     provision_demo(device.keys, device.cards, device.catalog, device.trust, clock)
     services = main.build_services(device, clock)
     shell = Shell(services, language="zh", save_language=print, navigate=print)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.models import CardKind, Redemption
-from tests.views_support import NOW, all_text, demo_member, find, has_key
+from tests.fakes import NOW
+from tests.views_support import all_text, demo_member, find, has_key
 from views.savings import savings_list
 from views.services import Translator
 

@@ -10,9 +10,9 @@ from typing import Any
 import flet as ft
 import pytest
 
-from tests.district_fake import CODE, MEMBER_NO
-from tests.views_support import Member, all_text, click, demo_member, find, has_key
-from views.shell import Session, Shell
+from tests.fakes import CODE, MEMBER_NO
+from tests.views_support import all_text, click, demo_member, find, has_key, make_shell
+from views.shell import Session
 
 
 class FakeHost:
@@ -36,15 +36,6 @@ class Tasks:
         future: Future[None] = Future()
         self.started.append(future)
         return future
-
-
-def make_shell(member: Member | None = None, language: str = "zh") -> tuple[Shell, list[str],
-                                                                              list[str]]:
-    went: list[str] = []
-    saved: list[str] = []
-    shell = Shell((member or demo_member()).services, language=language,
-                  save_language=saved.append, navigate=went.append)
-    return shell, went, saved
 
 
 @pytest.mark.parametrize(("route", "key"), [

@@ -13,10 +13,8 @@ import flet as ft
 from app.district_errors import DistrictRefused, DistrictUnreachable
 from app.models import Change, ParkedChange
 from app.sync import SyncEvent, SyncReport, SyncStatus
-from tests.district_fake import CODE, MEMBER_NO
-from tests.test_sync_text import AT_1405
-from tests.test_views_shell import make_shell
-from tests.views_support import all_text, click, demo_member, find, has_key
+from tests.fakes import AT_1405, CODE, MEMBER_NO
+from tests.views_support import all_text, click, demo_member, find, has_key, make_shell
 from views.services import Translator
 from views.sync import SyncPanel
 

@@ -15,8 +15,8 @@ from app.models import CardKind
 from app.verdict_text import Colour
 from storage.memory import in_memory_device
 from tests.kit import Kit, phone_text
-from tests.test_window import Window
 from tests.views_support import all_text, click, find, has_key
+from tests.window_support import Window
 from views.services import Translator
 from views.window import COLOURS, DeskScreen
 from views.window_report import ReportScreen

@@ -14,17 +14,10 @@ from app.verify import Reason
 from app.wallet import CardNotForThisDevice, CardNotOnDevice, Wallet, mask_member_no
 from storage.device import DeviceStore
 from storage.memory import in_memory_device
-from tests.kit import NOW, Kit
+from tests.fakes import Clock
+from tests.kit import Kit
 
 Provisioned = tuple["Wallet", "Clock", DeviceStore]
-
-
-class Clock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ import io
 from app.chinatime import china_day
 from app.day_report import DayReport, mask_name
 from app.models import CardKind
-from tests.kit import DAY, NOW
-from tests.test_window import SPOT, Window, window
-
-__all__ = ["window"]
+from tests.fakes import DAY, NOW
+from tests.window_support import SPOT, Window
 
 
 def sell_three(window: Window) -> None:

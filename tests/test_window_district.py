@@ -22,13 +22,10 @@ from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage.device import DeviceStore
 from storage.memory import in_memory_device
-from tests.api_support import Server, server, sqlite_template
-from tests.district_support import db_url, pg_schema_url
+from tests.api_support import Server
 from tests.district_window_support import MUDU_PACKAGE, MUDU_SPOT, window_code, with_catalog
-from tests.test_sync_district import Network
+from tests.sync_support import Network
 from views.services import MemberServices
-
-__all__ = ["db_url", "pg_schema_url", "server", "sqlite_template"]
 
 
 @dataclass

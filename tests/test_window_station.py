@@ -19,8 +19,9 @@ from app.window_station import RETENTION_DAYS, WindowParts, WindowStation
 from storage.device import DeviceStore
 from storage.exports import ExportWriter
 from storage.memory import in_memory_device
-from tests.kit import DAY, NOW, Kit, phone_text
-from tests.test_window import SPOT, Clock, Offline
+from tests.fakes import DAY, NOW, Clock
+from tests.kit import Kit, phone_text
+from tests.window_support import SPOT, Offline
 
 
 @dataclass

@@ -23,18 +23,9 @@ from app.sync_apply import PhoneApplier
 from app.verify import Verdict
 from app.wallet import Wallet
 from storage.memory import InMemoryFamilyStates, InMemoryOutbox, InMemorySyncCursor
-from tests.district_fake import FakeDistrict
+from tests.fakes import Clock, FakeDistrict
 from views.services import MemberServices
-
-NOW = 1_795_000_000.0  # 2026-11-18 (Beijing), a fixed instant
-
-
-class FakeClock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+from views.shell import Shell
 
 
 @dataclass
@@ -126,7 +117,7 @@ class Member:
     """
 
     device: MemoryDevice
-    clock: FakeClock
+    clock: Clock
     services: MemberServices
     district: FakeDistrict
 
@@ -138,7 +129,7 @@ class Member:
 
 
 def demo_member(*, with_cards: bool = True) -> Member:
-    device, clock = MemoryDevice(), FakeClock()
+    device, clock = MemoryDevice(), Clock()
     if with_cards:
         provision_demo(device, device, MemoryCatalog(device), MemoryTrust(device), clock)
     district, wallet = FakeDistrict(now=int(clock.now)), Wallet(device, device, clock)
@@ -214,3 +205,12 @@ def click(control: ft.BaseControl, handler_name: str = "on_click") -> None:
         handler(ft.Event(handler_name.removeprefix("on_"), control=control))
     else:
         handler()
+
+
+def make_shell(member: Member | None = None, language: str = "zh") -> tuple[Shell, list[str],
+                                                                              list[str]]:
+    went: list[str] = []
+    saved: list[str] = []
+    shell = Shell((member or demo_member()).services, language=language,
+                  save_language=saved.append, navigate=went.append)
+    return shell, went, saved

@@ -6,41 +6,14 @@ a progress ring meanwhile and, when it fails, says why in the member's language.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
-
 import flet as ft
 
 from app.activation import Activated
 from app.district_errors import DistrictError
 from views import theme
+from views.plumbing import Redraw, RunBlocking, in_thread, redraw_control
 from views.services import ActivationService, Navigate, Translator
-from views.widgets import heading, hint, panel
-
-T = TypeVar("T")
-Redraw = Callable[[ft.Control], None]
-RunBlocking = Callable[[Callable[[], T]], Awaitable[T]]
-
-
-def redraw_control(control: ft.Control) -> None:
-    control.update()
-
-
-async def in_thread(call: Callable[[], T]) -> T:
-    return await asyncio.to_thread(call)
-
-
-def field(label: str, key: str, value: str = "", *,
-          capitalization: ft.TextCapitalization | None = None,
-          keyboard_type: ft.KeyboardType = ft.KeyboardType.TEXT) -> ft.TextField:
-    return ft.TextField(label=label, key=key, value=value, text_size=theme.BODY,
-                        capitalization=capitalization, keyboard_type=keyboard_type)
-
-
-def error_text(key: str) -> ft.Text:
-    return ft.Text("", key=key, visible=False, size=theme.BODY, color=ft.Colors.RED_900,
-                   weight=ft.FontWeight.BOLD)
+from views.widgets import error_text, field, heading, hint, panel
 
 
 class ActivationForm:

@@ -11,17 +11,16 @@ the camera it is handed over once; 拍照识别 always hands over what it reads.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import flet as ft
 import flet_camera as fc  # type: ignore[import-untyped]  # ships no type information
 
-from views.activate import Redraw, redraw_control
+from views.plumbing import Redraw, Sleep, redraw_control
 from views.qr_decode import QrDecoder, available, card_text
 from views.services import Translator
 
 EVERY = 1.0  # seconds between pictures while the camera is on
-Sleep = Callable[[float], Awaitable[None]]
 OnText = Callable[[str], None]
 
 LABELS = {  # the message keys of app/i18n.py
@@ -59,10 +58,6 @@ class CameraMode:
 
     def _label(self, key: str) -> str:
         return self._tr(LABELS[key])
-
-    @property
-    def is_on(self) -> bool:
-        return self.camera is not None
 
     # opening and closing ---------------------------------------------------------------------
 

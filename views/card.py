@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import flet as ft
 
@@ -11,17 +10,12 @@ from app.models import CardKind
 from app.qrimage import render_png
 from app.wallet import CardView
 from views import theme
+from views.plumbing import Redraw, Sleep, redraw_control
 from views.services import Translator, WalletService
 from views.widgets import empty_state
 
 QR_SIZE = 340  # logical pixels: big enough for a window's scanner at arm's length
 
-Sleep = Callable[[float], Awaitable[None]]
-Redraw = Callable[[ft.Control], None]
-
-
-def _redraw(control: ft.Control) -> None:
-    control.update()
 
 
 class QrPanel:
@@ -60,7 +54,7 @@ class QrPanel:
         self.countdown.value = self._tr("card.refresh_in", n=self._wallet.seconds_to_refresh())
         return changed
 
-    async def run(self, sleep: Sleep = asyncio.sleep, redraw: Redraw = _redraw) -> None:
+    async def run(self, sleep: Sleep = asyncio.sleep, redraw: Redraw = redraw_control) -> None:
         """Tick once a second until cancelled (the shell cancels it when the card leaves)."""
         while True:
             await sleep(1.0)

@@ -15,10 +15,10 @@ from app.district_errors import DistrictError
 from app.family import RELATIONS
 from app.models import FamilyMember, FamilyRequest, FamilyState
 from views import theme
-from views.activate import Redraw, RunBlocking, error_text, field, in_thread, redraw_control
 from views.family import family_list
+from views.plumbing import Redraw, RunBlocking, in_thread, redraw_control
 from views.services import FamilyService, Navigate, Translator, WalletService
-from views.widgets import heading, hint, panel
+from views.widgets import error_text, field, heading, hint, panel
 
 RELATION_KEYS = dict(zip(RELATIONS, ("relation.spouse", "relation.child", "relation.father",
                                      "relation.mother", "relation.other"), strict=True))

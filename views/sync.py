@@ -15,9 +15,9 @@ from app.models import ParkedChange
 from app.sync import SyncReport, SyncStatus, TokenExpired
 from app.sync_text import status_line
 from views import theme
-from views.activate import Redraw, RunBlocking, error_text, in_thread, redraw_control
+from views.plumbing import Redraw, RunBlocking, in_thread, redraw_control
 from views.services import Navigate, SyncService, Translator
-from views.widgets import heading, hint, panel
+from views.widgets import error_text, heading, hint, panel
 
 SYNC_ROUTE = "/sync"
 

@@ -45,3 +45,16 @@ def panel(content: ft.Control, *, key: str | None = None, padding: int = 16) -> 
         padding=padding,
         border=ft.Border.all(1, "#E8DADA"),
     )
+
+
+def field(label: str, key: str, value: str = "", *,
+          capitalization: ft.TextCapitalization | None = None,
+          keyboard_type: ft.KeyboardType = ft.KeyboardType.TEXT) -> ft.TextField:
+    return ft.TextField(label=label, key=key, value=value, text_size=theme.BODY,
+                        capitalization=capitalization, keyboard_type=keyboard_type)
+
+
+def error_text(key: str) -> ft.Text:
+    """A form's message line: hidden until there is something to say."""
+    return ft.Text("", key=key, visible=False, size=theme.BODY, color=ft.Colors.RED_900,
+                   weight=ft.FontWeight.BOLD)

@@ -10,7 +10,6 @@ UI loop so the verdict shows as soon as the text arrives.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 import flet as ft
 
@@ -19,15 +18,14 @@ from app.verdict_text import Colour, Words
 from app.verify import Freshness, Reason
 from app.window import DeskRefused, Offer, Scanned
 from views import theme
-from views.activate import Redraw, error_text, field, redraw_control
 from views.camera import CameraMode
+from views.plumbing import Redraw, Sleep, redraw_control
 from views.services import DeskService, Navigate, Translator
-from views.widgets import hint, panel
+from views.widgets import error_text, field, hint, panel
 
 COLOURS = {Colour.GREEN: theme.MEMBER_GREEN, Colour.BLUE: theme.FAMILY_BLUE,
            Colour.AMBER: "#E65100", Colour.RED: "#B71C1C"}
 REFUSED_RETURN, SOLD_RETURN, IDLE_RETURN = 6.0, 3.0, 90.0
-Sleep = Callable[[float], Awaitable[None]]
 
 
 def words(w: Words, tr: Translator) -> str:

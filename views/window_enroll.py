@@ -11,9 +11,9 @@ import flet as ft
 from app.district_errors import DistrictError
 from app.window_enroll import EnrolledSpot
 from views import theme
-from views.activate import Redraw, RunBlocking, error_text, field, in_thread, redraw_control
+from views.plumbing import Redraw, RunBlocking, in_thread, redraw_control
 from views.services import Navigate, Translator, WindowService
-from views.widgets import heading, hint, panel
+from views.widgets import error_text, field, heading, hint, panel
 
 WINDOW_ROUTE = "/window"
 

@@ -12,7 +12,7 @@ from app.day_report import DayReport, mask_name
 from app.models import CardKind
 from app.prices import format_yuan
 from views import theme
-from views.activate import Redraw, redraw_control
+from views.plumbing import Redraw, redraw_control
 from views.services import ReportService, Translator
 from views.widgets import empty_state, heading, hint, panel
 

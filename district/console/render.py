@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -64,8 +63,3 @@ def error_page(request: Request, exc: DistrictError, who: SignedIn | None) -> HT
     """A domain error as a page: the status code of the error, its message in the language."""
     return page(request, "error.html", who, status=exc.status,
                 error=message(exc, language(request)), code=exc.status)
-
-
-def form_values(form: Mapping[str, Any]) -> dict[str, str]:
-    """The submitted form as plain strings, to put back into a re-rendered form."""
-    return {key: value for key, value in form.items() if isinstance(value, str)}

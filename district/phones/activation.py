@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from district import audit
@@ -138,11 +138,3 @@ def redeem(session: Session, member_no: str, code: str, now: int) -> ActivationC
     if getattr(taken, "rowcount", 0) != 1:
         raise CodeUsed("这个激活码刚刚被使用", "this activation code was just used")
     return row
-
-
-def outstanding(session: Session, member_no: str, now: int) -> int:
-    """How many unused, unexpired codes the member (and family) hold (for the console)."""
-    member = people.member_by_no(session, member_no)
-    return session.scalar(select(func.count()).select_from(ActivationCode).where(
-        ActivationCode.member_id == member.id, ActivationCode.used_at.is_(None),
-        ActivationCode.expires_at > now)) or 0

@@ -105,15 +105,6 @@ def get_device(session: Session, device_id: str) -> Device:
     return device
 
 
-def devices_of(session: Session, member_no: str) -> list[Device]:
-    """Every device of the member and their family, newest first (for the console)."""
-    member = session.scalars(select(Member).where(Member.member_no == member_no)).first()
-    if member is None:
-        raise NotFound(f"没有这个会员号：{member_no}", f"no member with number {member_no}")
-    return list(session.scalars(select(Device).where(Device.member_id == member.id)
-                                .order_by(Device.created_at.desc(), Device.id)))
-
-
 def revoke_device(session: Session, keys: KeyRing, device_id: str, reason: str, actor: str,
                   now: int) -> list[int]:
     """A lost phone (console): its token stops working and every valid card bound to its key

@@ -31,17 +31,6 @@ def union_of(session: Session, member: Member) -> Union:
     return union
 
 
-def union_named(session: Session, town_id: str, name: str) -> Union:
-    """The union of that name in the town, created when new."""
-    union = session.scalars(select(Union).where(Union.town_id == town_id,
-                                                Union.name == name)).first()
-    if union is None:
-        union = Union(town_id=town_id, name=name)
-        session.add(union)
-        session.flush()
-    return union
-
-
 def all_family(session: Session, member: Member) -> list[FamilyMember]:
     """Every family member the member ever had, numbered 1, 2, … in this order.
 

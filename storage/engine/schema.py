@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from storage.store import Store
+from storage.engine.collection import Collection
+
+
+class Store(Protocol):
+    """What a migration is given: the store's collections (`storage.engine.store.Store`)."""
+
+    def collection(self, name: str, key: str) -> Collection: ...
 
 
 @dataclass(frozen=True)

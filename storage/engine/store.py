@@ -10,11 +10,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from storage.collection import Collection, CollectionFiles, CompactionPolicy
-from storage.errors import CorruptFileError, SchemaTooNewError
-from storage.lock import DirectoryLock
-from storage.schema import AppliedMigration, Migration, latest_version
-from storage.snapshot import AtomicJSONStorage
+from storage.engine.collection import Collection, CollectionFiles, CompactionPolicy
+from storage.engine.errors import CorruptFileError, SchemaTooNewError
+from storage.engine.lock import DirectoryLock
+from storage.engine.schema import AppliedMigration, Migration, latest_version
+from storage.engine.snapshot import AtomicJSONStorage
 
 META_FILE = "meta.json"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")

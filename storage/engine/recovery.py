@@ -12,13 +12,13 @@ import os
 import time
 from pathlib import Path
 
-from storage.collection import CollectionFiles
-from storage.errors import BackupMissingError, CorruptFileError
-from storage.files import atomic_write, keep_as_backup, sync_dir, temp_path, write_synced
-from storage.journal import JournalContents, create_journal, read_journal
-from storage.lock import DirectoryLock
-from storage.snapshot import Snapshot, encode_snapshot, read_snapshot
-from storage.state import State
+from storage.engine.collection import CollectionFiles
+from storage.engine.errors import BackupMissingError, CorruptFileError
+from storage.engine.files import atomic_write, keep_as_backup, sync_dir, temp_path, write_synced
+from storage.engine.journal import JournalContents, create_journal, read_journal
+from storage.engine.lock import DirectoryLock
+from storage.engine.snapshot import Snapshot, encode_snapshot, read_snapshot
+from storage.engine.state import State
 
 
 def restore_from_backup(directory: Path, collection: str) -> int:

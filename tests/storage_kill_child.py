@@ -1,4 +1,4 @@
-"""kill -9 harness. The child (`python -m storage._killtarget DIR`) saves in a loop, printing
+"""kill -9 harness. The child (`python -m tests.storage_kill_child DIR`) saves in a loop, printing
 `try <op> <key>` before each save and `ok` once it returned (= acknowledged); the parent
 (`KillHarness`) kills it at a random moment, reopens the store and checks that it is readable and
 holds every acknowledged save. Used by tests/test_storage_kill.py and bench/kill_runs.py."""
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.collection import Collection, CollectionFiles, CompactionPolicy
-from storage.errors import CorruptFileError
-from storage.journal import journal_base
-from storage.snapshot import read_snapshot
-from storage.store import Store
+from storage.engine.collection import Collection, CollectionFiles, CompactionPolicy
+from storage.engine.errors import CorruptFileError
+from storage.engine.journal import journal_base
+from storage.engine.snapshot import read_snapshot
+from storage.engine.store import Store
 
 NAME, KEY, COUNTER = "records", "k", "counter"
 
@@ -97,7 +97,7 @@ class KillHarness:
     def _kill_child(self) -> tuple[list[str], str]:
         """Start a child, kill it at a random moment; its output lines and, if it died on its
         own, its error output."""
-        cmd = [sys.executable, "-m", "storage._killtarget", str(self.directory)]
+        cmd = [sys.executable, "-m", "tests.storage_kill_child", str(self.directory)]
         cmd += ["--min-bytes", str(self.min_bytes)]
         with (
             tempfile.TemporaryFile() as err,

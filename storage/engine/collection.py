@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage.errors import CorruptFileError
-from storage.files import keep_as_backup, separate, sync_dir, temp_path, write_synced
-from storage.journal import (
+from storage.engine.errors import CorruptFileError
+from storage.engine.files import keep_as_backup, separate, sync_dir, temp_path, write_synced
+from storage.engine.journal import (
     JournalContents,
     JournalWriter,
     Op,
@@ -28,8 +28,8 @@ from storage.journal import (
     journal_base,
     read_journal,
 )
-from storage.snapshot import Doc, Snapshot, encode_snapshot, read_snapshot, write_snapshot
-from storage.state import State
+from storage.engine.snapshot import Doc, Snapshot, encode_snapshot, read_snapshot, write_snapshot
+from storage.engine.state import State
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from storage.errors import StoreLockedError
+from storage.engine.errors import StoreLockedError
 
 LOCK_NAME = ".lock"
 

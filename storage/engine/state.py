@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from storage.journal import Op
-from storage.snapshot import Doc
+from storage.engine.journal import Op
+from storage.engine.snapshot import Doc
 
 
 class State:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage.errors import CorruptFileError
-from storage.files import append_synced, atomic_write, truncate_synced
+from storage.engine.errors import CorruptFileError
+from storage.engine.files import append_synced, atomic_write, truncate_synced
 
 Op = dict[str, Any]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from storage.errors import CorruptFileError
-from storage.files import atomic_write
+from storage.engine.errors import CorruptFileError
+from storage.engine.files import atomic_write
 
 Doc = dict[str, Any]
 DATA_TABLE = "_default"

@@ -1,15 +1,18 @@
-"""A hand-written fake of the district's member API (app.ports.DistrictClient) and of its sync
-endpoints for family requests (app.ports.SyncTransport), for use-case and view tests: real keys,
-real signed cards and lists, and switches to make it refuse or go away."""
+"""The tests' fakes, in one place: the fixed instant `NOW` and a `Clock` a test moves; a fake of
+the district's member API (app.ports.DistrictClient) and of its sync endpoints for family
+requests (`FakeDistrict`: real keys, real signed cards and lists, and switches to make it refuse
+or go away); and a bare sync server that applies each change once (`FakeSyncServer`)."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.card import CardClaims, issue_card
+from app.chinatime import CHINA
 from app.district_errors import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.keys import KeyPair
 from app.models import (
@@ -26,11 +29,13 @@ from app.models import (
     PullPage,
     PushResult,
 )
+from app.sync import TokenExpired
 from app.trust import Issuer, StatusList, TrustList, sign_status_list, sign_trust_list
 from app.window_enroll import WindowGrant
 
-NOW = 1_795_000_000
-YEAR = 365 * 24 * 3600
+NOW = 1_795_000_000  # 2026-11-18 (Beijing), a fixed instant
+DAY = 86_400
+YEAR = 365 * DAY
 MEMBER_NO, CODE, TOKEN = "WZ2014000301", "K7Q2-9XPM", "token-301"
 
 
@@ -191,3 +196,68 @@ class FakeDistrict:
         self._up(f"enroll {code}")
         raise DistrictRefused("登记码不对或已失效", "Wrong or expired enrollment code",
                               "wrong_code")
+
+
+@dataclass
+class Clock:
+    """A clock the test sets and moves: `clock()` is `clock.now`."""
+
+    now: float = NOW
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class FakeSyncServer:
+    """Applies each change id once, checks each device seq, answers per change; keeps a log."""
+
+    log: list[Pulled] = field(default_factory=list)
+    applied: dict[str, Change] = field(default_factory=dict)
+    last_seq: int = 0
+    batches: list[int] = field(default_factory=list)
+    refuse: dict[str, tuple[str, str]] = field(default_factory=dict)  # record id → status, reason
+    down: bool = False
+    expired: bool = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise DistrictUnreachable("connection refused")
+        if self.expired:
+            raise TokenExpired()
+
+    def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
+        self._check()
+        self.batches.append(len(changes))
+        return [self._one(c) for c in changes]
+
+    def _one(self, change: Change) -> PushResult:
+        if change.change_id in self.applied:
+            return PushResult(change.change_id, "duplicate")
+        if change.seq <= self.last_seq:
+            return PushResult(change.change_id, "rejected", reason="seq_not_increasing")
+        self.last_seq = change.seq
+        if change.record_id in self.refuse:
+            status, reason = self.refuse[change.record_id]
+            return PushResult(change.change_id, status, reason=reason, message=f"不行：{reason}",
+                              message_en=f"no: {reason}")
+        self.applied[change.change_id] = change
+        self.note("note", change.record_id, change.fields)
+        return PushResult(change.change_id, "applied", version=len(self.log))
+
+    def note(self, entity: str, record_id: str, fields: Mapping[str, object] | None,
+             op: str = "upsert") -> None:
+        self.log.append(Pulled(len(self.log) + 1, entity, record_id, op, len(self.log) + 1,
+                               dict(fields) if fields is not None else None))
+
+    def probe(self, server_url: str) -> bool:
+        return not self.down
+
+    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+        self._check()
+        after = [p for p in self.log if p.cursor > cursor]
+        page = after[:limit]
+        return PullPage(tuple(page), page[-1].cursor if page else cursor, len(after) > limit)
+
+
+AT_1405 = int(dt.datetime(2026, 11, 24, 14, 5, tzinfo=CHINA).timestamp())
