@@ -47,7 +47,7 @@ from district.web import create_app
 
 def note(session: Session, pusher: Pusher, change: WireChange) -> Outcome:
     entry = changelog.log_change(session, pusher.scope, "bench_note", change.record_id,
-                                changelog.UPSERT, fields=change.fields)
+                                 changelog.UPSERT, fields=change.fields)
     return Outcome(APPLIED, server_copy=change.fields, entry=entry)
 
 
@@ -110,7 +110,7 @@ def raw_batch(district: District, size: int) -> None:
     with district.sessions.begin() as session:
         for i in range(size):
             changelog.log_change(session, "bench:raw", "raw", str(i), changelog.UPSERT,
-                                fields={"text": "今天走访了三位会员", "n": i})
+                                 fields={"text": "今天走访了三位会员", "n": i})
         changelog.flush_pending(session)
 
 
@@ -132,7 +132,7 @@ def measure_pull(district: District, http: httpx.Client, records: int) -> None:
     with district.sessions.begin() as session:
         for i in range(records):
             changelog.log_change(session, changelog.PUBLIC, "bench_spot", str(i), changelog.UPSERT,
-                                fields={"name": f"景点{i}", "list_fen": 8000, "n": i})
+                                 fields={"name": f"景点{i}", "list_fen": 8000, "n": i})
 
     def pull() -> None:
         cursor, more = 0, True

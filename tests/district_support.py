@@ -98,7 +98,7 @@ class Cli:
         started = [subprocess.Popen(
             [sys.executable, "-m", "district", "--data", str(self.data), *args], cwd=ROOT,
             env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for args in commands]
+                   for args in commands]
         results = []
         for process, args in zip(started, commands, strict=True):
             out, err = process.communicate(timeout=120)

@@ -26,7 +26,7 @@ def test_an_activated_card_is_bound_to_the_phone_key_and_verifies_at_a_window(
     assert (claims.holder_key, claims.member_no, claims.titles) == (
         phone.key.public_raw, "WZ1", ("蓝领之星", "劳动模范"))
     assert (body["role"], body["family_cards"], body["server_time"]) == ("member", [],
-                                                                        int(server.clock()))
+                                                                         int(server.clock()))
     assert phone.verify(body["card"]).reason is Reason.OK
     served = server.http.get("/api/v1/lists/trust").json()
     assert b64d(body["root_public_key"]) == b64d(served["root_public_key"])

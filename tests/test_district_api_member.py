@@ -160,7 +160,7 @@ def test_a_code_for_a_pending_family_member_is_refused(server: Server) -> None:
     phone.send("POST", "/family", SPOUSE)
     with server.district.sessions.begin() as session:
         assert people.family_number(session, people.member_by_no(session, "WZ1"),
-                                      1).status == people.PENDING
+                                    1).status == people.PENDING
     with pytest.raises(Exception, match="not approved"):
         server.code("WZ1", family_no=1)
 

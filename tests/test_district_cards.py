@@ -35,7 +35,7 @@ def registered(district: District) -> District:
     with district.sessions.begin() as session:
         import_members(session, csv_bytes(*ROWS), "t", NOW)
         people.add_family(session, people.member_by_no(session, "WZ1"), "王喆", "配偶", "5208",
-                            NOW)
+                          NOW)
     return district
 
 

@@ -81,7 +81,7 @@ def test_importing_the_server_touches_nothing(tmp_path: Path) -> None:
 
 
 def test_the_app_answers_health_openapi_and_domain_errors_in_two_languages(db_url: str,
-                                                                            tmp_path: Path) -> None:
+                                                                           tmp_path: Path) -> None:
     app = create_app(Settings(tmp_path, db_url, "x"))
 
     def missing() -> None:

@@ -109,7 +109,7 @@ def _write(server: Server, scope: str, writes: int) -> None:
     for i in range(writes):
         with server.district.sessions.begin() as session:
             changelog.log_change(session, scope, "note", f"{threading.get_ident()}-{i}",
-                                changelog.UPSERT, fields={"i": i})
+                                 changelog.UPSERT, fields={"i": i})
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)

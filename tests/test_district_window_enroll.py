@@ -83,7 +83,7 @@ def test_a_revoked_window_token_stops_working_at_once(server: Server) -> None:
     assert tablet.get("/sync/pull").status_code == 200
     with server.district.sessions.begin() as session:
         window_devices.revoke_window(session, tablet.answer["device_id"], None, "admin",
-                              int(server.clock()))
+                                     int(server.clock()))
     refused = tablet.get("/sync/pull")
     assert (refused.status_code, refused.json()["error"]) == (401, "unauthorized")
     assert "注销" in refused.json()["message"]

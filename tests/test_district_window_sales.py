@@ -49,7 +49,7 @@ def test_a_sale_for_another_spot_or_malformed_is_rejected(server: Server) -> Non
     wrong_day = sale(serial, server.clock())
     wrong_day["day"] += 1
     bad = push(tablet, sale_change(2, wrong_day), sale_change(3, sale(serial, server.clock(),
-                                                                     paid_fen=9000)))
+                                                                      paid_fen=9000)))
     assert [r["reason"] for r in (*other, *bad)] == ["wrong_spot", "invalid_fields",
                                                      "invalid_fields"]
     assert all(r["status"] == "rejected" and r["message"] for r in (*other, *bad))

@@ -106,7 +106,7 @@ def test_spots_tickets_and_purchases_arrive_for_the_savings_page(server: Server)
     with server.district.sessions.begin() as session:
         card = issuance.get_card(session, own.serial)
         publish.record_redemption(session, card, ticket.spot_ids[0], ticket.id, 8000, 4080,
-                                    int(server.clock()), "window:1")
+                                  int(server.clock()), "window:1")
     phone.engine.sync()
     [bought] = phone.device.redemptions.all()
     assert (bought.serial, bought.ticket_name, bought.kind, bought.saved_fen) == (
@@ -127,7 +127,7 @@ def test_offline_the_change_waits_and_then_goes_out_exactly_once(server: Server)
     assert phone.engine.status().online and len(family_on_server(server, phone)) == 1
     phone.network.lose_next_push_reply = True
     phone.engine.record("family_request", str(uuid.uuid4()), {**SPOUSE, "name": "陈小明",
-                                                               "relation": "子女"})
+                                                              "relation": "子女"})
     assert isinstance(phone.engine.sync().error, DistrictUnreachable)
     assert phone.engine.status().waiting == 1 and len(family_on_server(server, phone)) == 2
     server.clock.now += 300

@@ -15,7 +15,7 @@ from views.shell import Shell
 
 
 def form_for(member: Member, language: str = "zh") -> tuple[ActivationForm, list[str],
-                                                             list[bool]]:
+                                                            list[bool]]:
     went: list[str] = []
     busy_seen: list[bool] = []
     form: ActivationForm

@@ -34,7 +34,7 @@ def test_the_demo_member_has_a_card_and_two_family_cards(provisioned: Provisione
     assert card.member_no_masked == "WZ2*******45" and card.is_valid_now
     assert card.valid_from == dt.date(2026, 11, 18)
     assert [(c.name, c.relation) for c in wallet.family_cards()] == [("王喆", "配偶"),
-                                                                    ("陈德明", "父亲")]
+                                                                     ("陈德明", "父亲")]
 
 
 def test_the_qr_text_verifies_and_goes_stale_after_two_minutes(provisioned: Provisioned) -> None:
@@ -76,7 +76,7 @@ def test_a_card_bound_to_another_phone_is_refused(provisioned: Provisioned) -> N
 
 
 @pytest.mark.parametrize(("number", "masked"), [("WZ2014012345", "WZ2*******45"),
-                                                 ("12345", "1****"), ("", "")])
+                                                ("12345", "1****"), ("", "")])
 def test_member_numbers_are_masked(number: str, masked: str) -> None:
     assert mask_member_no(number) == masked
 

@@ -208,7 +208,7 @@ def click(control: ft.BaseControl, handler_name: str = "on_click") -> None:
 
 
 def make_shell(member: Member | None = None, language: str = "zh") -> tuple[Shell, list[str],
-                                                                              list[str]]:
+                                                                            list[str]]:
     went: list[str] = []
     saved: list[str] = []
     shell = Shell((member or demo_member()).services, language=language,

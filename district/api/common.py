@@ -89,7 +89,7 @@ def member_session(request: Request,
     with device_session(request, credentials) as (session, device):
         if device.member_id is None:
             raise Forbidden("景区窗口设备不能查看会员的资料",
-                                    "a scenic-spot window has no member data")
+                            "a scenic-spot window has no member data")
         yield session, device, device.member_id
 
 

@@ -92,7 +92,7 @@ def cards(request: Request, token: Token) -> dict[str, object]:
 def _member_of(session: Session, device: Device, member_id: int) -> Member:
     if device.role != devices.MEMBER:
         raise Forbidden("只有会员本人的手机可以办理家属卡",
-                                "only the member's own phone can manage family cards")
+                        "only the member's own phone can manage family cards")
     return session.get_one(Member, member_id)
 
 

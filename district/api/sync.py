@@ -88,7 +88,7 @@ class ChangeIn(BaseModel):
 
     def change(self) -> WireChange:
         return WireChange(self.change_id.lower(), self.seq, self.entity, self.record_id,
-                      self.op, self.base_version, self.schema_, self.fields)
+                          self.op, self.base_version, self.schema_, self.fields)
 
 
 class PushIn(BaseModel):

@@ -47,8 +47,8 @@ def enroll(body: EnrollBody, request: Request) -> EnrollAnswer:
     """
     district, now = district_of(request), clock(request)
     done = window_devices.enroll(district.sessions, body.code, public_key_of(body.public_key),
-                          body.device_name, client_of(request), now,
-                          district.settings.daily_limit)
+                                 body.device_name, client_of(request), now,
+                                 district.settings.daily_limit)
     return EnrollAnswer(device_id=done.device_id, device_token=done.device_token,
                         spot_id=done.spot_id, spot_name=done.spot_name,
                         root_public_key=b64(done.root_public_key),

@@ -45,8 +45,8 @@ def _store(session: Session, kind: str, version: int, now: int, data: bytes) -> 
     session.add(row)
     session.flush()
     changelog.log_change(session, changelog.PUBLIC, "list", kind, changelog.UPSERT,
-                        fields={"kind": kind, "version": version, "issued_at": now,
-                                "data": base64.b64encode(data).decode("ascii")})
+                         fields={"kind": kind, "version": version, "issued_at": now,
+                                 "data": base64.b64encode(data).decode("ascii")})
     return row
 
 

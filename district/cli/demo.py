@@ -86,7 +86,7 @@ def _add_family(session: Session, now: int) -> dict[str, list[str]]:
     member = people.member_by_no(session, app_demo.MEMBER_NO)
     for person in app_demo.PEOPLE[1:]:
         people.add_family(session, member, person.name, person.relation or "", person.id_last4,
-                            now)
+                          now)
     other = people.member_by_no(session, "WZ2014000301")
     people.add_family(session, other, "李桂英", "母亲", "2046", now)
     return {m.member_no: [f"{f.name}（{f.relation}）" for f in people.family_of(session, m)]

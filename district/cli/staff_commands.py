@@ -35,7 +35,7 @@ def add_staff(d: District, args: argparse.Namespace) -> int:
     town = args.town.upper() if args.town else None
     with d.sessions.begin() as session:
         added = accounts.add_staff(session, args.username, password, args.role, town, args.actor,
-                                int(time.time()))
+                                   int(time.time()))
     print(f"已添加工作人员 / staff added: {added.username} ({added.role}"
           f"{', ' + town if town else ''})", flush=True)
     return 0

@@ -85,7 +85,7 @@ def sync_family_states(session: Session, member: Member) -> None:
     added by an import or the console were never logged; the log keeps the newest of each)."""
     for s in family_states(session, member):
         publish.family_entry(session, member, s.number, s.name, s.relation, s.state,
-                               s.card_serial)
+                             s.card_serial)
 
 
 def _phone_cards(session: Session, member: Member, family: FamilyMember | None) -> list[Card]:

@@ -60,7 +60,7 @@ def request_family(session: Session, keys: KeyRing, member_no: str, name: str, r
     """The member asks for a family card; pending until approved (or approved at once)."""
     member = people.member_by_no(session, member_no)
     family = people.add_family(session, member, name, relation, id_last4, now, limit,
-                                 status=people.PENDING)
+                               status=people.PENDING)
     number = number_of(session, member, family)
     publish.family_changed(session, member, family, STATES[people.PENDING], None)
     audit.record(session, actor, "family.request", member_no,
@@ -87,7 +87,7 @@ def approve_family(session: Session, keys: KeyRing, member_no: str, family_no: i
     card = None if key is None else issuance.issue_card(
         session, keys, member, actor=actor, now=now, holder_key=key, family=family)
     publish.family_changed(session, member, family, STATES[people.ACTIVE],
-                             card.serial if card else None)
+                           card.serial if card else None)
     return card
 
 

@@ -44,7 +44,7 @@ def store(session: Session, sale: WireSale, card: Card | None, device_id: str, d
     source = f"window:{device_id}"
     if card is not None:
         row = publish.record_redemption(session, card, sale.spot_id, sale.ticket_id,
-                                          sale.list_fen, sale.paid_fen, sale.at, source)
+                                        sale.list_fen, sale.paid_fen, sale.at, source)
     else:
         row = Redemption(member_id=None, family_id=None, card_serial=sale.serial,
                          spot_id=sale.spot_id, ticket_id=sale.ticket_id, list_fen=sale.list_fen,

@@ -142,7 +142,7 @@ KIND_NAMES = {"member": "会员 member", "family": "家属 family"}
 
 def _sale_rows(session: Session, company: str, query: Query) -> Sequence[Any]:
     statement = (select(Redemption, Spot.name, Ticket.name).join(Spot, Spot.id ==
-                                                                  Redemption.spot_id)
+                                                                 Redemption.spot_id)
                  .outerjoin(Ticket, Ticket.id == Redemption.ticket_id)
                  .outerjoin(Member, Member.id == Redemption.member_id)
                  .where(Spot.company == company, *_where(query))
