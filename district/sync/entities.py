@@ -8,4 +8,4 @@ from district.sync import family_request, sale
 from district.sync.push import Handler
 
 HANDLERS: dict[str, Handler] = {"family_request": Handler(1, family_request.family_request),
-                                "sale": Handler(1, sale.apply_sale)}
+                                "sale": Handler(1, sale.apply_sale, sale.lock_cards)}

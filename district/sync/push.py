@@ -5,9 +5,11 @@ nothing else. A change id already stored answers with the stored result (status 
 it had been applied). The device's sequence number must increase: its `sync_devices` row is
 advanced with a conditional UPDATE whose row lock also serializes the device's concurrent
 pushes. Two requests racing with the same change meet on that row lock or on the change id's
-primary key; the loser retries once and finds the stored result. Entity handlers come as a
-registry (`{entity: Handler}`, see `district.sync.entities`), so new kinds of records plug in
-unchanged.
+primary key; the loser retries once and finds the stored result. Shared rows (a sale's card)
+are locked before any change runs, in one global order, and a transaction PostgreSQL picks as a
+deadlock's loser anyway is run again (`district.db.retried`), never answered with a 500.
+Entity handlers come as a registry (`{entity: Handler}`, see `district.sync.entities`), so new
+kinds of records plug in unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import WireChange
+from district import db
 from district.cards.keyring import KeyRing
 from district.errors import DistrictError
 from district.feed import changelog
@@ -62,12 +65,20 @@ class Outcome:
                 "message": self.message, "message_en": self.message_en}
 
 
+def _no_locks(_session: Session, _changes: Sequence[WireChange]) -> None:
+    """Most records lock nothing shared beyond their own rows."""
+
+
 @dataclass(frozen=True)
 class Handler:
-    """Applies one entity's changes; `schema` is the newest schema version it understands."""
+    """Applies one entity's changes; `schema` is the newest schema version it understands.
+    `lock` takes, before any change of the batch runs, the shared rows the batch's changes of
+    this entity will lock, in one global order (so two devices naming the same rows in another
+    order wait for each other instead of deadlocking)."""
 
     schema: int
     apply: Callable[[Session, Pusher, WireChange], Outcome]
+    lock: Callable[[Session, Sequence[WireChange]], None] = _no_locks
 
 
 def rejected(reason: str, zh: str, en: str) -> Outcome:
@@ -82,12 +93,14 @@ def push(sessions: sessionmaker[Session], handlers: Handlers, pusher: Pusher,
     """Apply a batch in one transaction (one savepoint per change), each change exactly once;
     a lost race on a change id or on the device's first row retries and finds the stored
     results."""
+    def attempt() -> list[Outcome]:
+        with sessions.begin() as session:
+            return _batch(session, handlers, pusher, changes)
+
     try:
-        with sessions.begin() as session:
-            return _batch(session, handlers, pusher, changes)
+        return db.retried(attempt)
     except IntegrityError:
-        with sessions.begin() as session:
-            return _batch(session, handlers, pusher, changes)
+        return db.retried(attempt)
 
 
 def _batch(session: Session, handlers: Handlers, pusher: Pusher,
@@ -96,6 +109,8 @@ def _batch(session: Session, handlers: Handlers, pusher: Pusher,
     outcomes: list[Outcome] = []
     fresh: list[int] = []
     device = _lock_device(session, pusher.device_id)  # serializes one device's pushes
+    for entity, handler in sorted(handlers.items()):
+        handler.lock(session, [c for c in changes if c.entity == entity])
     known = _stored_many(session, [c.change_id for c in changes])
     for index, change in enumerate(changes):
         if change.change_id in first:

@@ -4,6 +4,7 @@ supervisor's override goes to the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,15 @@ from district.sync.push import APPLIED, CONFLICT, DUPLICATE, Outcome, Pusher, re
 from district.tables import Card
 from district.windows import sales
 from district.windows.tables import Redemption
+
+
+def lock_cards(session: Session, changes: Sequence[WireChange]) -> None:
+    """Lock the cards a batch of sales names, in serial order, before any sale runs."""
+    serials = sorted({s.serial for s in (WireSale.parse(c.record_id, c.fields) for c in changes)
+                      if s is not None})
+    if serials:
+        session.execute(select(Card.serial).where(Card.serial.in_(serials))
+                        .order_by(Card.serial).with_for_update())
 
 
 def _refused(pusher: Pusher, change: WireChange) -> Outcome | None:
