@@ -111,7 +111,7 @@ def _batch(session: Session, handlers: Handlers, pusher: Pusher,
     device = _lock_device(session, pusher.device_id)  # serializes one device's pushes
     for entity, handler in sorted(handlers.items()):
         handler.lock(session, [c for c in changes if c.entity == entity])
-    known = _stored_many(session, [c.change_id for c in changes])
+    known = _stored_many(session, pusher.device_id, [c.change_id for c in changes])
     for index, change in enumerate(changes):
         if change.change_id in first:
             outcomes.append(outcomes[first[change.change_id]])
@@ -143,11 +143,14 @@ def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: WireCha
     return _run(session, handlers, pusher, change), True
 
 
-def _stored_many(session: Session, change_ids: Sequence[str]) -> dict[str, SyncChange]:
-    """The stored answers of the batch's change ids, read once, after the device row is locked
-    (so a racing request of the same device has either committed them or not begun)."""
-    rows = session.scalars(select(SyncChange).where(SyncChange.change_id.in_(set(change_ids)))
-                           .execution_options(populate_existing=True))
+def _stored_many(session: Session, device_id: str,
+                 change_ids: Sequence[str]) -> dict[str, SyncChange]:
+    """The device's stored answers to the batch's change ids, read once, after the device row
+    is locked (so a racing request of the same device has either committed them or not
+    begun). Another device's change ids are not this device's business."""
+    rows = session.scalars(select(SyncChange).where(
+        SyncChange.device_id == device_id, SyncChange.change_id.in_(set(change_ids)))
+        .execution_options(populate_existing=True))
     return {row.change_id: row for row in rows}
 
 
