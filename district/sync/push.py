@@ -15,77 +15,27 @@ kinds of records plug in unchanged.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import WireChange
 from district import db
-from district.cards.keyring import KeyRing
 from district.errors import DistrictError
 from district.feed import changelog
+from district.sync import checks
+from district.sync.handler import (
+    APPLIED,
+    DUPLICATE,
+    Handlers,
+    Outcome,
+    Pusher,
+    rejected,
+)
 from district.sync.tables import SyncChange, SyncDevice
-
-APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
-
-
-@dataclass(frozen=True)
-class Pusher:
-    """The pushing device, and what its handlers may need (keys, settings, the clock)."""
-
-    device_id: str
-    role: str
-    member_id: int | None  # None for a window
-    scope: str
-    now: int
-    keys: Callable[[], KeyRing]
-    family_limit: int = 4
-    family_auto_approve: bool = False
-    spot_id: str | None = None  # a window's spot
-    daily_limit: int = 1  # discounted tickets per card per spot per day
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    version: int | None = None
-    server_copy: dict[str, Any] | None = None
-    reason: str | None = None
-    message: str | None = None
-    message_en: str | None = None
-    entry: changelog.Entry | None = None  # the log entry whose version the change gets
-
-    def as_dict(self, change_id: str) -> dict[str, Any]:
-        return {"change_id": change_id, "status": self.status, "version": self.version,
-                "server_copy": self.server_copy, "reason": self.reason,
-                "message": self.message, "message_en": self.message_en}
-
-
-def _no_locks(_session: Session, _changes: Sequence[WireChange]) -> None:
-    """Most records lock nothing shared beyond their own rows."""
-
-
-@dataclass(frozen=True)
-class Handler:
-    """Applies one entity's changes; `schema` is the newest schema version it understands.
-    `lock` takes, before any change of the batch runs, the shared rows the batch's changes of
-    this entity will lock, in one global order (so two devices naming the same rows in another
-    order wait for each other instead of deadlocking)."""
-
-    schema: int
-    apply: Callable[[Session, Pusher, WireChange], Outcome]
-    lock: Callable[[Session, Sequence[WireChange]], None] = _no_locks
-
-
-def rejected(reason: str, zh: str, en: str) -> Outcome:
-    return Outcome(REJECTED, reason=reason, message=zh, message_en=en)
-
-
-Handlers = Mapping[str, Handler]
 
 
 def push(sessions: sessionmaker[Session], handlers: Handlers, pusher: Pusher,
@@ -135,6 +85,9 @@ def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: WireCha
     stored = known.get(change.change_id)
     if stored is not None:
         return _replay(stored), False
+    refused = checks.malformed(change)
+    if refused is not None:
+        return refused, False
     if change.seq <= device.last_seq:
         return rejected("seq_not_increasing", "这条修改的序号不比之前的大，未被接受",
                         f"seq {change.seq} is not above this device's last sequence "
@@ -182,6 +135,10 @@ def _run(session: Session, handlers: Handlers, pusher: Pusher, change: WireChang
     except DistrictError as exc:
         changelog.discard_since(session, position)
         return rejected(exc.code, exc.zh, exc.en)
+    except DataError:  # a value the database cannot hold: this change alone is refused
+        changelog.discard_since(session, position)
+        return rejected("invalid_fields", "这条修改里有服务器无法保存的值",
+                        "this change holds a value the server cannot store")
 
 
 def _record(pusher: Pusher, change: WireChange, outcome: Outcome) -> SyncChange:

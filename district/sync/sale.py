@@ -14,7 +14,7 @@ from app.models import WireChange
 from app.sale_wire import WireSale
 from district import audit
 from district.phones import devices
-from district.sync.push import APPLIED, CONFLICT, DUPLICATE, Outcome, Pusher, rejected
+from district.sync.handler import APPLIED, CONFLICT, DUPLICATE, Outcome, Pusher, rejected
 from district.tables import Card
 from district.windows import sales
 from district.windows.tables import Redemption
