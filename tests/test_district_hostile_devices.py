@@ -5,10 +5,13 @@ rejected alone while the rest of its batch is applied."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from district.windows import stats
+from district.windows.tables import Redemption
 from tests.api_support import Server
 from tests.district_window_support import sale, sale_change, window, with_catalog
-from tests.sync_support import SPOUSE, activated, change, push
+from tests.sync_support import SPOUSE, activated, change, pull_all, push
 
 HUGE = 2**63
 
@@ -77,3 +80,35 @@ def test_a_change_id_belongs_to_the_device_that_sent_it(server: Server) -> None:
     assert mine["server_copy"]["name"] == SPOUSE["name"]
     assert [f["name"] for f in other.get("/me").json()["family"]] == ["王小红"]
     assert [f["name"] for f in first.get("/me").json()["family"]] == [SPOUSE["name"]]
+
+
+def test_an_implausible_sale_is_kept_for_review_and_never_counted_as_savings(
+        server: Server) -> None:
+    with_catalog(server)
+    phone = activated(server)
+    serial = int(phone.get("/cards").json()["serial"])
+    tablet = window(server)
+    now = server.clock()
+    made_up = [sale(serial, now, ticket_id="no-such-ticket", list_fen=99_999_999, paid_fen=0),
+               sale(serial, now, list_fen=99_999_999, paid_fen=0),
+               sale(serial, now, paid_fen=1),
+               sale(serial, 4_102_444_800),  # 2100-01-01
+               sale(serial, now - 30 * 86_400)]  # before the window was enrolled
+    answers = push(tablet, *(sale_change(n + 1, f) for n, f in enumerate(made_up)))
+    assert [a["status"] for a in answers] == ["applied"] * 5
+    assert not [c for c in pull_all(phone) if c["entity"] == "redemption"]
+    with server.district.sessions() as session:
+        shown = stats.report(session, stats.recent(stats.today(int(now)), 60))
+        flags = [r.flag for r in session.scalars(select(Redemption).order_by(Redemption.id))]
+    assert flags == ["wrong_ticket", "wrong_price", "wrong_price", "wrong_time", "wrong_time"]
+    assert shown.total.count == 0 and len(shown.flagged) == 4  # the 2100 one is out of range
+
+
+def test_a_window_cannot_tell_which_serials_exist(server: Server) -> None:
+    with_catalog(server)
+    serial = int(activated(server).get("/cards").json()["serial"])
+    tablet = window(server)
+    known, unknown = push(tablet, sale_change(1, sale(serial, server.clock())),
+                          sale_change(2, sale(serial + 999, server.clock())))
+    assert set(known["server_copy"]) == set(unknown["server_copy"]) == {"sale_id", "received"}
+    assert (known["status"], known["reason"]) == (unknown["status"], unknown["reason"])

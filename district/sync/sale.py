@@ -14,6 +14,7 @@ from app.models import WireChange
 from app.sale_wire import WireSale
 from district import audit
 from district.phones import devices
+from district.phones.tables import Device
 from district.sync.handler import APPLIED, CONFLICT, DUPLICATE, Outcome, Pusher, rejected
 from district.tables import Card
 from district.windows import sales
@@ -55,7 +56,9 @@ def apply_sale(session: Session, pusher: Pusher, change: WireChange) -> Outcome:
                        reason=None if same else "sale_id_taken")
     card = session.scalars(select(Card).where(Card.serial == sale.serial).with_for_update()
                            ).first()
-    row = sales.store(session, sale, card, pusher.device_id, pusher.daily_limit, pusher.now)
+    device = session.get_one(Device, pusher.device_id)
+    window = sales.Window(device.id, device.created_at, pusher.daily_limit)
+    row = sales.store(session, sale, card, window, pusher.now)
     if sale.override:
         _audit_override(session, pusher, sale, change.fields)
     return Outcome(APPLIED, server_copy=sales.copy_of(row))
