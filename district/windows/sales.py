@@ -51,9 +51,9 @@ def _price_for(ticket: Ticket, kind: str) -> int:
 
 def implausible(session: Session, sale: WireSale, card: Card | None, window: Window,
                 now: int) -> str | None:
-    """Why the sale cannot be what the window says — a ticket the spot does not sell, a card of
-    another kind at a deeper discount, a price that is not the ticket's for that kind, a time before the window was
-    enrolled or ahead of the district's clock — or None when it is plausible."""
+    """Why the sale cannot be what the window says — a ticket the spot does not sell, a family
+    card at the member's deeper discount, a price that is not the ticket's for that kind, a time
+    before the window was enrolled or ahead of the district's clock — or None when plausible."""
     ticket = session.get(Ticket, sale.ticket_id)
     if ticket is None or sale.spot_id not in ticket.spot_ids.split(";"):
         return WRONG_TICKET
