@@ -51,3 +51,18 @@ def test_no_request_without_a_token_makes_the_district_fail(server: Server) -> N
 
 def test_no_request_with_a_member_phones_token_makes_the_district_fail(server: Server) -> None:
     assert _server_errors(server, activated(server).headers) == []
+
+
+def test_the_openapi_document_names_every_refusal_with_its_shape(server: Server) -> None:
+    document = server.http.get("/openapi.json").json()
+    shape = document["components"]["schemas"]["ErrorOut"]
+    assert {"error", "message", "message_en"} <= set(shape["required"])
+    for path, methods in document["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in methods.items():
+            answers = operation["responses"]
+            assert {"400", "401", "403", "404", "409", "422", "429"} <= set(answers), (
+                method, path)
+            error_schema = answers["422"]["content"]["application/json"]["schema"]
+            assert error_schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path)

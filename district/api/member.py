@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import CardKind
 from app.text_rules import INT64_MAX
 from app.wallet import mask_member_no
-from district.api.common import PREFIX, ApiRoute, b64, bearer, member_session
+from district.api.common import ERRORS, PREFIX, ApiRoute, b64, bearer, member_session
 from district.api.fields import PlainText
 from district.cards import issuance
 from district.errors import Forbidden
@@ -27,7 +27,8 @@ from district.registry import people
 from district.tables import Card, FamilyMember, Member
 from district.web_context import clock, district_of
 
-router = APIRouter(prefix=PREFIX, tags=["member"], route_class=ApiRoute)
+router = APIRouter(prefix=PREFIX, tags=["member"], route_class=ApiRoute,
+                   responses=ERRORS)
 Token = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
 

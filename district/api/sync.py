@@ -63,7 +63,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.models import WireChange
 from app.text_rules import INT64_MAX
-from district.api.common import PREFIX, ApiRoute, bearer, device_session
+from district.api.common import ERRORS, PREFIX, ApiRoute, bearer, device_session
 from district.feed import changelog
 from district.phones.tables import Device
 from district.sync import entities
@@ -71,7 +71,8 @@ from district.sync.handler import Pusher
 from district.sync.push import push as push_exactly_once
 from district.web_context import clock, district_of
 
-router = APIRouter(prefix=f"{PREFIX}/sync", tags=["sync"], route_class=ApiRoute)
+router = APIRouter(prefix=f"{PREFIX}/sync", tags=["sync"], route_class=ApiRoute,
+                   responses=ERRORS)
 Token = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 MAX_BATCH, MAX_PAGE = 500, 1000
 
