@@ -6,16 +6,15 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import cbor2
 
-from app.card import CardClaims, decode_claims, decode_presentation, slot_of
+from app.card import CardClaims, card_digest, decode_claims, decode_presentation, slot_of
 from app.chinatime import china_day
-from app.cose import DECODE_ERRORS, CoseError, Sign1, sign1_from_item
+from app.cose import CoseError, Sign1, decode_sign1, loads_exact
 from app.keys import PublicKeyCache
 from app.models import CardKind
 from app.qrtext import QrTextError, decode_qr_text
@@ -141,7 +140,7 @@ class Verifier:
         return Freshness.AGING if age < STALE_SECONDS else Freshness.STALE
 
     def _verify(self, text: str, now: float, freshness: Freshness) -> Verdict:
-        card_bytes, presentation = _split(_unwrap(text))
+        card_bytes, presentation = _split(*_unwrap(text))
         claims = self._open_card(card_bytes, now)
         pid = None
         if presentation is not None:
@@ -190,11 +189,11 @@ class Verifier:
             p = decode_presentation(sign)
         except CoseError as exc:
             raise Rejected(_cose_reason(exc), claims) from exc
-        if p.digest != hashlib.sha256(card_bytes).digest()[:16]:
+        if p.digest != card_digest(card_bytes):
             raise Rejected(Reason.DIGEST_MISMATCH, claims)
         if abs(p.slot - slot_of(now)) > SLOT_TOLERANCE:
             raise Rejected(Reason.STALE_PRESENTATION, claims)
-        return hashlib.sha256(data).digest()[:16]
+        return sign.signed_id()  # the same for every framing of this one signed presentation
 
     def _check_family(self, claims: CardClaims) -> None:
         if claims.kind is CardKind.FAMILY and claims.primary_serial is not None:
@@ -212,7 +211,7 @@ class Verifier:
             raise Rejected(Reason.ALREADY_USED_TODAY, claims)
 
 
-def _unwrap(text: str) -> object:
+def _unwrap(text: str) -> tuple[bytes, object]:
     if not isinstance(text, str):
         raise Rejected(Reason.NOT_UNIONPASS)
     try:
@@ -221,15 +220,15 @@ def _unwrap(text: str) -> object:
         reason = Reason.NOT_UNIONPASS if exc.args[0] == "prefix" else Reason.BAD_BASE45
         raise Rejected(reason) from exc
     try:
-        return cbor2.loads(data)
-    except DECODE_ERRORS as exc:
+        return data, loads_exact(data)
+    except CoseError as exc:
         raise Rejected(Reason.BAD_CBOR) from exc
 
 
-def _split(item: object) -> tuple[bytes, bytes | None]:
+def _split(data: bytes, item: object) -> tuple[bytes, bytes | None]:
     """Static card: the COSE item itself. Phone card: [card bytes, presentation bytes]."""
     if isinstance(item, cbor2.CBORTag):
-        return cbor2.dumps(item), None
+        return data, None
     if isinstance(item, (list, tuple)) and len(item) == 2:
         card, presentation = item
         if isinstance(card, bytes) and isinstance(presentation, bytes):
@@ -239,11 +238,7 @@ def _split(item: object) -> tuple[bytes, bytes | None]:
 
 def _sign1(data: bytes) -> Sign1:
     try:
-        item = cbor2.loads(data)
-    except DECODE_ERRORS as exc:
-        raise Rejected(Reason.BAD_CBOR) from exc
-    try:
-        return sign1_from_item(item)
+        return decode_sign1(data)
     except CoseError as exc:
         raise Rejected(_cose_reason(exc)) from exc
 
