@@ -21,6 +21,7 @@ from app.qrtext import QrTextError, decode_qr_text
 from app.trust import Issuer, Status, StatusList, TrustList
 
 SLOT_TOLERANCE = 4
+CLOCK_SKEW_SECONDS = 5 * 60  # how far a window's clock may be behind the district's
 FRESH_SECONDS = 24 * 3600
 STALE_SECONDS = 7 * 24 * 3600
 
@@ -132,7 +133,7 @@ class Verifier:
         if self.trust is None or self.status is None:
             raise Rejected(Reason.NO_LISTS)
         newest = max(self.trust.issued_at, self.status.issued_at)
-        if now < newest:
+        if now + CLOCK_SKEW_SECONDS < newest:
             raise Rejected(Reason.CLOCK_BEHIND_LISTS)
         age = now - min(self.trust.issued_at, self.status.issued_at)
         if age < FRESH_SECONDS:
@@ -254,7 +255,7 @@ def _check_issuer(issuer: Issuer, claims: CardClaims, now: float) -> None:
         raise Rejected(Reason.SERIAL_OUT_OF_RANGE, claims)
     if claims.exp > issuer.not_after:
         raise Rejected(Reason.EXP_BEYOND_ISSUER, claims)
-    if now < claims.iat:
+    if now + CLOCK_SKEW_SECONDS < claims.iat:  # a window a little behind takes a new card
         raise Rejected(Reason.NOT_YET_VALID, claims)
     if now > claims.exp:
         raise Rejected(Reason.EXPIRED, claims)

@@ -103,6 +103,15 @@ def test_a_card_not_yet_valid_is_refused(kit: Kit, phone: KeyPair) -> None:
     assert kit.verifier().verify(phone_text(card, phone), NOW).reason is Reason.NOT_YET_VALID
 
 
+def test_a_window_clock_minutes_behind_the_district_takes_a_card_just_issued(
+        kit: Kit, phone: KeyPair) -> None:
+    just_issued = kit.card(kit.claims(holder=phone, iat=NOW + 2 * 60))
+    assert kit.verifier().verify(phone_text(just_issued, phone), NOW).valid
+    far_ahead = kit.card(kit.claims(holder=phone, iat=NOW + 10 * 60))
+    verdict = kit.verifier().verify(phone_text(far_ahead, phone), NOW)
+    assert verdict.reason is Reason.NOT_YET_VALID
+
+
 @pytest.mark.parametrize(("status", "reason"),
                          [(Status.REVOKED, Reason.REVOKED), (Status.SUSPENDED, Reason.SUSPENDED)])
 def test_revoked_and_suspended_cards_are_refused(kit: Kit, phone: KeyPair, status: Status,
@@ -155,6 +164,16 @@ def test_a_device_clock_behind_the_lists_is_a_reason(kit: Kit, phone: KeyPair) -
     card = kit.card(kit.claims(holder=phone))
     verdict = kit.verifier().verify(phone_text(card, phone, NOW - 7200), NOW - 7200)
     assert verdict.reason is Reason.CLOCK_BEHIND_LISTS
+
+
+def test_a_window_clock_minutes_behind_lists_just_signed_still_sells(kit: Kit,
+                                                                      phone: KeyPair) -> None:
+    text = phone_text(kit.card(kit.claims(holder=phone)), phone)
+    kit.lists_issued_at = NOW + 2 * 60
+    verdict = kit.verifier().verify(text, NOW)
+    assert verdict.valid and verdict.freshness is Freshness.FRESH
+    kit.lists_issued_at = NOW + 10 * 60
+    assert kit.verifier().verify(text, NOW).reason is Reason.CLOCK_BEHIND_LISTS
 
 
 def test_a_window_without_lists_says_so(kit: Kit, phone: KeyPair) -> None:

@@ -145,6 +145,19 @@ def test_a_device_clock_behind_the_lists_is_said_not_crashed(window: Window) -> 
     assert window.desk.list_ages().words().zh == "本机时间早于名单时间，请校准时钟"
 
 
+def test_a_window_clock_minutes_behind_the_district_sells_a_card_issued_just_now(
+        window: Window) -> None:
+    window.kit.lists_issued_at = NOW + 2 * 60  # the district's clock is 2 minutes ahead
+    window.pin()
+    scanned = window.scan_phone(iat=NOW + 2 * 60)
+    assert scanned.verdict.valid and scanned.words.colour is Colour.GREEN
+    ages = window.desk.list_ages()
+    assert not ages.clock_behind and ages.words() == Words("名单刚刚更新", "Lists just updated")
+    window.clock.now = NOW - 8 * 60  # 10 minutes behind is a clock to set
+    assert_refused(window.scan_phone(), Reason.CLOCK_BEHIND_LISTS, "本机时间早于名单时间")
+    assert window.desk.list_ages().clock_behind
+
+
 @pytest.mark.parametrize("text", ["", "hello", "UP1:", "UP1:%%%", "UP1:" + "A" * 500, "\x00"])
 def test_anything_else_scanned_gets_a_reason_in_words(window: Window, text: str) -> None:
     scanned = window.desk.scan(text)
