@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, delete, event, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from district.errors import DistrictError
 from district.feed import changelog
+from district.tables import AttemptLock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0006"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0007"  # the newest revision in migrations/versions (a test keeps them in step)
+RETRYABLE = {"40P01", "40001"}  # PostgreSQL's deadlock_detected and serialization_failure
+T = TypeVar("T")
+
+
+class Busy(DistrictError):
+    """The database kept choosing this request as a deadlock's victim: the client tries again."""
+
+    status = 503
+    code = "busy"
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -56,6 +67,42 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     changelog.install(factory)
     return factory
+
+
+def lock_attempts(session: Session, keys: Sequence[str], now: int) -> None:
+    """Lock one `attempt_locks` row per key until the transaction ends, making it if missing.
+
+    An upsert (INSERT … ON CONFLICT DO UPDATE) locks the row whether it existed or not, so keys
+    never seen before (an unknown member number, a new address) serialize too, on every server
+    instance. Take the keys in one order everywhere — the person's (member number, user name)
+    before the address's, and any member row after them — so that no two requests deadlock.
+    On SQLite every transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else \
+        sqlite.insert
+    for key in keys:
+        session.execute(insert(AttemptLock).values(key=key, touched_at=now).on_conflict_do_update(
+            index_elements=[AttemptLock.key], set_={"touched_at": now}))
+
+
+def prune_attempt_locks(session: Session, before: int) -> None:
+    """Drop lock rows untouched since `before`, skipping any another request holds."""
+    stale = select(AttemptLock.key).where(AttemptLock.touched_at < before).limit(500) \
+        .with_for_update(skip_locked=True)
+    session.execute(delete(AttemptLock).where(AttemptLock.key.in_(stale)))
+
+
+def retried(work: Callable[[], T], tries: int = 3) -> T:
+    """`work()` — which opens and commits its own transaction — again when PostgreSQL made it a
+    deadlock's victim or could not serialize it (its transaction was rolled back); `Busy`
+    (503) after `tries`. Any other error passes through."""
+    for _ in range(tries):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
+                raise
+    raise Busy("服务器正忙，请稍后再试", "the server is busy: try again in a moment")
 
 
 def alembic_config() -> Any:
