@@ -7,11 +7,12 @@ import random
 
 from app.card import decode_claims
 from app.cose import decode_sign1
+from app.keys import KeyPair
 from app.trust import Status, open_status_list
 from app.verify import Reason
 from district.cli import demo
 from district.phones import activation
-from tests.api_support import Server, b64d
+from tests.api_support import Server, activation_body, b64d
 
 DAY = 86_400
 
@@ -153,3 +154,32 @@ def test_the_demo_prints_codes_that_activate_a_member_and_a_family_phone(server:
     assert (member.status_code, spouse.status_code) == (200, 200), spouse.text
     assert (member.json()["role"], spouse.json()["role"]) == ("member", "family")
     assert len(report.codes) == len(report.members) + 1
+
+
+HOSTILE_TEXT = ["WZ\u00001", "WZ\n1", "\u001b[31mWZ1", "WZ\u007f1", "WZ\u00851"]
+
+
+def test_control_characters_and_huge_integers_are_422_in_the_error_shape(
+        server: Server) -> None:
+    key = KeyPair.generate()
+    code = server.code("WZ1")
+    good = activation_body(key, "WZ1", code)
+    bodies = [*({**good, field: text} for field in ("member_no", "code", "device_name")
+                for text in HOSTILE_TEXT),
+              *({**good, field: 2**63} for field in good), {**good, "member_no": 2**64 + 1}]
+    for body in bodies:
+        answer = server.http.post("/api/v1/activate", json=body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert set(answer.json()) == {"error", "message", "message_en"}
+    assert server.http.post("/api/v1/activate", json=good).status_code == 200
+
+
+def test_a_new_code_cancels_the_persons_older_unused_code_only(server: Server) -> None:
+    server.add_family("WZ1", "王芳")
+    older, spouse = server.code("WZ1"), server.code("WZ1", family_no=1)
+    newer = server.code("WZ1")
+    cancelled = server.phone().activate("WZ1", older)
+    assert (cancelled.status_code, cancelled.json()["error"]) == (410, "code_cancelled")
+    assert "作废" in cancelled.json()["message"]
+    assert server.phone().activate("WZ1", newer).status_code == 200
+    assert server.phone().activate("WZ1", spouse).json()["role"] == "family"

@@ -6,9 +6,9 @@ locks; cancelled activation codes.
 - `activation_codes.cancelled_at`: a newer code for the same person cancels the older ones.
 - Unique partial indexes over the devices that work (`revoked_at` empty): a public key belongs
   to one device; a member has one phone, and so has each family member. A database that
-  already breaks them (two phones activated at once, or a key copied from another member's QR
-  code) is repaired first: of a person's working phones the newest stays (as 补办 would have
-  left it), and of the working devices sharing a key the first enrolled stays (its owner).
+  already breaks them (a key copied from another member's QR code, or two phones activated at
+  once) is repaired first: of the working devices sharing a key the first enrolled stays (its
+  owner's), then of a person's working phones the newest stays (as 补办 would have left it).
 
 Revision ID: 0007
 Revises: 0006
@@ -65,9 +65,10 @@ def _all_but(rows: list[sa.Row[tuple[object, ...]]], group: int, keep_last: bool
 
 
 def _repair() -> None:
+    """A copied key first (its owner keeps it), then each person's newest phone."""
+    _revoke(_all_but(_working(), 1, keep_last=False))
     _revoke(_all_but(_working(devices.c.role == "member"), 2, keep_last=True))
     _revoke(_all_but(_working(devices.c.role == "family"), 3, keep_last=True))
-    _revoke(_all_but(_working(), 1, keep_last=False))
 
 
 def upgrade() -> None:
