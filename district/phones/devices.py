@@ -87,14 +87,18 @@ def check_key_free(session: Session, public_key: bytes, member: Member,
 
 
 def add_device(session: Session, device: Device) -> None:
-    """Insert the device; KeyInUse when a working device already holds its key (the database's
-    unique index decides, also between two requests at once)."""
+    """Insert the device; KeyInUse when a working device already holds its key, Conflict when
+    the person got another working phone meanwhile (the database's unique indexes decide, also
+    between two requests at once)."""
     session.add(device)
     try:
         with session.begin_nested():
             session.flush()
     except IntegrityError as exc:
-        raise KeyInUse() from exc
+        if "public_key" in str(exc.orig):
+            raise KeyInUse() from exc
+        raise Conflict("刚刚有另一部手机为同一人激活，请稍后重试",
+                       "another phone was just activated for this person: try again") from exc
 
 
 def enroll(session: Session, member: Member, family: FamilyMember | None, public_key: bytes,
