@@ -18,6 +18,7 @@ from district.phones.tables import ActivationCode
 from district.registry import people
 from district.staff import accounts
 from tests.api_support import Phone, Server, at_once
+from tests.district_window_support import enroll, window_code, with_catalog
 from tests.sync_support import SPOUSE, activated, change
 
 CROWD = 20
@@ -49,6 +50,16 @@ def test_twenty_wrong_codes_at_once_get_five_wrong_code_answers_then_429(
     answers = Counter(a.status_code for a in at_once(calls))
     assert answers == {403: activation.MAX_FAILURES, 429: CROWD - activation.MAX_FAILURES}
     assert servers[-1].phone().activate("WZ2", good).status_code == 429
+
+
+def test_twenty_wrong_window_codes_at_once_get_five_answers_then_429(
+        servers: list[Server]) -> None:
+    with_catalog(servers[0])
+    good = window_code(servers[0])
+    calls = [partial(enroll, _on(servers, i), "WRNG-CODE") for i in range(CROWD)]
+    answers = Counter(a.status_code for a in at_once(calls))
+    assert answers == {403: activation.MAX_FAILURES, 429: CROWD - activation.MAX_FAILURES}
+    assert enroll(servers[-1], good).status_code == 429
 
 
 def _live_code(server: Server, member_no: str) -> str:
