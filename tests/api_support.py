@@ -4,7 +4,8 @@ uvicorn serves the app from a background thread on a socket bound to 127.0.0.1:0
 already listening, so the first request simply waits in the backlog until the server accepts.
 The server's clock is `Clock` (set as `app.state.clock`), moved by the tests. `server` is one
 instance; `two_servers` two instances (each its own app and connection pool) on one database,
-as production runs several on one PostgreSQL; `at_once` fires calls from threads together.
+as production runs several on one PostgreSQL; `servers` is either, as a parameter; `at_once`
+fires calls from threads together.
 """
 
 from __future__ import annotations
@@ -220,6 +221,16 @@ def two_servers(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[
             yield first, second
     finally:
         district.close()
+
+
+@pytest.fixture(params=["one instance", "two instances"])
+def servers(request: pytest.FixtureRequest, db_url: str) -> list[Server]:
+    """`[server]`, or the two instances of `two_servers`: a test spreading its requests over
+    the list proves a rule on one instance and on two sharing the database (`db_url` is named
+    so that both run on SQLite and on PostgreSQL)."""
+    if request.param == "one instance":
+        return [request.getfixturevalue("server")]
+    return list(request.getfixturevalue("two_servers"))
 
 
 def at_once(calls: Sequence[Callable[[], T]]) -> list[T]:

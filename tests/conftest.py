@@ -1,6 +1,7 @@
 """The fixtures every test module may ask for by name, from the support modules that define them:
 `db_url`, `pg_schema_url`, `settings`, `district` (a district on SQLite and on PostgreSQL),
-`sqlite_template` and `server` (a real uvicorn district on loopback), `console`, `harness`
+`sqlite_template`, `server` (a real uvicorn district on loopback), `two_servers` (two instances
+on one database) and `servers` (either), `console`, `harness`
 (every storage port in memory and on disk) and `window` (a window desk with signed lists)."""
 
 pytest_plugins = [

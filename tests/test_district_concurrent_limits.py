@@ -24,15 +24,6 @@ from tests.sync_support import SPOUSE, activated, change
 CROWD = 20
 
 
-@pytest.fixture(params=["one instance", "two instances"])
-def servers(request: pytest.FixtureRequest, db_url: str) -> list[Server]:
-    """One server, or two instances on the same database (requests alternate between them);
-    `db_url` is named so that both run on SQLite and on PostgreSQL."""
-    if request.param == "one instance":
-        return [request.getfixturevalue("server")]
-    return list(request.getfixturevalue("two_servers"))
-
-
 def _on(servers: list[Server], index: int) -> Server:
     return servers[index % len(servers)]
 
