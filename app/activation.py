@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.device_proof import sign_activation
 from app.district_access import DEVICE_ID, MEMBER_NO, TOKEN, access_of, normalize_server_url
 from app.district_answers import check_card, damaged, open_lists
 from app.district_errors import ActivationRefused
@@ -61,13 +62,25 @@ class Activation:
         if not member_no or not code:
             raise ActivationRefused("请填写会员号和激活码", "Enter your member number and "
                                     "activation code", "missing")
-        url, key = normalize_server_url(server_url), self._wallet.device_key()
-        grant = self._client.activate(url, member_no, code, key.public_raw, self._device_name)
+        url, key = normalize_server_url(server_url), self._key_for(member_no)
+        grant = self._client.activate(url, member_no, code, key.public_raw,
+                                      sign_activation(key, member_no, code), self._device_name)
         pinned = self._check(grant, key)
+        if key != self._wallet.device_key():
+            self._wallet.replace_device_key(key)
         self._keep(grant, pinned, url, member_no)
         card = self._wallet.card(read_claims(grant.card).serial)
         assert card is not None
         return Activated(card, len(grant.family_cards))
+
+    def _key_for(self, member_no: str) -> KeyPair:
+        """This phone's key; a new one when another person activated the phone before (the
+        district never binds one key to two people). It replaces the old key only once the
+        district's answer checks out."""
+        before = self._settings.load().extra.get(MEMBER_NO)
+        if before is not None and before != member_no:
+            return KeyPair.generate()
+        return self._wallet.device_key()
 
     def _check(self, grant: ActivationGrant, key: KeyPair) -> Pinned:
         before = self._trust.load()

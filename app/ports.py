@@ -79,10 +79,11 @@ class FamilyStates(Protocol):
 class DistrictClient(Protocol):
     """The district server's member API (`remote/`). Raises
     `app.district_errors.DistrictUnreachable` when it cannot be reached or fails on its side,
-    `DistrictRefused` with its words for a no."""
+    `DistrictRefused` with its words for a no. `signature` is the device key's own over the
+    activation (`app.device_proof`): the district binds only a key the phone can sign with."""
 
     def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
-                 device_name: str) -> ActivationGrant: ...
+                 signature: bytes, device_name: str) -> ActivationGrant: ...
     def withdraw_family(self, access: DistrictAccess, number: int) -> None: ...
 
 

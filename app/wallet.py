@@ -87,6 +87,12 @@ class Wallet:
             self._key = KeyPair.from_private(raw)
         return self._key
 
+    def replace_device_key(self, key: KeyPair) -> None:
+        """A new key pair for this phone (it was activated for another person): cards bound
+        to the old key can no longer be shown from here."""
+        self._keys.save(key.private_raw)
+        self._key = key
+
     def device_public_key(self) -> bytes:
         return self.device_key().public_raw
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.device_proof import sign_window
 from app.district_access import DEVICE_ID, MEMBER_NO, TOKEN, access_of, normalize_server_url
 from app.district_answers import open_lists
 from app.district_errors import DistrictRefused
@@ -49,9 +50,10 @@ class WindowEnrollRefused(DistrictRefused):
 
 
 class WindowEnroller(Protocol):
-    """`POST /api/v1/windows/enroll` (`remote.district_http.HttpDistrictClient`)."""
+    """`POST /api/v1/windows/enroll` (`remote.district_http.HttpDistrictClient`); `signature`
+    is the device key's own over the enrollment (`app.device_proof.sign_window`)."""
 
-    def enroll_window(self, server_url: str, code: str, public_key: bytes,
+    def enroll_window(self, server_url: str, code: str, public_key: bytes, signature: bytes,
                       device_name: str) -> WindowGrant: ...
 
 
@@ -92,7 +94,8 @@ class WindowEnrollment:
                 "本机已激活为会员手机，不能再登记为景区窗口",
                 "This device holds a member's card; it cannot become a window", "member_phone")
         url, key = normalize_server_url(server_url), self._wallet.device_key()
-        grant = self._client.enroll_window(url, code, key.public_raw, self._device_name)
+        grant = self._client.enroll_window(url, code, key.public_raw, sign_window(key, code),
+                                           self._device_name)
         pinned = self._check(grant)
         self._keep(grant, pinned, url)
         self._on_enrolled()

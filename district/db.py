@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, delete, event, inspect, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +18,20 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from district.errors import DistrictError
 from district.feed import changelog
+from district.tables import AttemptLock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0007"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0008"  # the newest revision in migrations/versions (a test keeps them in step)
 RETRIED_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 ATTEMPTS = 8
 T = TypeVar("T")
+
+
+class Busy(DistrictError):
+    """The database kept choosing this request as a deadlock's victim: the client tries again."""
+
+    status = 503
+    code = "busy"
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -61,6 +70,29 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     changelog.install(factory)
     return factory
+
+
+def lock_attempts(session: Session, keys: Sequence[str], now: int) -> None:
+    """Lock one `attempt_locks` row per key until the transaction ends, making it if missing.
+
+    An upsert (INSERT … ON CONFLICT DO UPDATE) locks the row whether it existed or not, so keys
+    never seen before (an unknown member number, a new address) serialize too, on every server
+    instance. Take the keys in one order everywhere — the person's (member number, user name)
+    before the address's, and any member row after them — so that no two requests deadlock.
+    On SQLite every transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else \
+        sqlite.insert
+    for key in keys:
+        session.execute(insert(AttemptLock).values(key=key, touched_at=now).on_conflict_do_update(
+            index_elements=[AttemptLock.key], set_={"touched_at": now}))
+
+
+def prune_attempt_locks(session: Session, before: int) -> None:
+    """Drop lock rows untouched since `before`, skipping any another request holds."""
+    stale = select(AttemptLock.key).where(AttemptLock.touched_at < before).limit(500) \
+        .with_for_update(skip_locked=True)
+    session.execute(delete(AttemptLock).where(AttemptLock.key.in_(stale)))
 
 
 def alembic_config() -> Any:
@@ -144,13 +176,16 @@ def lost_a_race(exc: DBAPIError) -> bool:
 
 
 def retried(work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
-    """Run a whole transaction, again (after a short random pause) when PostgreSQL chose it as
-    the loser of a deadlock or serialization conflict, so that a busy day never answers 500."""
+    """Run `work` — a whole transaction it opens and commits — again (after a short random
+    pause) when PostgreSQL chose it as the loser of a deadlock or serialization conflict, so a
+    busy day never answers 500; `Busy` (503, the client retries) if it keeps losing. Any other
+    error passes through."""
     for attempt in range(1, attempts + 1):
         try:
             return work()
         except DBAPIError as exc:
-            if attempt == attempts or not lost_a_race(exc):
+            if not lost_a_race(exc):
                 raise
-            time.sleep(random.uniform(0, 0.02 * 2**attempt))
-    raise AssertionError("unreachable")
+            if attempt < attempts:
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+    raise Busy("服务器正忙，请稍后再试", "the server is busy: try again in a moment")

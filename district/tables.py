@@ -167,6 +167,17 @@ class Card(Base):
 Index("ix_cards_status", Card.status)
 
 
+class AttemptLock(Base):
+    """One row per member number, user name or client address that tried a code or a password
+    (`key` such as "member:WZ1", "address:10.0.0.7"). Every attempt upserts its rows, which
+    locks them for its transaction, before it counts the failures: concurrent attempts, on any
+    server instance, count one after another (`district.db.lock_attempts`)."""
+
+    __tablename__ = "attempt_locks"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    touched_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
 class AuditEntry(Base):
     """Who did what, when: every issuance, revocation, import and key change."""
 

@@ -107,9 +107,10 @@ class HttpDistrictClient:
                             headers=headers, refused=refused, json=body)
 
     def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
-                 device_name: str) -> ActivationGrant:
+                 signature: bytes, device_name: str) -> ActivationGrant:
         body = {"member_no": member_no, "code": code, "device_name": device_name,
-                "public_key": base64.b64encode(public_key).decode("ascii")}
+                "public_key": base64.b64encode(public_key).decode("ascii"),
+                "signature": base64.b64encode(signature).decode("ascii")}
         answer = self._call("POST", f"{server_url}{API}/activate", body=body,
                             refused=ActivationRefused)
         try:
@@ -121,11 +122,12 @@ class HttpDistrictClient:
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"activation answer: {exc}") from exc
 
-    def enroll_window(self, server_url: str, code: str, public_key: bytes,
+    def enroll_window(self, server_url: str, code: str, public_key: bytes, signature: bytes,
                       device_name: str) -> WindowGrant:
         """`POST /api/v1/windows/enroll`: this device becomes a window of the code's spot."""
         body = {"code": code, "device_name": device_name,
-                "public_key": base64.b64encode(public_key).decode("ascii")}
+                "public_key": base64.b64encode(public_key).decode("ascii"),
+                "signature": base64.b64encode(signature).decode("ascii")}
         answer = self._call("POST", f"{server_url}{API}/windows/enroll", body=body,
                             refused=WindowEnrollRefused)
         try:

@@ -2,7 +2,10 @@
 
 uvicorn serves the app from a background thread on a socket bound to 127.0.0.1:0 that is
 already listening, so the first request simply waits in the backlog until the server accepts.
-The server's clock is `Clock` (set as `app.state.clock`), moved by the tests.
+The server's clock is `Clock` (set as `app.state.clock`), moved by the tests. `server` is one
+instance; `two_servers` two instances (each its own app and connection pool) on one database,
+as production runs several on one PostgreSQL; `servers` is either, as a parameter; `at_once`
+fires calls from threads together.
 """
 
 from __future__ import annotations
@@ -11,16 +14,19 @@ import base64
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 import uvicorn
 
 from app.card import phone_qr_payload, present
+from app.device_proof import sign_activation, sign_window
 from app.keys import KeyPair
 from app.qrtext import encode_qr_text
 from app.trust import open_status_list, open_trust_list
@@ -33,6 +39,7 @@ from district.web import create_app
 from tests.district_support import PASSPHRASE, csv_bytes
 from tests.fakes import NOW, Clock
 
+T = TypeVar("T")
 ROWS = ("WZ1,陈建国,3317,WZ-MD,木渎精工机械工会,蓝领之星;劳动模范,",
         "WZ2,王秀英,1234,WZ-DS,东山工会,,", "WZ3,李明,0001,WZ-MD,木渎精工机械工会,,")
 
@@ -70,9 +77,8 @@ class Phone:
     answer: dict[str, Any] = field(default_factory=dict)
 
     def activate(self, member_no: str, code: str) -> httpx.Response:
-        response = self.server.http.post("/api/v1/activate", json={
-            "member_no": member_no, "code": code, "device_name": "test phone",
-            "public_key": base64.b64encode(self.key.public_raw).decode()})
+        response = self.server.http.post("/api/v1/activate",
+                                         json=activation_body(self.key, member_no, code))
         if response.status_code == 200:
             self.answer = response.json()
         return response
@@ -96,6 +102,24 @@ class Phone:
     def verify(self, card_b64: str) -> Verdict:
         """A window's verdict on what this phone shows, with the lists the server serves now."""
         return window(self.server).verify(self.text(card_b64), self.server.clock())
+
+
+def b64e(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def activation_body(key: KeyPair, member_no: str, code: str,
+                    device_name: str = "test phone") -> dict[str, str]:
+    """`POST /api/v1/activate`'s body as the app sends it: signed with the phone's key."""
+    return {"member_no": member_no, "code": code, "device_name": device_name,
+            "public_key": b64e(key.public_raw),
+            "signature": b64e(sign_activation(key, member_no, code))}
+
+
+def window_body(key: KeyPair, code: str, device_name: str = "售票窗口 1") -> dict[str, str]:
+    """`POST /api/v1/windows/enroll`'s body as a window sends it: signed with its key."""
+    return {"code": code, "device_name": device_name, "public_key": b64e(key.public_raw),
+            "signature": b64e(sign_window(key, code))}
 
 
 def b64d(text: str) -> bytes:
@@ -142,12 +166,10 @@ def _district(settings: Settings, template: Path) -> District:
     return District.open(settings)
 
 
-@pytest.fixture
-def server(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Server]:
-    """An initialized district with three members, served by uvicorn on loopback."""
-    settings = Settings(tmp_path / "data", db_url, PASSPHRASE)
-    clock = Clock(NOW + 3600)
-    district = _district(settings, sqlite_template)
+@contextmanager
+def serving(settings: Settings, district: District, clock: Clock) -> Iterator[Server]:
+    """One more server instance (its own app, engine and connection pool) on `settings`'
+    database, with `district`'s unlocked keys and the shared `clock`."""
     app = create_app(settings)
     app.state.clock = clock
     app.state.district._keys = district.keys()  # scrypt once per test, not once per District
@@ -156,10 +178,68 @@ def server(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Serve
     runner = uvicorn.Server(config)
     thread = threading.Thread(target=runner.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    with httpx.Client(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}", timeout=30) as http:
-        assert http.get("/healthz").json()["status"] == "ok"
-        yield Server(str(http.base_url), district, clock, http)
-    runner.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
-    district.close()
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{sock.getsockname()[1]}",
+                          timeout=60) as http:
+            assert http.get("/healthz").json()["status"] == "ok"
+            # FastAPI builds its routes on the first request that walks them, under
+            # warnings.catch_warnings, which is not thread-safe: with warnings as errors, two
+            # instances doing that at once in one process can raise a warning as a 500. A path
+            # that matches nothing walks every route once, before the tests' threads start.
+            assert http.get("/-/warm-up").status_code == 404
+            yield Server(str(http.base_url), district, clock, http)
+    finally:
+        runner.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
+
+
+@pytest.fixture
+def server(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Server]:
+    """An initialized district with three members, served by uvicorn on loopback."""
+    settings = Settings(tmp_path / "data", db_url, PASSPHRASE)
+    district = _district(settings, sqlite_template)
+    try:
+        with serving(settings, district, Clock(NOW + 3600)) as served:
+            yield served
+    finally:
+        district.close()
+
+
+@pytest.fixture
+def two_servers(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[
+        tuple[Server, Server]]:
+    """Two server instances (each its own uvicorn, app and connection pool) on ONE database
+    — as several instances serve one PostgreSQL in production — sharing the data directory,
+    the keys and the clock. Both `Server.district`s are the same helper District."""
+    settings = Settings(tmp_path / "data", db_url, PASSPHRASE)
+    district = _district(settings, sqlite_template)
+    clock = Clock(NOW + 3600)
+    try:
+        with serving(settings, district, clock) as first, \
+                serving(settings, district, clock) as second:
+            yield first, second
+    finally:
+        district.close()
+
+
+@pytest.fixture(params=["one instance", "two instances"])
+def servers(request: pytest.FixtureRequest, db_url: str) -> list[Server]:
+    """`[server]`, or the two instances of `two_servers`: a test spreading its requests over
+    the list proves a rule on one instance and on two sharing the database (`db_url` is named
+    so that both run on SQLite and on PostgreSQL)."""
+    if request.param == "one instance":
+        return [request.getfixturevalue("server")]
+    return list(request.getfixturevalue("two_servers"))
+
+
+def at_once(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Run every call in its own thread, released together by a barrier; results in order."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], T]) -> T:
+        barrier.wait(timeout=60)
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Any
 
@@ -12,7 +11,7 @@ from app.chinatime import china_day
 from app.keys import KeyPair
 from district.cli import demo
 from district.windows import window_devices
-from tests.api_support import Phone, Server
+from tests.api_support import Phone, Server, window_body
 
 MUDU_SPOT, MUDU_PACKAGE = "yanjia", "mudu-4"  # 严家花园 of 木渎古镇旅游公司, the 78 元 package
 
@@ -29,10 +28,8 @@ def window_code(server: Server, spot_id: str = MUDU_SPOT, days: int = 7) -> str:
 
 
 def enroll(server: Server, code: str, key: KeyPair | None = None) -> httpx.Response:
-    key = key or KeyPair.generate()
-    return server.http.post("/api/v1/windows/enroll", json={
-        "code": code, "device_name": "售票窗口 1",
-        "public_key": base64.b64encode(key.public_raw).decode()})
+    return server.http.post("/api/v1/windows/enroll",
+                            json=window_body(key or KeyPair.generate(), code))
 
 
 def window(server: Server, spot_id: str = MUDU_SPOT) -> Phone:

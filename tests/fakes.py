@@ -13,6 +13,7 @@ from typing import Any
 
 from app.card import CardClaims, issue_card
 from app.chinatime import CHINA
+from app.device_proof import activation_signed
 from app.district_errors import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.keys import KeyPair
 from app.models import (
@@ -79,12 +80,18 @@ class FakeDistrict:
         return issue_card(claims, self.rogue_signer or self.issuer)
 
     def activate(self, server_url: str, member_no: str, code: str, public_key: bytes,
-                 device_name: str) -> ActivationGrant:
+                 signature: bytes, device_name: str) -> ActivationGrant:
         self._up(f"activate {server_url}")
+        if not activation_signed(member_no, code, public_key, signature):
+            raise ActivationRefused("手机签名不对，未激活", "The phone's signature does not "
+                                    "match its key; nothing was activated", "invalid_signature")
         if (member_no, code) != (MEMBER_NO, CODE):
             raise ActivationRefused("激活码无效或已使用", "The activation code is not valid "
                                     "or was already used", "invalid_code")
         self.device_key = public_key
+        self.family_cose = {serial: self._card(serial, CardKind.FAMILY, m.name, m.relation)
+                            for m in self.family if (serial := m.serial) in self.family_cose
+                            and serial is not None}  # moved to the new phone, as the district does
         trust, status = self._lists()
         root = self.announced_root or self.root.public_raw
         return ActivationGrant("dev-1", TOKEN, root,
@@ -190,7 +197,7 @@ class FakeDistrict:
                                                FamilyState.APPROVED, serial)
         self._note_member(self.family[number - 1])
 
-    def enroll_window(self, server_url: str, code: str, public_key: bytes,
+    def enroll_window(self, server_url: str, code: str, public_key: bytes, signature: bytes,
                       device_name: str) -> WindowGrant:
         """This fake district has no windows: every enrollment code is wrong."""
         self._up(f"enroll {code}")

@@ -3,6 +3,7 @@ a damaged answer or an unreachable server changes nothing on the phone."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import pytest
@@ -142,3 +143,29 @@ def test_the_server_address_comes_from_the_override_then_settings_then_default()
     p.activation.server_override = "union.example:9000"
     assert p.activation.server_url() == "http://union.example:9000"
     assert normalize_server_url("https://wz.example/") == "https://wz.example"
+
+
+def _held_by_another_member(p: Phone) -> None:
+    """The phone was last activated for someone else (a phone that changed hands)."""
+    settings = p.device.settings.load()
+    p.device.settings.save(dataclasses.replace(
+        settings, extra={**settings.extra, "member_no": "WZ2014999999"}))
+
+
+def test_a_phone_activated_for_another_person_makes_a_new_key_once_the_answer_checks_out(
+) -> None:
+    district = FakeDistrict()
+    p = phone(district)
+    p.activation.activate(MEMBER_NO, CODE, URL)
+    old_key = p.device.keys.load()
+    _held_by_another_member(p)
+    district.holder_override = KeyPair.generate().public_raw  # a damaged answer: nothing kept
+    with pytest.raises(ActivationRefused):
+        p.activation.activate(MEMBER_NO, CODE, URL)
+    assert p.device.keys.load() == old_key
+    district.holder_override = None
+    p.activation.activate(MEMBER_NO, CODE, URL)
+    assert p.device.keys.load() != old_key
+    assert district.device_key == p.wallet.device_public_key()
+    verdict = demo_verifier(p.device.trust, lambda: float(NOW))(p.wallet.qr_text(300_001))
+    assert verdict.valid and verdict.name == "李明"

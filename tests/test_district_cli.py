@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image
 
+from app.device_proof import sign_activation
+from app.keys import KeyPair
+from district.phones import enrollment
+from district.phones.activation import CodeCancelled
+from district.service import District
+from district.settings import Settings
 from tests.district_support import Cli, csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,3 +81,44 @@ def test_demo_seeds_a_district_whose_family_cards_verify_at_a_spot(db_url: str,
     verdict = json.loads(spot.stdout)
     assert (verdict["valid"], verdict["kind"], verdict["name"]) == (True, "family", "王喆")
     assert (late.returncode, json.loads(late.stdout)["reason"]) == (1, "issuer_not_valid")
+
+
+def test_activation_code_prints_a_code_that_activates_and_cancels_the_older_ones(
+        db_url: str, tmp_path: Path) -> None:
+    cli = Cli(db_url, tmp_path / "data")
+    members = tmp_path / "members.csv"
+    members.write_bytes(csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,,"))
+    assert [r.returncode for r in cli.run(["init"])] == [0]
+    assert [r.returncode for r in cli.run(["import-members", str(members)])] == [0]
+    [older] = cli.run(["activation-code", "WZ1"])
+    newer, no_family, unknown = cli.run(["activation-code", "WZ1"],
+                                        ["activation-code", "WZ1", "--family", "1"],
+                                        ["activation-code", "NOPE"])
+    assert (older.returncode, newer.returncode) == (0, 0), older.stderr
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}\n", newer.stdout)
+    assert "陈建国" in newer.stderr and "已作废" in newer.stderr
+    assert (no_family.returncode, unknown.returncode) == (2, 2)
+    assert "no family member number 1" in no_family.stderr
+    assert "no member with number NOPE" in unknown.stderr
+    with opened(cli, db_url) as district:
+        with pytest.raises(CodeCancelled):
+            activate(district, older.stdout.strip())
+        assert activate(district, newer.stdout.strip()).role == "member"
+
+
+@contextmanager
+def opened(cli: Cli, db_url: str) -> Iterator[District]:
+    """The district the CLI wrote, opened in this process."""
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite:///{cli.data / 'district.db'}"
+    district = District.open(Settings(cli.data, url))
+    try:
+        yield district
+    finally:
+        district.close()
+
+
+def activate(district: District, code: str) -> enrollment.Activation:
+    key = KeyPair.generate()
+    ask = enrollment.Request("WZ1", code, key.public_raw, sign_activation(key, "WZ1", code),
+                             "phone", "127.0.0.1")
+    return enrollment.activate(district.sessions, district.keys(), ask, int(time.time()))

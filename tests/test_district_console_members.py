@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import time
@@ -19,6 +18,7 @@ from district import audit
 from district.cards import lists
 from district.phones import family
 from district.tables import Card, Member
+from tests.api_support import activation_body
 from tests.console_support import (
     ADMIN,
     CLERK,
@@ -97,9 +97,8 @@ def test_a_code_made_in_the_console_activates_a_phone(console: Console) -> None:
                          data={"csrf": hidden(form.text, "csrf"), "family_no": ""})
         assert page.status_code == 200 and "离开本页后无法再次查看" in page.text
         assert page.headers["cache-control"] == "no-store"
-        answer = http.post("/api/v1/activate", json={
-            "member_no": MUDU_MEMBER, "code": shown_code(page), "device_name": "测试手机",
-            "public_key": base64.b64encode(phone.public_raw).decode()})
+        answer = http.post("/api/v1/activate", json=activation_body(
+            phone, MUDU_MEMBER, shown_code(page), "测试手机"))
         assert answer.status_code == 200, answer.text
         assert "测试手机" in http.get(f"/console/members/{MUDU_MEMBER}").text
 
@@ -108,9 +107,8 @@ def activate_phone(http: httpx.Client, member_no: str) -> dict[str, str]:
     """Make a code in the console and activate a new phone with it through the member API."""
     form = http.get(f"/console/members/{member_no}/code")
     page = http.post(f"/console/members/{member_no}/code", data={"csrf": hidden(form.text, "csrf")})
-    answer = http.post("/api/v1/activate", json={
-        "member_no": member_no, "code": shown_code(page), "device_name": "新手机",
-        "public_key": base64.b64encode(KeyPair.generate().public_raw).decode()})
+    answer = http.post("/api/v1/activate", json=activation_body(
+        KeyPair.generate(), member_no, shown_code(page), "新手机"))
     assert answer.status_code == 200, answer.text
     return dict(answer.json())
 

@@ -6,6 +6,8 @@ import asyncio
 import sqlite3
 import subprocess
 import sys
+import threading
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -24,6 +26,7 @@ from district.errors import NotFound
 from district.settings import Settings
 from district.tables import Base
 from district.web import create_app
+from tests.api_support import at_once
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,3 +134,57 @@ def test_upgrading_keeps_only_the_newest_logged_entry_of_each_record(db_url: str
     assert [tuple(row) for row in kept] == [(4, "card", "7"), (5, "list", "trust"),
                                             (6, "list", "status")]
     engine.dispose()
+
+
+BROKEN_DEVICES = [("older", 1, b"a", 10), ("newer", 1, b"b", 20), ("copied", 2, b"b", 30),
+                  ("fine", 2, b"c", 5)]  # (id, member id, key, created_at): all working
+
+
+def test_upgrading_leaves_one_working_phone_per_person_and_per_key(db_url: str) -> None:
+    engine = db.make_engine(db_url)
+    db.migrate(engine, "0006")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO towns VALUES ('WZ-MD', '木渎镇', 'town', 1, 1, 9, 1)"))
+        connection.execute(text("INSERT INTO unions (id, town_id, name) VALUES (1, 'WZ-MD', 'u')"))
+        for member_id in (1, 2):
+            connection.execute(text(
+                "INSERT INTO members (id, member_no, name, id_last4, town_id, union_id, titles, "
+                "status, updated_at) VALUES (:i, :n, 'x', '0001', 'WZ-MD', 1, '', 'active', 0)"),
+                {"i": member_id, "n": f"WZ{member_id}"})
+        for device_id, member_id, key, created in BROKEN_DEVICES:
+            connection.execute(text(
+                "INSERT INTO devices (id, member_id, role, name, token_hash, public_key, "
+                "created_at) VALUES (:d, :m, 'member', 'p', :t, :k, :c)"),
+                {"d": device_id, "m": member_id, "t": device_id.encode().ljust(32, b"."),
+                 "k": key * 32, "c": created})
+    db.migrate(engine)
+    with engine.connect() as connection:
+        working = connection.execute(text(
+            "SELECT id FROM devices WHERE revoked_at IS NULL ORDER BY id")).scalars().all()
+    engine.dispose()
+    assert working == ["fine", "newer"]
+
+
+def test_a_deadlock_victim_is_run_again_instead_of_failing(pg_schema_url: str) -> None:
+    engine = db.make_engine(pg_schema_url)
+    db.migrate(engine)
+    sessions = db.sessions(engine)
+    with sessions.begin() as session:
+        db.lock_attempts(session, ["a", "b"], 0)
+    meet = threading.Barrier(2)
+    runs: Counter[str] = Counter()
+
+    def crossing(first: str, second: str) -> str:
+        """Lock `first`, wait for the other thread to lock its own, then lock `second`."""
+        runs[first] += 1
+        with sessions.begin() as session:
+            db.lock_attempts(session, [first], 1)
+            if runs[first] == 1:
+                meet.wait(timeout=30)
+            db.lock_attempts(session, [second], 1)
+        return first
+
+    done = at_once([lambda: db.retried(lambda: crossing("a", "b")),
+                    lambda: db.retried(lambda: crossing("b", "a"))])
+    engine.dispose()
+    assert done == ["a", "b"] and sum(runs.values()) == 3  # PostgreSQL picked one victim

@@ -6,6 +6,8 @@ import re
 import time
 from pathlib import Path
 
+from app.device_proof import sign_window
+from app.keys import KeyPair
 from district.service import District
 from district.settings import Settings
 from district.windows import window_devices
@@ -24,8 +26,9 @@ def test_enroll_window_prints_a_one_time_code_for_the_spot(db_url: str, tmp_path
     district = District.open(Settings(cli.data, db_url if not db_url.startswith("sqlite")
                                       else f"sqlite:///{cli.data / 'district.db'}"))
     try:
-        done = window_devices.enroll(district.sessions, code, b"k" * 32, "", "test",
-                                     int(time.time()))
+        key = KeyPair.generate()
+        ask = window_devices.Enrollment(code, key.public_raw, sign_window(key, code), "", "test")
+        done = window_devices.enroll(district.sessions, ask, int(time.time()))
     finally:
         district.close()
     assert (done.spot_id, done.spot_name) == ("yanjia", "严家花园")

@@ -3,7 +3,6 @@ PostgreSQL: enrollment codes, revoking a tablet, statistics with charts, the com
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import re
@@ -16,6 +15,7 @@ from sqlalchemy import select
 
 from app.keys import KeyPair
 from district.tables import Card, Member
+from tests.api_support import window_body
 from tests.console_support import (
     ADMIN,
     CLERK,
@@ -40,9 +40,8 @@ def _code(http: httpx.Client, spot_id: str) -> str:
 
 
 def _enroll(console: Console, code: str) -> dict[str, Any]:
-    answer = httpx.post(f"{console.url}/api/v1/windows/enroll", json={
-        "code": code, "device_name": "严家花园 2 号窗口",
-        "public_key": base64.b64encode(KeyPair.generate().public_raw).decode()})
+    answer = httpx.post(f"{console.url}/api/v1/windows/enroll",
+                        json=window_body(KeyPair.generate(), code, "严家花园 2 号窗口"))
     assert answer.status_code == 200, answer.text
     grant: dict[str, Any] = answer.json()
     return grant

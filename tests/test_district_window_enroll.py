@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import base64
 
+from app.keys import KeyPair
 from app.trust import open_status_list, open_trust_list
 from district.windows import window_devices
-from tests.api_support import Server
+from tests.api_support import Server, window_body
 from tests.district_window_support import (
     MUDU_SPOT,
     enroll,
@@ -87,3 +88,18 @@ def test_a_revoked_window_token_stops_working_at_once(server: Server) -> None:
     refused = tablet.get("/sync/pull")
     assert (refused.status_code, refused.json()["error"]) == (401, "unauthorized")
     assert "注销" in refused.json()["message"]
+
+
+def test_control_characters_and_huge_integers_are_422_in_the_error_shape(
+        server: Server) -> None:
+    with_catalog(server)
+    code = window_code(server)
+    good = window_body(KeyPair.generate(), code)
+    bodies = [*({**good, field: text} for field in ("code", "device_name")
+                for text in ("K7QM\u0000-3XPA", "窗口\n1", "\u001b[0m", "a\u0085b")),
+              *({**good, field: 2**63} for field in good)]
+    for body in bodies:
+        answer = server.http.post("/api/v1/windows/enroll", json=body)
+        assert answer.status_code == 422, (body, answer.text)
+        assert set(answer.json()) == {"error", "message", "message_en"}
+    assert server.http.post("/api/v1/windows/enroll", json=good).status_code == 200

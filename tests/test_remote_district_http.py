@@ -70,7 +70,7 @@ def test_a_wrong_code_is_refused_in_the_servers_words(server: DistrictServer) ->
     with pytest.raises(ActivationRefused) as refused:
         p.activation.activate("WZ2014000201", "AAAA-BBBB", server.url)
     assert refused.value.code == "wrong_code"
-    assert refused.value.message("zh") == "会员号或激活码不对"
+    assert refused.value.message("zh") == "会员号 WZ2014000201 的激活码不对（或没有这个会员号）"
     assert "activation code" in refused.value.message("en")
     assert p.device.cards.all() == [] and not p.activation.is_activated()
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from app.catalog import Catalog
 from app.chinatime import china_day
 from app.demo import demo_catalog
+from app.device_proof import window_signed
 from app.keys import KeyPair
 from app.sync import SyncEngine
 from app.trust import sign_status_list, sign_trust_list
 from app.wallet import Wallet
-from app.window_enroll import WindowEnrollment, WindowGrant
+from app.window_enroll import WindowEnrollment, WindowEnrollRefused, WindowGrant
 from app.window_station import RETENTION_DAYS, WindowParts, WindowStation
 from storage.device import DeviceStore
 from storage.exports import ExportWriter
@@ -30,8 +31,11 @@ class District:
 
     kit: Kit
 
-    def enroll_window(self, server_url: str, code: str, public_key: bytes,
+    def enroll_window(self, server_url: str, code: str, public_key: bytes, signature: bytes,
                       device_name: str) -> WindowGrant:
+        if not window_signed(code, public_key, signature):
+            raise WindowEnrollRefused("签名不对", "the device's signature does not match",
+                                      "invalid_signature")
         root = self.kit.root
         return WindowGrant("w1", "token-w1", SPOT, "严家花园", root.public_raw,
                            sign_trust_list(self.kit.trust(), root),

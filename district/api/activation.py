@@ -1,4 +1,5 @@
-"""`POST /api/v1/activate`: a member number, a one-time code and the phone's public key."""
+"""`POST /api/v1/activate`: a member number, a one-time code, the phone's public key and the
+phone's signature with that key (`app.device_proof`: it proves the phone holds the key)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,27 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from district.api.common import ERRORS, PREFIX, ApiRoute, b64
+from district.api.fields import PlainText
 from district.errors import Invalid
 from district.phones import enrollment
 from district.web_context import client_of, clock, district_of
 
 router = APIRouter(prefix=PREFIX, tags=["activation"], route_class=ApiRoute,
                    responses=ERRORS)
-KEY_BYTES = 32
+KEY_BYTES, SIGNATURE_BYTES = 32, 64
+SIGNED = ('base64 of the Ed25519 signature by that key over b"UnionPass activate v1\\n" + '
+          'member_no + b"\\n" + the code in capitals without spaces or dashes + b"\\n" + the '
+          'raw public key')
 
 
 class ActivateBody(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    member_no: str = Field(min_length=1, max_length=32, examples=["WZ2014012345"])
-    code: str = Field(min_length=1, max_length=32, examples=["K7QM-3XPA"])
+    member_no: PlainText = Field(min_length=1, max_length=32, examples=["WZ2014012345"])
+    code: PlainText = Field(min_length=1, max_length=32, examples=["K7QM-3XPA"])
     public_key: str = Field(min_length=1, max_length=128,
                             description="base64 of the phone's raw 32-byte Ed25519 public key")
-    device_name: str = Field(default="", max_length=64)
+    signature: str = Field(min_length=1, max_length=128, description=SIGNED)
+    device_name: PlainText = Field(default="", max_length=64)
 
 
 class ActivateAnswer(BaseModel):
@@ -43,14 +49,33 @@ class InvalidKey(Invalid):
     code = "invalid_public_key"
 
 
-def public_key_of(text: str) -> bytes:
-    """The raw Ed25519 key from base64 (standard or URL-safe alphabet), or InvalidKey."""
+class MalformedSignature(Invalid):
+    code = "invalid_signature"
+
+
+def _unbase64(text: str) -> bytes | None:
+    """Base64 in the standard or the URL-safe alphabet, or None."""
     try:
-        raw = base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidKey("手机公钥格式不对", "public_key is not base64") from exc
-    if len(raw) != KEY_BYTES or raw == bytes(KEY_BYTES):
-        raise InvalidKey("手机公钥格式不对", "public_key must be a raw 32-byte Ed25519 key")
+        return base64.b64decode(text.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def public_key_of(text: str) -> bytes:
+    """The raw Ed25519 key from base64, or InvalidKey."""
+    raw = _unbase64(text)
+    if raw is None or len(raw) != KEY_BYTES or raw == bytes(KEY_BYTES):
+        raise InvalidKey("手机公钥格式不对", "public_key must be base64 of a raw 32-byte "
+                         "Ed25519 key")
+    return raw
+
+
+def signature_of(text: str) -> bytes:
+    """The raw 64-byte Ed25519 signature from base64, or MalformedSignature."""
+    raw = _unbase64(text)
+    if raw is None or len(raw) != SIGNATURE_BYTES:
+        raise MalformedSignature("设备签名格式不对", "signature must be base64 of a 64-byte "
+                               "Ed25519 signature")
     return raw
 
 
@@ -58,14 +83,18 @@ def public_key_of(text: str) -> bytes:
 def activate(body: ActivateBody, request: Request) -> ActivateAnswer:
     """Redeem a one-time code: the card bound to the phone's key, a device token, the lists.
 
-    Wrong member number or code: 403 `wrong_code` (one message for both); used code: 409
-    `code_used`; expired: 410 `code_expired`; too many wrong codes: 429 `rate_limited`;
-    malformed key: 422 `invalid_public_key`.
+    Wrong member number or code: 403 `wrong_code` (one message for both, naming the member
+    number); used code: 409 `code_used`; expired: 410 `code_expired`; replaced by a newer code:
+    410 `code_cancelled`; too many wrong codes for this member number (or, far more, from this
+    address): 429 `rate_limited`; malformed key or signature: 422 `invalid_public_key` /
+    `invalid_signature`; a signature the key did not make: 403 `invalid_signature`; a key
+    already bound to another device or person: 409 `key_in_use`.
     """
     district = district_of(request)
     now = clock(request)
     ask = enrollment.Request(body.member_no, body.code, public_key_of(body.public_key),
-                             body.device_name, client_of(request))
+                             signature_of(body.signature), body.device_name,
+                             client_of(request))
     done = enrollment.activate(district.sessions, district.keys(), ask, now,
                                district.settings.card_years)
     return ActivateAnswer(device_id=done.device_id, device_token=done.device_token,

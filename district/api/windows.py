@@ -1,6 +1,8 @@
 """`POST /api/v1/windows/enroll`: a window device of a scenic spot enrolls with a one-time code.
 
-Body `{"code", "public_key" (base64 of the raw 32-byte Ed25519 key), "device_name"}`; answer
+Body `{"code", "public_key" (base64 of the raw 32-byte Ed25519 key), "signature" (base64 of that
+key's Ed25519 signature over b"UnionPass window enroll v1\n" + the code in capitals without
+spaces or dashes + b"\n" + the raw public key), "device_name"}`; answer
 `{"device_id", "device_token", "spot_id", "spot_name", "root_public_key", "trust_list",
 "status_list", "server_time"}` with bytes in base64. The token then authenticates the window's
 sync (role "window": the public scope only, and pushes of "sale").
@@ -11,8 +13,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from district.api.activation import public_key_of
+from district.api.activation import public_key_of, signature_of
 from district.api.common import ERRORS, PREFIX, ApiRoute, b64
+from district.api.fields import PlainText
 from district.web_context import client_of, clock, district_of
 from district.windows import window_devices
 
@@ -22,10 +25,12 @@ router = APIRouter(prefix=f"{PREFIX}/windows", tags=["windows"], route_class=Api
 
 class EnrollBody(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    code: str = Field(min_length=1, max_length=32, examples=["K7QM-3XPA"])
+    code: PlainText = Field(min_length=1, max_length=32, examples=["K7QM-3XPA"])
     public_key: str = Field(min_length=1, max_length=128,
                             description="base64 of the device's raw 32-byte Ed25519 public key")
-    device_name: str = Field(default="", max_length=64)
+    signature: str = Field(min_length=1, max_length=128,
+                           description="base64 of the key's signature (see above)")
+    device_name: PlainText = Field(default="", max_length=64)
 
 
 class EnrollAnswer(BaseModel):
@@ -44,12 +49,15 @@ def enroll(body: EnrollBody, request: Request) -> EnrollAnswer:
     """Redeem a window code: a device token for the code's spot, the root key and the lists.
 
     Wrong code: 403 `wrong_code`; used: 409 `code_used`; expired: 410 `code_expired`; too many
-    wrong codes from this address: 429 `rate_limited`; malformed key: 422 `invalid_public_key`.
+    wrong codes from this address: 429 `rate_limited`; malformed key or signature: 422
+    `invalid_public_key` / `invalid_signature`; a signature the key did not make: 403
+    `invalid_signature`; a key bound to another device: 409 `key_in_use`.
     """
     district, now = district_of(request), clock(request)
-    done = window_devices.enroll(district.sessions, body.code, public_key_of(body.public_key),
-                                 body.device_name, client_of(request), now,
-                                 district.settings.daily_limit)
+    ask = window_devices.Enrollment(body.code, public_key_of(body.public_key),
+                                    signature_of(body.signature), body.device_name,
+                                    client_of(request))
+    done = window_devices.enroll(district.sessions, ask, now, district.settings.daily_limit)
     return EnrollAnswer(device_id=done.device_id, device_token=done.device_token,
                         spot_id=done.spot_id, spot_name=done.spot_name,
                         root_public_key=b64(done.root_public_key),

@@ -62,6 +62,10 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--spot", metavar="ID")
     p.add_argument("--at", metavar="ISO-TIME", help="verify at this time (default: now; UTC+8)")
+    p = add("activation-code", commands.activation_code,
+            "print a one-time activation code for a member's (or family member's) phone")
+    p.add_argument("member_no", metavar="MEMBER_NO")
+    p.add_argument("--family", type=int, metavar="N", help="family member number N (1, 2, …)")
     p = add("enroll-window", commands.enroll_window,
             "print a one-time code that enrolls a window device for a scenic spot")
     p.add_argument("spot_id", metavar="SPOT_ID")

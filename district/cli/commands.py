@@ -14,7 +14,8 @@ from app.chinatime import CHINA
 from district.cards import issuance, lists, printing
 from district.cli import demo, staff_commands
 from district.errors import Invalid, NotFound
-from district.registry import importer
+from district.phones import activation
+from district.registry import importer, people
 from district.registry.members_csv import Progress
 from district.service import District
 from district.tables import Spot
@@ -116,6 +117,24 @@ def enroll_window(d: District, args: argparse.Namespace) -> int:
     print(f"{name}（{args.spot_id}）窗口设备登记码，{days} 天内有效，只能用一次 / "
           f"window enrollment code for {args.spot_id}, valid {days} days, "
           "once", file=sys.stderr)
+    return 0
+
+
+def activation_code(d: District, args: argparse.Namespace) -> int:
+    """The code alone on stdout (for scripts); whose it is on stderr. The person's older
+    unused codes stop working."""
+    with d.sessions.begin() as session:
+        code = activation.create_activation_code(session, args.member_no, args.family,
+                                                 args.actor, now())
+        member = people.member_by_no(session, args.member_no)
+        holder = (people.family_number(session, member, args.family).name if args.family
+                  else member.name)
+    _say(code)
+    days, whose = activation.VALID_DAYS, f"{args.member_no}" + (
+        f" family {args.family}" if args.family else "")
+    print(f"{holder}（{whose}）的激活码，{days} 天内有效，只能用一次；此前未用的激活码已作废 / "
+          f"activation code for {whose}, valid {days} days, once; older unused codes no "
+          "longer work", file=sys.stderr)
     return 0
 
 

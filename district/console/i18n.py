@@ -94,8 +94,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device.retired": ("已停用", "retired"),
     "code.title": ("激活码", "Activation code"),
     "code.for": ("为谁生成", "For whom"),
-    "code.hint": ("激活码只显示一次，{days} 天内有效，只能用一次。",
-                  "The code is shown once, valid for {days} days, usable once."),
+    "code.hint": ("激活码只显示一次，{days} 天内有效，只能用一次；此人以前未用的激活码随即作废。",
+                  "The code is shown once, valid for {days} days, usable once; this person's "
+                  "older unused codes stop working."),
     "code.create": ("生成激活码", "Create code"),
     "code.ready": ("激活码已生成", "Activation code created"),
     "code.for_whom": ("持卡人", "For"),

@@ -3,6 +3,8 @@
 A device belongs to one person: the member (role "member") or one of their family ("family"),
 or to a scenic spot's window ("window", see `district.windows.window_devices`). Only the
 SHA-256 of its token is stored; a token only ever reaches its own member's data (a window's: none).
+A public key is bound to one person only, and to one working device (unique partial indexes
+in the database, `district.phones.tables`).
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import CardKind
 from district import audit
 from district.cards import issuance, lists
 from district.cards.keyring import KeyRing
-from district.errors import DistrictError, NotFound
+from district.errors import Conflict, DistrictError, Forbidden, NotFound
 from district.feed import publish
 from district.phones.tables import Device
 from district.tables import Card, FamilyMember, Member
@@ -30,6 +33,27 @@ class Unauthorized(DistrictError):
 
     status = 401
     code = "unauthorized"
+
+
+class KeyInUse(Conflict):
+    """The device key is bound to another device or another person (copied, not owned)."""
+
+    code = "key_in_use"
+
+    def __init__(self) -> None:
+        super().__init__("这台设备的密钥已绑定在另一台设备或另一个人名下，不能用它激活",
+                         "this device key is bound to another device or person: it cannot be "
+                         "activated with it")
+
+
+class InvalidSignature(Forbidden):
+    """The request's signature was not made by the key it asks to bind (`app.device_proof`)."""
+
+    code = "invalid_signature"
+
+    def __init__(self) -> None:
+        super().__init__("设备的签名与它的公钥不符，未激活",
+                         "the signature was not made by this public key: nothing was bound")
 
 
 def token_hash(token: str) -> bytes:
@@ -47,6 +71,34 @@ def retire(session: Session, member: Member, family: FamilyMember | None, now: i
     """A new phone for the person: the tokens of their previous phones stop working."""
     for device in active_devices(session, member, family):
         device.revoked_at = now
+    session.flush()
+
+
+def check_key_free(session: Session, public_key: bytes, member: Member,
+                   family: FamilyMember | None) -> None:
+    """KeyInUse when any device of someone else (another member, another family member, a
+    window) was ever bound to the key. The person's own working phone is retired first; two
+    people racing for one key meet on the unique index instead (see `add_device`)."""
+    others = select(Device.id).where(Device.public_key == public_key, or_(
+        Device.member_id.is_distinct_from(member.id),
+        Device.family_id.is_distinct_from(family.id if family else None)))
+    if session.scalars(others.limit(1)).first() is not None:
+        raise KeyInUse()
+
+
+def add_device(session: Session, device: Device) -> None:
+    """Insert the device; KeyInUse when a working device already holds its key, Conflict when
+    the person got another working phone meanwhile (the database's unique indexes decide, also
+    between two requests at once)."""
+    session.add(device)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        if "public_key" in str(exc.orig):
+            raise KeyInUse() from exc
+        raise Conflict("刚刚有另一部手机为同一人激活，请稍后重试",
+                       "another phone was just activated for this person: try again") from exc
 
 
 def enroll(session: Session, member: Member, family: FamilyMember | None, public_key: bytes,
@@ -57,8 +109,7 @@ def enroll(session: Session, member: Member, family: FamilyMember | None, public
                     family_id=family.id if family else None, role=FAMILY if family else MEMBER,
                     name=name.strip()[:64] or "phone", token_hash=token_hash(token),
                     public_key=public_key, created_at=now, revoked_at=None)
-    session.add(device)
-    session.flush()
+    add_device(session, device)
     return device, token
 
 
@@ -105,14 +156,27 @@ def get_device(session: Session, device_id: str) -> Device:
     return device
 
 
+def _cards_bound_to(session: Session, device: Device) -> list[Card]:
+    """The valid cards this device shows: its person's cards bound to its key (a member's phone
+    also shows their family's). Never anyone else's, whatever key they hold."""
+    if device.member_id is None:
+        return []
+    query = select(Card).where(Card.member_id == device.member_id,
+                               Card.holder_key == device.public_key,
+                               Card.status == issuance.VALID)
+    if device.family_id is not None:
+        query = query.where(Card.family_id == device.family_id)
+    return list(session.scalars(query.order_by(Card.serial)))
+
+
 def revoke_device(session: Session, keys: KeyRing, device_id: str, reason: str, actor: str,
                   now: int) -> list[int]:
-    """A lost phone (console): its token stops working and every valid card bound to its key
-    is revoked, with one re-signed status list. Returns the revoked serials."""
+    """A lost phone (console): its token stops working and the valid cards it shows (its
+    person's, bound to its key) are revoked, with one re-signed status list. Returns the
+    revoked serials."""
     device = get_device(session, device_id)
     device.revoked_at = device.revoked_at or now
-    cards = list(session.scalars(select(Card).where(
-        Card.holder_key == device.public_key, Card.status == issuance.VALID)))
+    cards = _cards_bound_to(session, device)
     for card in cards:
         card.status, card.revoked_at, card.revoke_reason = issuance.REVOKED, now, reason
         publish.card_gone(session, card, reason)

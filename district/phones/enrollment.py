@@ -1,8 +1,14 @@
 """Activating a phone (SPEC §2 Member): a code and the phone's public key give a bound card.
 
-Activating on a second phone is 补办: the first phone's card is revoked (the status list is
-re-signed) and its token stops working; family cards shown from the member's old phone move
-to the new one. A family member's code gives a family card bound to that family member's phone.
+The phone signs the request with the key (`app.device_proof`), so a key copied from someone
+else's QR code is refused. Activating on a second phone is 补办: the first phone's card is
+revoked (the status list is re-signed) and its token stops working; family cards shown from the
+member's old phone move to the new one. A family member's code gives a family card bound to
+that family member's phone.
+
+One transaction takes, in this order, the member number's and the address's attempt rows (rate
+limit), the member's row, then everything else: attempts at once count one after another, and
+two codes of one person redeemed at once leave one working phone.
 """
 
 from __future__ import annotations
@@ -12,11 +18,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.device_proof import activation_signed
 from app.models import CardKind
-from district import audit
+from district import audit, db
 from district.cards import issuance, lists
 from district.cards.keyring import KeyRing
-from district.errors import Conflict
+from district.errors import Conflict, DistrictError
 from district.feed import publish
 from district.phones import activation, devices
 from district.phones.family import states as family_states
@@ -29,6 +36,7 @@ class Request:
     member_no: str
     code: str
     public_key: bytes
+    signature: bytes
     device_name: str
     client: str
 
@@ -47,30 +55,42 @@ class Activation:
 
 def activate(sessions: sessionmaker[Session], keys: KeyRing, ask: Request, now: int,
              years: int = 3) -> Activation:
-    """Check the rate limit, redeem the code and bind the cards; a wrong code is counted."""
+    """Check the phone's signature and the rate limit, redeem the code and bind the cards, in
+    one transaction; a wrong code is counted (and committed) before WrongCode is raised."""
+    if not activation_signed(ask.member_no, ask.code, ask.public_key, ask.signature):
+        raise devices.InvalidSignature()
+    outcome = db.retried(lambda: _attempt(sessions, keys, ask, now, years))
+    if isinstance(outcome, DistrictError):
+        raise outcome
+    return outcome
+
+
+def _attempt(sessions: sessionmaker[Session], keys: KeyRing, ask: Request, now: int,
+             years: int) -> Activation | activation.WrongCode:
     with sessions.begin() as session:
-        activation.check_rate(session, ask.member_no, ask.client, now)
-    try:
-        with sessions.begin() as session:
+        activation.hold_attempts(session, ask.member_no, ask.client, now)
+        try:
             return _activate(session, keys, ask, now, years)
-    except activation.WrongCode:
-        with sessions.begin() as session:
+        except activation.WrongCode as wrong:  # raised before anything was written
             activation.record_failure(session, ask.member_no, ask.client, now)
-        raise
+            return wrong
 
 
 def _activate(session: Session, keys: KeyRing, ask: Request, now: int, years: int) -> Activation:
-    row = activation.redeem(session, ask.member_no, ask.code, now)
-    member = session.get_one(Member, row.member_id)
+    member = people.find_member(session, ask.member_no, lock=True)
+    if member is None:
+        raise activation.wrong_code(ask.member_no)
+    row = activation.redeem(session, member, ask.code, now)
     family = session.get(FamilyMember, row.family_id) if row.family_id else None
     if family is not None and family.status != people.ACTIVE:
         raise Conflict("这位家属已撤回，激活码不能再用", "that family member has been withdrawn")
+    devices.check_key_free(session, ask.public_key, member, family)
     devices.retire(session, member, family, now)
+    device, token = devices.enroll(session, member, family, ask.public_key, ask.device_name, now)
     card = _bind(session, keys, member, family, ask.public_key, now, years)
     if family is None:
         _bind_family(session, keys, member, ask.public_key, now, years)
         sync_family_states(session, member)
-    device, token = devices.enroll(session, member, family, ask.public_key, ask.device_name, now)
     audit.record(session, f"device:{device.id}", "device.activate", member.member_no,
                  {"device_id": device.id, "role": device.role, "card": card.serial,
                   "client": ask.client}, now)

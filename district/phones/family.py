@@ -57,8 +57,10 @@ def states(session: Session, member: Member) -> list[FamilyState]:
 def request_family(session: Session, keys: KeyRing, member_no: str, name: str, relation: str,
                    id_last4: str, *, actor: str, now: int, limit: int = 4,
                    auto_approve: bool = False) -> FamilyState:
-    """The member asks for a family card; pending until approved (or approved at once)."""
-    member = people.member_by_no(session, member_no)
+    """The member asks for a family card; pending until approved (or approved at once). The
+    member's row is locked first (from the API and from sync alike), so requests at once count
+    one after another and never pass `limit`."""
+    member = people.member_by_no(session, member_no, lock=True)
     family = people.add_family(session, member, name, relation, id_last4, now, limit,
                                status=people.PENDING)
     number = number_of(session, member, family)

@@ -3,14 +3,17 @@ window enrollment codes and failed code attempts."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, ForeignKey, Index, LargeBinary, String, and_
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from district.tables import Base
 
 
 class ActivationCode(Base):
-    """A one-time code for a member (or one of their family); only its SHA-256 is stored."""
+    """A one-time code for a member (or one of their family); only its SHA-256 is stored.
+    `cancelled_at` is set when a newer code was made for the same person."""
 
     __tablename__ = "activation_codes"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -21,6 +24,7 @@ class ActivationCode(Base):
     expires_at: Mapped[int] = mapped_column(BigInteger)
     used_at: Mapped[int | None] = mapped_column(BigInteger)
     created_by: Mapped[str] = mapped_column(String(64))
+    cancelled_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Device(Base):
@@ -28,7 +32,9 @@ class Device(Base):
     scenic spot's window ("window": `spot_id` set, no member).
 
     `token_hash` is the SHA-256 of the bearer token; the token itself is never stored.
-    `seen_at` is a window's last sync (phones leave it empty).
+    `seen_at` is a window's last sync (phones leave it empty). Among the devices that work
+    (`revoked_at` empty), a public key belongs to one device, and a member or a family member
+    has one phone (the unique partial indexes below).
     """
 
     __tablename__ = "devices"
@@ -73,3 +79,17 @@ class ActivationAttempt(Base):
 
 Index("ix_activation_attempts_member_no_at", ActivationAttempt.member_no, ActivationAttempt.at)
 Index("ix_activation_attempts_client_at", ActivationAttempt.client, ActivationAttempt.at)
+
+
+_ACTIVE = Device.revoked_at.is_(None)
+
+
+def _active_unique(name: str, column: InstrumentedAttribute[Any],
+                   *role: ColumnElement[bool]) -> Index:
+    where = and_(_ACTIVE, *role)
+    return Index(name, column, unique=True, postgresql_where=where, sqlite_where=where)
+
+
+_active_unique("uq_devices_active_public_key", Device.public_key)
+_active_unique("uq_devices_active_member", Device.member_id, Device.role == "member")
+_active_unique("uq_devices_active_family", Device.family_id, Device.role == "family")

@@ -18,8 +18,24 @@ STATUS_ALIASES = {"在册": "active", "正常": "active", "暂停": "suspended",
                   "退会": "left", "已退会": "left", "": "active"}
 
 
-def member_by_no(session: Session, member_no: str) -> Member:
-    member = session.scalars(select(Member).where(Member.member_no == member_no)).first()
+def find_member(session: Session, member_no: str, *, lock: bool = False) -> Member | None:
+    """The member with this number, or None. `lock`: its row stays locked until the transaction
+    ends — every change that checks a per-member rule (one phone per person, the family limit,
+    one live activation code per person) takes this lock before anything else of the member's,
+    so concurrent requests on any server instance wait for each other."""
+    query = select(Member).where(Member.member_no == member_no)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return session.scalars(query).first()
+
+
+def lock_member(session: Session, member: Member) -> None:
+    """Lock the member's row until the transaction ends (see `find_member`)."""
+    session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+
+
+def member_by_no(session: Session, member_no: str, *, lock: bool = False) -> Member:
+    member = find_member(session, member_no, lock=lock)
     if member is None:
         raise NotFound(f"没有这个会员号：{member_no}", f"no member with number {member_no}")
     return member
@@ -57,13 +73,15 @@ def family_number(session: Session, member: Member, number: int) -> FamilyMember
 
 def add_family(session: Session, member: Member, name: str, relation: str, id_last4: str,
                now: int, limit: int = 4, status: str = ACTIVE) -> FamilyMember:
-    """Add a family member (家属) within the per-member limit (pending ones count too)."""
+    """Add a family member (家属) within the per-member limit (pending ones count too); the
+    member's row is locked before counting, so requests at once never pass the limit."""
     if has_control_characters(name + relation + id_last4):
         raise Invalid("姓名、关系或身份证后四位里有不能使用的控制字符",
                       "the name, relation or ID digits hold a control character")
     if not (name.strip() and relation.strip() and _is_id_last4(id_last4)):
         raise Invalid("家属的姓名、关系和身份证后四位都要填写正确",
                       "a family member needs a name, a relation and the ID's last 4")
+    lock_member(session, member)
     count = session.scalar(select(func.count()).select_from(FamilyMember).where(
         FamilyMember.member_id == member.id, FamilyMember.status.in_((ACTIVE, PENDING)))) or 0
     if count >= limit:

@@ -1,6 +1,9 @@
 """District staff: accounts with scrypt-hashed passwords, rate-limited and audited sign-in.
 
 A `district_admin` acts on every member; a `town_clerk` only on the members of their town.
+A sign-in first locks its user name's and its address's attempt rows (`district.db.
+lock_attempts`), then counts the failures, then records its own: sign-ins at once, on any
+server instance, count one after another.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from district import audit
+from district import audit, db
 from district.errors import Conflict, DistrictError, Invalid
 from district.registry import towns
 from district.staff.tables import LoginAttempt, Staff
@@ -119,8 +122,10 @@ def sign_in(session: Session, username: str, password: str, ip: str,
     """Check a sign-in; the attempt and its audit entry are added either way.
 
     Returns the error instead of raising it, so the caller commits the record of a failure.
+    Call it first in its transaction (it takes the attempt locks).
     """
     username = username.strip().lower()[:64]
+    db.lock_attempts(session, [f"staff:{username}", f"staff-address:{ip[:64]}"], now)
     outcome: Staff | DistrictError
     if _limited(session, username, ip, now):
         outcome = TooManyAttempts(f"登录失败次数太多，请 {LIMIT_WINDOW // 60} 分钟后再试",

@@ -2,9 +2,12 @@
 with a bearer token, the console's list, and revoking a lost tablet.
 
 A window belongs to one spot and to no member. Its code looks like an activation code
-(`K7QM-3XPA`, only the SHA-256 stored, expiring, single use); wrong guesses are counted per
-client address in the activation attempts table (under the marker `WINDOW`), so a guesser is
-locked out after `activation.MAX_FAILURES` within `activation.WINDOW` seconds.
+(`K7QM-3XPA`, only the SHA-256 stored, expiring, single use); the device signs the enrollment
+with its key (`app.device_proof`), and a key bound to any other device is refused. Wrong guesses
+are counted per client address in the activation attempts table (under the marker
+`ATTEMPT_MARK`), so a guesser is locked out after `activation.MAX_FAILURES` within
+`activation.WINDOW` seconds; the address's attempt row is locked first, so guesses at once count
+one after another.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.device_proof import window_signed
 from app.window_enroll import WindowGrant  # the wire shape both ends share
-from district import audit
+from district import audit, db
 from district.cards import lists
-from district.errors import NotFound
+from district.errors import DistrictError, NotFound
 from district.feed import publish
 from district.phones import activation, devices
 from district.phones.tables import ActivationAttempt, Device, WindowCode
@@ -27,6 +31,17 @@ from district.tables import Spot, Town
 WINDOW = devices.WINDOW
 VALID_DAYS = 7
 ATTEMPT_MARK = "(window)"  # in activation_attempts.member_no: a window enrollment's failure
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """A window device's request: the code, its public key and signature, name and address."""
+
+    code: str
+    public_key: bytes
+    signature: bytes
+    name: str
+    client: str
 
 
 @dataclass(frozen=True)
@@ -62,12 +77,24 @@ def create_window_code(session: Session, spot_id: str, actor: str, now: int,
     return code
 
 
-def _check_rate(session: Session, client: str, now: int) -> None:
+def _hold_attempts(session: Session, client: str, now: int) -> None:
+    """Lock the address's attempt row, then RateLimited after MAX_FAILURES wrong window codes
+    from it lately (a member's wrong activation codes do not count here)."""
+    db.lock_attempts(session, [f"address:{client[:64]}"], now)
     failures = list(session.scalars(select(ActivationAttempt.at).where(
-        ActivationAttempt.client == client[:64], ActivationAttempt.at > now - activation.WINDOW)
-        .order_by(ActivationAttempt.at)))
+        ActivationAttempt.client == client[:64], ActivationAttempt.member_no == ATTEMPT_MARK,
+        ActivationAttempt.at > now - activation.WINDOW).order_by(ActivationAttempt.at)))
     if len(failures) >= activation.MAX_FAILURES:
-        raise activation.RateLimited(failures[-activation.MAX_FAILURES] + activation.WINDOW - now)
+        raise activation.RateLimited(failures[-activation.MAX_FAILURES] + activation.WINDOW - now,
+                                     "登记码错误次数过多", "too many wrong enrollment codes")
+
+
+def _check_key_free(session: Session, public_key: bytes) -> None:
+    """KeyInUse when a working device, or any person's device, holds the key."""
+    taken = select(Device.id).where(Device.public_key == public_key, or_(
+        Device.revoked_at.is_(None), Device.role != WINDOW))
+    if session.scalars(taken.limit(1)).first() is not None:
+        raise devices.KeyInUse()
 
 
 def _redeem(session: Session, code: str, now: int) -> WindowCode:
@@ -89,37 +116,45 @@ def _redeem(session: Session, code: str, now: int) -> WindowCode:
     return row
 
 
-def _enroll(session: Session, code: str, public_key: bytes, name: str, client: str,
-            now: int, daily_limit: int) -> WindowGrant:
-    row = _redeem(session, code, now)
+def _enroll(session: Session, ask: Enrollment, now: int, daily_limit: int) -> WindowGrant:
+    row = _redeem(session, ask.code, now)
     spot = get_spot(session, row.spot_id)
+    _check_key_free(session, ask.public_key)
     token = secrets.token_urlsafe(32)
     device = Device(id=secrets.token_hex(16), member_id=None, family_id=None, spot_id=spot.id,
-                    role=WINDOW, name=name.strip()[:64] or spot.name[:64],
-                    token_hash=devices.token_hash(token), public_key=public_key, created_at=now,
-                    revoked_at=None, seen_at=None)
-    session.add(device)
-    session.flush()
+                    role=WINDOW, name=ask.name.strip()[:64] or spot.name[:64],
+                    token_hash=devices.token_hash(token), public_key=ask.public_key,
+                    created_at=now, revoked_at=None, seen_at=None)
+    devices.add_device(session, device)
     publish.spot_rule(session, spot.id, daily_limit)
     audit.record(session, f"device:{device.id}", "window.enroll", spot.id,
-                 {"device_id": device.id, "name": device.name, "client": client}, now)
+                 {"device_id": device.id, "name": device.name, "client": ask.client}, now)
     return WindowGrant(device.id, token, spot.id, spot.name, lists.root_public(session),
                        lists.current(session, lists.TRUST).data,
                        lists.current(session, lists.STATUS).data, now)
 
 
-def enroll(sessions: sessionmaker[Session], code: str, public_key: bytes, name: str,
-           client: str, now: int, daily_limit: int = 1) -> WindowGrant:
-    """Check the rate limit, redeem the code and make the window device; a wrong code counts."""
+def enroll(sessions: sessionmaker[Session], ask: Enrollment, now: int,
+           daily_limit: int = 1) -> WindowGrant:
+    """Check the signature and the rate limit, redeem the code and make the window device, in
+    one transaction; a wrong code is counted (and committed) before WrongCode is raised."""
+    if not window_signed(ask.code, ask.public_key, ask.signature):
+        raise devices.InvalidSignature()
+    outcome = db.retried(lambda: _attempt(sessions, ask, now, daily_limit))
+    if isinstance(outcome, DistrictError):
+        raise outcome
+    return outcome
+
+
+def _attempt(sessions: sessionmaker[Session], ask: Enrollment, now: int,
+             daily_limit: int) -> WindowGrant | activation.WrongCode:
     with sessions.begin() as session:
-        _check_rate(session, client, now)
-    try:
-        with sessions.begin() as session:
-            return _enroll(session, code, public_key, name, client, now, daily_limit)
-    except activation.WrongCode:
-        with sessions.begin() as session:
-            activation.record_failure(session, ATTEMPT_MARK, client, now)
-        raise
+        _hold_attempts(session, ask.client, now)
+        try:
+            return _enroll(session, ask, now, daily_limit)
+        except activation.WrongCode as wrong:  # raised before anything was written
+            activation.record_failure(session, ATTEMPT_MARK, ask.client, now)
+            return wrong
 
 
 def spots_in(session: Session, town_id: str | None) -> list[Spot]:
