@@ -22,16 +22,19 @@ def find_member(session: Session, member_no: str, *, lock: bool = False) -> Memb
     """The member with this number, or None. `lock`: its row stays locked until the transaction
     ends — every change that checks a per-member rule (one phone per person, the family limit,
     one live activation code per person) takes this lock before anything else of the member's,
-    so concurrent requests on any server instance wait for each other."""
+    so concurrent requests on any server instance wait for each other. It is PostgreSQL's FOR NO
+    KEY UPDATE: a window's sale that only refers to the member (a foreign key) is not held up by
+    it, and cannot deadlock with it."""
     query = select(Member).where(Member.member_no == member_no)
     if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     return session.scalars(query).first()
 
 
 def lock_member(session: Session, member: Member) -> None:
     """Lock the member's row until the transaction ends (see `find_member`)."""
-    session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+    session.execute(select(Member.id).where(Member.id == member.id)
+                    .with_for_update(key_share=True))
 
 
 def member_by_no(session: Session, member_no: str, *, lock: bool = False) -> Member:
