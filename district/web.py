@@ -17,6 +17,7 @@ from district.api.common import error_response
 from district.errors import DistrictError, KeyLocked
 from district.service import District
 from district.settings import Settings
+from district.staff import logins
 from district.web_context import district_of
 from district.windows import window_devices
 
@@ -58,16 +59,22 @@ def unlock_keys(district: District) -> None:
             district.keys()
             with district.sessions.begin() as session:
                 window_devices.publish_rules(session, district.settings.daily_limit)
+                logins.forget_stored_key(session)
     except (KeyLocked, SQLAlchemyError) as problem:  # not set up yet: `init` comes first
         log.warning("key ring not unlocked at start-up: %s", problem)
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness and database reachability: 200 {"status": "ok"} or 503 with the reason."""
+    """Database reachable and keys unlocked: 200 {"status": "ok"}; else 503 with the reason
+    ({"database": error} or {"keys": "locked"}: activation and signing would answer 503)."""
+    district = district_of(request)
     try:
-        with district_of(request).engine.connect() as connection:
+        with district.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__},
                             status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    if not district.is_unlocked():
+        return JSONResponse({"status": "unavailable", "database": "ok", "keys": "locked"},
+                            status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok", "keys": "ok"})

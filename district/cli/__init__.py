@@ -6,11 +6,18 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from district.cli import commands, staff_commands
 from district.errors import DistrictError
 from district.service import District
-from district.settings import DATA_ENV, Settings
+from district.settings import (
+    DATA_ENV,
+    PASSPHRASE_ENV,
+    PASSPHRASE_FILE_ENV,
+    Settings,
+)
 from district.web import create_app
 
 Command = Callable[[District, argparse.Namespace], int]
@@ -73,15 +80,26 @@ def parser() -> argparse.ArgumentParser:
                                    description="UnionPass 工会通 district server")
     root.add_argument("--data", metavar="DIR", help=f"data directory (default ${DATA_ENV} "
                       "or ./district-data); DATABASE_URL selects PostgreSQL")
+    root.add_argument("--key-passphrase-file", metavar="FILE",
+                      help=f"the key passphrase file, outside DIR (default ${PASSPHRASE_FILE_ENV} "
+                      f"or ~/.config/unionpass/key-passphrase; ${PASSPHRASE_ENV} wins)")
     root.add_argument("--actor", default=_actor(), help="who is acting, for the audit log")
     _commands(root.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     return root
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env(args.data)
+    if args.key_passphrase_file:
+        chosen = Path(args.key_passphrase_file).expanduser().resolve()
+        settings = replace(settings, passphrase_path=chosen)
+    return settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        district = District.open(Settings.from_env(args.data))
+        district = District.open(_settings(args))
     except DistrictError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
