@@ -12,6 +12,7 @@ DATABASE_ENV = "DATABASE_URL"
 PASSPHRASE_ENV = "UNIONPASS_KEY_PASSPHRASE"
 PASSPHRASE_FILE_ENV = "UNIONPASS_KEY_PASSPHRASE_FILE"
 PASSPHRASE_FILE = "key-passphrase"
+FORWARDED_ENV = "UNIONPASS_FORWARDED_ALLOW_IPS"
 AUTO_APPROVE_ENV = "UNIONPASS_FAMILY_AUTO_APPROVE"
 DAILY_LIMIT_ENV = "UNIONPASS_DAILY_LIMIT"
 DEFAULT_DATA = "district-data"
@@ -30,6 +31,7 @@ class Settings:
     family_auto_approve: bool = False  # off: the console approves family requests
     daily_limit: int = 1  # discounted tickets per card per spot per day (beyond: flagged)
     passphrase_path: Path | None = None  # None: default_passphrase_file()
+    forwarded_allow_ips: tuple[str, ...] = ()  # proxies whose X-Forwarded-For is believed
 
     @classmethod
     def from_env(cls, data_dir: Path | str | None = None,
@@ -43,7 +45,8 @@ class Settings:
         return cls(data, url, env.get(PASSPHRASE_ENV) or None, family_auto_approve=auto,
                    daily_limit=int(limit) if limit.isdigit() and int(limit) > 0 else 1,
                    passphrase_path=Path(chosen).expanduser().resolve() if chosen
-                   else default_passphrase_file(env))
+                   else default_passphrase_file(env),
+                   forwarded_allow_ips=address_list(env.get(FORWARDED_ENV, "")))
 
     @property
     def passphrase_file(self) -> Path:
@@ -63,3 +66,8 @@ def default_passphrase_file(env: Mapping[str, str]) -> Path:
     not the data directory, so copying or backing up the data does not carry the passphrase."""
     config = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(config).expanduser().resolve() / "unionpass" / PASSPHRASE_FILE
+
+
+def address_list(text: str) -> tuple[str, ...]:
+    """"10.0.0.5, 10.0.0.6" → ("10.0.0.5", "10.0.0.6")."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -47,6 +48,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(console.router())
     api.install(app)
     return app
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for who may say where a request came from. X-Forwarded-For (and
+    -Proto) is believed only from `settings.forwarded_allow_ips`; with none, never — uvicorn's
+    own default would believe any client on 127.0.0.1, so a local client could claim any
+    address and escape the per-address limits."""
+    trusted = ",".join(settings.forwarded_allow_ips)
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
 
 
 def unlock_keys(district: District) -> None:

@@ -65,7 +65,8 @@ def config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         home = tmp_path_factory.mktemp("config-home")
         patch.setenv("XDG_CONFIG_HOME", str(home))
-        patch.delenv("UNIONPASS_KEY_PASSPHRASE_FILE", raising=False)
+        for name in ("UNIONPASS_KEY_PASSPHRASE_FILE", "UNIONPASS_FORWARDED_ALLOW_IPS"):
+            patch.delenv(name, raising=False)
         yield home
 
 

@@ -14,11 +14,13 @@ from district.errors import DistrictError
 from district.service import District
 from district.settings import (
     DATA_ENV,
+    FORWARDED_ENV,
     PASSPHRASE_ENV,
     PASSPHRASE_FILE_ENV,
     Settings,
+    address_list,
 )
-from district.web import create_app
+from district.web import create_app, server_options
 
 Command = Callable[[District, argparse.Namespace], int]
 
@@ -27,9 +29,13 @@ def serve(d: District, args: argparse.Namespace) -> int:
     """Run the ASGI app; uvicorn is imported here, so other commands start quickly."""
     import uvicorn
 
+    settings = d.settings
+    if args.forwarded_allow_ips is not None:
+        settings = replace(settings, forwarded_allow_ips=address_list(args.forwarded_allow_ips))
     print(f"区总工会服务器 / district server: http://{args.host}:{args.port}/ "
           f"(OpenAPI: /openapi.json)", flush=True)
-    uvicorn.run(create_app(d.settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                **server_options(settings))
     return 0
 
 
@@ -51,6 +57,9 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add("serve", serve, "run the district server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8600)
+    p.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="comma-separated addresses of reverse proxies whose X-Forwarded-For "
+                   f"is believed (default ${FORWARDED_ENV}, else none)")
     p = add("import-members", commands.import_members, "import the member registry CSV")
     p.add_argument("file", metavar="FILE.csv")
     p = add("card", commands.card, "issue a printed static card (no phone)")
