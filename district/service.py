@@ -13,7 +13,7 @@ from district.cards import keyring, lists
 from district.cards.keyring import KeyRing
 from district.cards.passphrase import ensure_passphrase, read_passphrase
 from district.cards.vault import Vault
-from district.errors import Conflict
+from district.errors import Conflict, KeyLocked
 from district.registry import towns
 from district.settings import Settings
 
@@ -34,6 +34,7 @@ class District:
     engine: Engine
     sessions: sessionmaker[Session]
     _keys: KeyRing | None = field(default=None, repr=False)
+    _refused: tuple[str, bytes] | None = field(default=None, repr=False)  # a wrong passphrase
 
     @classmethod
     def open(cls, settings: Settings, migrate: bool = True) -> District:
@@ -51,9 +52,17 @@ class District:
         if self._keys is None:
             with self.sessions() as session:
                 salt = keyring.vault_salt(session)
-            ring = KeyRing(Vault.unlock(read_passphrase(self.settings), salt))
-            with self.sessions() as session:
-                ring.root(session)
+            passphrase = read_passphrase(self.settings)
+            if (passphrase, salt) == self._refused:  # scrypt once per wrong passphrase
+                raise KeyLocked("密钥口令错误，无法打开私钥",
+                                "wrong key passphrase: the private keys cannot be opened")
+            ring = KeyRing(Vault.unlock(passphrase, salt))
+            try:
+                with self.sessions() as session:
+                    ring.root(session)
+            except KeyLocked:
+                self._refused = (passphrase, salt)
+                raise
             self._keys = ring
         return self._keys
 

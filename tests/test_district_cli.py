@@ -88,6 +88,7 @@ def test_init_keeps_the_data_private_and_a_copy_of_it_opens_no_key(tmp_path: Pat
     assert found == {name: 0o700 if name == "data" else 0o600 for name in found}
     assert stat.S_IMODE(cli.passphrase_file.stat().st_mode) == 0o600
     assert not cli.passphrase_file.is_relative_to(cli.data)
+    assert f"passphrase is in {cli.passphrase_file}: back it up apart" in init.stdout
     copy = Cli("sqlite", tmp_path / "elsewhere" / "data")
     shutil.copytree(cli.data, copy.data)
     [stolen] = copy.run(["rotate-issuer", "WZ-MD"])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.qrtext import encode_qr_text
 from app.verify import Reason
 from district import audit
-from district.cards import keyring, lists, printing
+from district.cards import keyring, lists, printing, vault
 from district.cards.vault import Vault
 from district.errors import KeyLocked
 from district.registry.importer import import_members
@@ -129,10 +129,24 @@ def test_a_passphrase_file_left_in_the_data_directory_by_an_older_init_must_be_m
     unlock(passphrase_settings(district, wanted))
 
 
-def test_a_wrong_passphrase_fails_when_the_keys_are_unlocked_not_at_the_first_signature(
-        district: District) -> None:
-    with pytest.raises(KeyLocked, match="wrong key passphrase"):
-        unlock(replace(district.settings, passphrase="wrong"))
+def test_a_wrong_passphrase_fails_when_the_keys_are_unlocked_and_costs_one_scrypt(
+        district: District, monkeypatch: pytest.MonkeyPatch) -> None:
+    derived: list[str] = []
+    real = vault.derive_key
+
+    def counted(passphrase: str, salt: bytes) -> bytes:
+        derived.append(passphrase)
+        return real(passphrase, salt)
+
+    monkeypatch.setattr(vault, "derive_key", counted)
+    locked = District.open(replace(district.settings, passphrase="wrong"))
+    try:
+        for _ in range(3):  # e.g. three console requests while the keys are locked
+            with pytest.raises(KeyLocked, match="wrong key passphrase"):
+                locked.keys()
+    finally:
+        locked.close()
+    assert derived == ["wrong"]
 
 
 def test_the_vault_binds_each_sealed_key_to_its_public_key() -> None:
