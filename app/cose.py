@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ DECODE_ERRORS = (
     MemoryError,
     KeyError,
     IndexError,
+    cbor2.CBOREncodeError,  # loads_exact encodes what it decoded (a cycle cannot be)
 )
 
 
@@ -53,6 +55,11 @@ class Sign1:
     def to_be_signed(self) -> bytes:
         return sig_structure(self.protected_raw, self.payload)
 
+    def signed_id(self) -> bytes:
+        """First 16 bytes of SHA-256 of the Sig_structure and the signature: what the signer
+        made, whatever the framing around it (which the signature does not cover)."""
+        return hashlib.sha256(self.to_be_signed() + self.signature).digest()[:16]
+
 
 def sig_structure(protected_raw: bytes, payload: bytes) -> bytes:
     return cbor2.dumps(["Signature1", protected_raw, b"", payload])
@@ -68,13 +75,23 @@ def sign1(payload: bytes, key: KeyPair, *, with_kid: bool = True) -> bytes:
     return cbor2.dumps(cbor2.CBORTag(SIGN1_TAG, [protected_raw, {}, payload, signature]))
 
 
-def decode_sign1(data: bytes) -> Sign1:
-    """Parse COSE_Sign1 bytes; raises CoseError("cbor" | "structure")."""
+def loads_exact(data: bytes) -> Any:
+    """The one CBOR item `data` holds, only if `data` is exactly how we write that item
+    (shortest heads, definite lengths, nothing after it); else CoseError("cbor"). Whoever holds
+    signed bytes must not be able to re-shape them into other bytes that still pass."""
     try:
         item = cbor2.loads(data)
+        again = cbor2.dumps(item)
     except DECODE_ERRORS as exc:
         raise CoseError("cbor") from exc
-    return sign1_from_item(item)
+    if again != data:
+        raise CoseError("cbor")
+    return item
+
+
+def decode_sign1(data: bytes) -> Sign1:
+    """Parse COSE_Sign1 bytes; raises CoseError("cbor" | "structure")."""
+    return sign1_from_item(loads_exact(data))
 
 
 def sign1_from_item(item: object) -> Sign1:
@@ -87,8 +104,8 @@ def sign1_from_item(item: object) -> Sign1:
     protected_raw, unprotected, payload, signature = parts
     if not (type(protected_raw) is bytes and type(payload) is bytes and type(signature) is bytes):
         raise CoseError("structure")
-    if not isinstance(unprotected, CBOR_MAPS) or len(signature) != 64:
-        raise CoseError("structure")
+    if not isinstance(unprotected, CBOR_MAPS) or unprotected or len(signature) != 64:
+        raise CoseError("structure")  # the unprotected header is `{}` (SPEC §4)
     protected = _protected_header(protected_raw)
     if protected.get(ALG) != EDDSA:
         raise CoseError("structure")
@@ -113,10 +130,7 @@ def _protected_header(raw: bytes) -> Mapping[Any, Any]:
 
 def decode_map(data: bytes) -> Mapping[Any, Any]:
     """CBOR bytes that must hold a map; raises CoseError("cbor" | "structure")."""
-    try:
-        value = cbor2.loads(data)
-    except DECODE_ERRORS as exc:
-        raise CoseError("cbor") from exc
+    value = loads_exact(data)
     if not isinstance(value, CBOR_MAPS):
         raise CoseError("structure")
     return value

@@ -17,6 +17,7 @@ from typing import Any
 from app.chinatime import china_day
 from app.models import Sale
 from app.sales import KIND_NAMES
+from app.text_rules import INT32_MAX, INT64_MAX, has_control_characters, in_int64
 
 SALE_ENTITY = "sale"
 KINDS = tuple(KIND_NAMES.values())
@@ -73,9 +74,9 @@ class _Malformed(ValueError):
     """A field is missing or malformed."""
 
 
-def _int(fields: dict[str, Any], name: str) -> int:
+def _int(fields: dict[str, Any], name: str, highest: int = INT64_MAX) -> int:
     value = fields.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or not in_int64(value) or value > highest:
         raise _Malformed(name)
     return value
 
@@ -91,7 +92,8 @@ def _hex(fields: dict[str, Any], name: str, optional: bool) -> str | None:
 
 def _text(fields: dict[str, Any], name: str) -> str:
     value = fields.get(name)
-    if not isinstance(value, str) or not 0 < len(value.strip()) <= 32:
+    if (not isinstance(value, str) or not 0 < len(value.strip()) <= 32
+            or has_control_characters(value)):
         raise _Malformed(name)
     return value.strip()
 
@@ -102,8 +104,8 @@ def _seq(fields: dict[str, Any]) -> int | None:
 
 
 def _sale(record_id: str, fields: dict[str, Any]) -> WireSale:
-    serial, list_fen, paid_fen, at, day = (_int(fields, n) for n in (
-        "serial", "list_fen", "paid_fen", "at", "day"))
+    serial, at, day = (_int(fields, n) for n in ("serial", "at", "day"))
+    list_fen, paid_fen = (_int(fields, n, INT32_MAX) for n in ("list_fen", "paid_fen"))
     kind, override = fields.get("kind"), fields.get("override", False)
     if (paid_fen > list_fen or day != china_day(at) or kind not in KINDS
             or not isinstance(override, bool) or not SALE_ID.fullmatch(record_id)):

@@ -6,22 +6,22 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import cbor2
 
-from app.card import CardClaims, decode_claims, decode_presentation, slot_of
+from app.card import CardClaims, card_digest, decode_claims, decode_presentation, slot_of
 from app.chinatime import china_day
-from app.cose import DECODE_ERRORS, CoseError, Sign1, sign1_from_item
+from app.cose import CoseError, Sign1, decode_sign1, loads_exact
 from app.keys import PublicKeyCache
 from app.models import CardKind
 from app.qrtext import QrTextError, decode_qr_text
 from app.trust import Issuer, Status, StatusList, TrustList
 
 SLOT_TOLERANCE = 4
+CLOCK_SKEW_SECONDS = 5 * 60  # how far a window's clock may be behind the district's
 FRESH_SECONDS = 24 * 3600
 STALE_SECONDS = 7 * 24 * 3600
 
@@ -133,7 +133,7 @@ class Verifier:
         if self.trust is None or self.status is None:
             raise Rejected(Reason.NO_LISTS)
         newest = max(self.trust.issued_at, self.status.issued_at)
-        if now < newest:
+        if now + CLOCK_SKEW_SECONDS < newest:
             raise Rejected(Reason.CLOCK_BEHIND_LISTS)
         age = now - min(self.trust.issued_at, self.status.issued_at)
         if age < FRESH_SECONDS:
@@ -141,7 +141,7 @@ class Verifier:
         return Freshness.AGING if age < STALE_SECONDS else Freshness.STALE
 
     def _verify(self, text: str, now: float, freshness: Freshness) -> Verdict:
-        card_bytes, presentation = _split(_unwrap(text))
+        card_bytes, presentation = _split(*_unwrap(text))
         claims = self._open_card(card_bytes, now)
         pid = None
         if presentation is not None:
@@ -190,11 +190,11 @@ class Verifier:
             p = decode_presentation(sign)
         except CoseError as exc:
             raise Rejected(_cose_reason(exc), claims) from exc
-        if p.digest != hashlib.sha256(card_bytes).digest()[:16]:
+        if p.digest != card_digest(card_bytes):
             raise Rejected(Reason.DIGEST_MISMATCH, claims)
         if abs(p.slot - slot_of(now)) > SLOT_TOLERANCE:
             raise Rejected(Reason.STALE_PRESENTATION, claims)
-        return hashlib.sha256(data).digest()[:16]
+        return sign.signed_id()  # the same for every framing of this one signed presentation
 
     def _check_family(self, claims: CardClaims) -> None:
         if claims.kind is CardKind.FAMILY and claims.primary_serial is not None:
@@ -212,7 +212,7 @@ class Verifier:
             raise Rejected(Reason.ALREADY_USED_TODAY, claims)
 
 
-def _unwrap(text: str) -> object:
+def _unwrap(text: str) -> tuple[bytes, object]:
     if not isinstance(text, str):
         raise Rejected(Reason.NOT_UNIONPASS)
     try:
@@ -221,15 +221,15 @@ def _unwrap(text: str) -> object:
         reason = Reason.NOT_UNIONPASS if exc.args[0] == "prefix" else Reason.BAD_BASE45
         raise Rejected(reason) from exc
     try:
-        return cbor2.loads(data)
-    except DECODE_ERRORS as exc:
+        return data, loads_exact(data)
+    except CoseError as exc:
         raise Rejected(Reason.BAD_CBOR) from exc
 
 
-def _split(item: object) -> tuple[bytes, bytes | None]:
+def _split(data: bytes, item: object) -> tuple[bytes, bytes | None]:
     """Static card: the COSE item itself. Phone card: [card bytes, presentation bytes]."""
     if isinstance(item, cbor2.CBORTag):
-        return cbor2.dumps(item), None
+        return data, None
     if isinstance(item, (list, tuple)) and len(item) == 2:
         card, presentation = item
         if isinstance(card, bytes) and isinstance(presentation, bytes):
@@ -239,11 +239,7 @@ def _split(item: object) -> tuple[bytes, bytes | None]:
 
 def _sign1(data: bytes) -> Sign1:
     try:
-        item = cbor2.loads(data)
-    except DECODE_ERRORS as exc:
-        raise Rejected(Reason.BAD_CBOR) from exc
-    try:
-        return sign1_from_item(item)
+        return decode_sign1(data)
     except CoseError as exc:
         raise Rejected(_cose_reason(exc)) from exc
 
@@ -259,7 +255,7 @@ def _check_issuer(issuer: Issuer, claims: CardClaims, now: float) -> None:
         raise Rejected(Reason.SERIAL_OUT_OF_RANGE, claims)
     if claims.exp > issuer.not_after:
         raise Rejected(Reason.EXP_BEYOND_ISSUER, claims)
-    if now < claims.iat:
+    if now + CLOCK_SKEW_SECONDS < claims.iat:  # a window a little behind takes a new card
         raise Rejected(Reason.NOT_YET_VALID, claims)
     if now > claims.exp:
         raise Rejected(Reason.EXPIRED, claims)

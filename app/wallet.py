@@ -12,6 +12,7 @@ from app.keys import KeyPair
 from app.models import CardKind, HeldCard
 from app.ports import CardRepository, Clock, DeviceKeyStore
 from app.qrtext import encode_qr_text
+from app.verify import CLOCK_SKEW_SECONDS
 
 
 class CardNotOnDevice(LookupError):
@@ -61,7 +62,8 @@ def card_view(claims: CardClaims, now: float) -> CardView:
         serial=claims.serial, kind=claims.kind, name=claims.name, union=claims.union,
         member_no_masked=mask_member_no(claims.member_no), valid_from=_day(claims.iat),
         valid_until=_day(claims.exp), titles=claims.titles, relation=claims.relation,
-        issuer_id=claims.issuer_id, is_valid_now=claims.iat <= now <= claims.exp,
+        issuer_id=claims.issuer_id,
+        is_valid_now=claims.iat - CLOCK_SKEW_SECONDS <= now <= claims.exp,  # a phone a bit slow
     )
 
 

@@ -26,6 +26,7 @@ from app.sync import SyncStatus
 from app.trust import ListError, StatusList, TrustList, open_status_list, open_trust_list
 from app.verdict_text import VerdictText, Words, age_words, verdict_text
 from app.verify import (
+    CLOCK_SKEW_SECONDS,
     FRESH_SECONDS,
     STALE_SECONDS,
     Freshness,
@@ -275,7 +276,8 @@ class WindowDesk:
         oldest = max(trust_age, status_age)
         freshness = (Freshness.FRESH if oldest < FRESH_SECONDS else
                      Freshness.AGING if oldest < STALE_SECONDS else Freshness.STALE)
-        return ListAges(trust_age, status_age, freshness, min(trust_age, status_age) < 0)
+        behind = min(trust_age, status_age) < -CLOCK_SKEW_SECONDS  # as the verifier says
+        return ListAges(trust_age, status_age, freshness, behind)
 
     def _lists(self) -> _Lists:
         """The verifiers for the pinned lists: read from the store at the first scan and after

@@ -33,7 +33,7 @@ from district.phones import activation
 from district.registry import importer
 from district.service import District
 from district.sync import entities
-from district.sync.push import Handler
+from district.sync.handler import Handler
 from district.sync.tables import SyncChange
 
 BATCH = 100

@@ -41,7 +41,7 @@ from district.phones import activation
 from district.registry import importer
 from district.service import District
 from district.sync import entities
-from district.sync.push import APPLIED, Handler, Outcome, Pusher
+from district.sync.handler import APPLIED, Handler, Outcome, Pusher
 from district.web import create_app
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import stat
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -24,8 +26,11 @@ from district.errors import DistrictError
 from district.feed import changelog
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0006"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0007"  # the newest revision in migrations/versions (a test keeps them in step)
 OTHERS = 0o077  # the group's and everyone else's permission bits
+RETRIED_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+ATTEMPTS = 8
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -180,3 +185,22 @@ def is_migrated(engine: Engine) -> bool:
 
 def _first_line(exc: Any) -> str:
     return str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
+
+
+def lost_a_race(exc: DBAPIError) -> bool:
+    """PostgreSQL gave up on the transaction to let another one through (a deadlock or a
+    serialization failure): running it again is the documented answer."""
+    return getattr(exc.orig, "sqlstate", None) in RETRIED_SQLSTATES
+
+
+def retried(work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
+    """Run a whole transaction, again (after a short random pause) when PostgreSQL chose it as
+    the loser of a deadlock or serialization conflict, so that a busy day never answers 500."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if attempt == attempts or not lost_a_race(exc):
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
+    raise AssertionError("unreachable")

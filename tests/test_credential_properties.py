@@ -1,19 +1,24 @@
-"""Property tests of the credential codecs (SPEC §4): round trips, tampering, garbage."""
+"""Property tests of the credential codecs (SPEC §4): round trips, tampering, garbage, and
+re-shaping (the same signed items framed another way)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import base45
 import cbor2
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.card import CardClaims, decode_claims, encode_claims, phone_qr_payload, present
-from app.cose import decode_sign1
+from app.cose import decode_sign1, sign1_from_item
 from app.keys import KeyPair
 from app.models import CardKind
 from app.qrtext import b45decode, decode_qr_text, encode_qr_text
 from app.trust import (
     Issuer,
+    ListError,
     Status,
     StatusList,
     TrustList,
@@ -148,3 +153,116 @@ def test_arbitrary_cbor_gets_a_reason(item: object) -> None:
 
 def test_the_card_cose_carries_the_issuer_kid() -> None:
     assert decode_sign1(CARD).kid == KIT.towns["WZ-MD"].key.kid
+
+
+# re-shaping ------------------------------------------------------------------------------------
+# CBOR lets the same items be written many ways: wider heads, indefinite lengths, chunked strings,
+# another map order. `loose` writes an item any of those ways; with nothing drawn it writes the
+# exact bytes of SPEC §4. A re-shaping keeps every signed byte and changes only the framing, the
+# unprotected header and what follows the item.
+
+HEAD_WIDTHS = ((24, 1), (25, 2), (26, 4), (27, 8))
+DAMAGED = {Reason.BAD_CBOR, Reason.BAD_STRUCTURE}
+PHONE_CODE = phone_qr_payload(CARD, PRESENTATION)
+PRESENTATION_ID = VERIFIER.verify(encode_qr_text(PHONE_CODE), NOW).presentation_id
+STATIC_CARD = KIT.card(KIT.claims())
+TRUST_LIST = sign_trust_list(KIT.trust(), KIT.root)
+STATUS_LIST = sign_status_list(KIT.status(), KIT.root)
+trailing = st.binary(max_size=4)
+headers = st.dictionaries(st.integers(-8, 8), st.binary(max_size=8) | st.integers(-2**63, 2**63),
+                          max_size=3)
+
+
+@st.composite
+def head(draw: st.DrawFn, major: int, n: int) -> bytes:
+    widths = [(info, size) for info, size in HEAD_WIDTHS if n < 256**size]
+    info, size = draw(st.sampled_from(([(n, 0)] if n < 24 else []) + widths))
+    return bytes([major << 5 | info]) + (n.to_bytes(size, "big") if size else b"")
+
+
+@st.composite
+def loose_string(draw: st.DrawFn, major: int, data: bytes) -> bytes:
+    if not draw(st.booleans()):
+        return draw(head(major, len(data))) + data
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=3)))
+    chunks = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+    return bytes([major << 5 | 31]) + b"".join(
+        draw(head(major, len(c))) + c for c in chunks) + b"\xff"
+
+
+@st.composite
+def loose(draw: st.DrawFn, item: object) -> bytes:
+    if isinstance(item, cbor2.CBORTag):
+        return draw(head(6, item.tag)) + draw(loose(item.value))
+    if isinstance(item, bytes):
+        return draw(loose_string(2, item))
+    if isinstance(item, str):
+        return draw(loose_string(3, item.encode()))
+    if isinstance(item, int) and not isinstance(item, bool):
+        return draw(head(0, item) if item >= 0 else head(1, -1 - item))
+    if isinstance(item, (list, tuple)):
+        return draw(loose_container(4, [draw(loose(i)) for i in item]))
+    if isinstance(item, dict):
+        pairs = draw(st.permutations(list(item.items())))
+        return draw(loose_container(5, [draw(loose(k)) + draw(loose(v)) for k, v in pairs]))
+    return cbor2.dumps(item)
+
+
+@st.composite
+def loose_container(draw: st.DrawFn, major: int, parts: list[bytes]) -> bytes:
+    if draw(st.booleans()):
+        return bytes([major << 5 | 31]) + b"".join(parts) + b"\xff"
+    return draw(head(major, len(parts))) + b"".join(parts)
+
+
+@st.composite
+def reshaped_sign1(draw: st.DrawFn, cose: bytes) -> bytes:
+    """The same signature over the same protected header and payload, framed another way."""
+    protected, _, payload, signature = cbor2.loads(cose).value
+    item = cbor2.CBORTag(18, [protected, draw(headers), payload, signature])
+    return draw(loose(item)) + draw(trailing)
+
+
+@st.composite
+def reshaped_phone_code(draw: st.DrawFn) -> bytes:
+    pair = [draw(reshaped_sign1(CARD)), draw(reshaped_sign1(PRESENTATION))]
+    return draw(loose(pair)) + draw(trailing)
+
+
+@settings(max_examples=400)
+@given(reshaped_phone_code())
+def test_a_reshaped_phone_code_is_refused_or_keeps_its_presentation_id(code: bytes) -> None:
+    verdict = VERIFIER.verify(encode_qr_text(code), NOW)
+    if verdict.valid:
+        assert verdict.presentation_id == PRESENTATION_ID
+    else:
+        assert verdict.reason in DAMAGED
+
+
+@settings(max_examples=300)
+@given(st.one_of(reshaped_phone_code(), reshaped_sign1(STATIC_CARD)))
+def test_a_code_in_any_other_encoding_than_spec_4s_is_refused_as_damaged(code: bytes) -> None:
+    verdict = VERIFIER.verify(encode_qr_text(code), NOW)
+    assert verdict.valid is (code in (PHONE_CODE, STATIC_CARD))
+    assert verdict.valid or verdict.reason in DAMAGED
+
+
+@settings(max_examples=200)
+@given(loose(cbor2.loads(PRESENTATION)))
+def test_the_presentation_id_names_what_was_signed_not_its_framing(framed: bytes) -> None:
+    leniently_read = sign1_from_item(cbor2.loads(framed))
+    assert leniently_read.signed_id() == PRESENTATION_ID
+
+
+@pytest.mark.parametrize(("signed", "open_list"), [(TRUST_LIST, open_trust_list),
+                                                   (STATUS_LIST, open_status_list)])
+@settings(max_examples=100)
+@given(st.data())
+def test_a_reshaped_trust_or_status_list_does_not_open(
+        signed: bytes, open_list: Callable[[bytes, bytes], object], data: st.DataObject) -> None:
+    reshaped = data.draw(reshaped_sign1(signed))
+    if reshaped == signed:
+        open_list(reshaped, KIT.root.public_raw)
+    else:
+        with pytest.raises(ListError):
+            open_list(reshaped, KIT.root.public_raw)

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from district.sync import entities
-from district.sync.push import Handler
+from district.sync.handler import Handler
 from tests.api_support import Server
 from tests.sync_support import SPOUSE, activated, change, push
 

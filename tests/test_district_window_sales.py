@@ -30,7 +30,7 @@ def test_a_sale_reaches_the_members_savings_once(server: Server) -> None:
     tablet = window(server)
     sent = sale_change(1, sale(serial, server.clock()))
     [first] = push(tablet, sent)
-    assert (first["status"], first["server_copy"]["flag"]) == ("applied", None)
+    assert (first["status"], first["server_copy"]["received"]) == ("applied", True)
     assert push(tablet, sent)[0]["status"] == "duplicate"
     again = {**sent, "change_id": "0" * 32, "seq": 2}  # the same sale under a new change id
     assert push(tablet, again)[0]["status"] == "duplicate"
@@ -61,8 +61,7 @@ def test_an_unknown_serial_is_kept_with_a_flag(server: Server) -> None:
     tablet = window(server)
     [answer] = push(tablet, sale_change(1, sale(99, server.clock())))
     assert (answer["status"], answer["server_copy"]) == ("applied", {
-        "sale_id": answer["server_copy"]["sale_id"], "redemption_id": 1,
-        "card_known": False, "flag": "unknown_card"})
+        "sale_id": answer["server_copy"]["sale_id"], "received": True})
     [row] = _stored(server)
     assert (row.card_serial, row.member_id, row.flag) == (99, None, "unknown_card")
 
@@ -73,16 +72,19 @@ def test_one_card_at_two_windows_of_a_spot_and_twice_at_one_are_flagged(server: 
     now = server.clock()
     flags = [push(first, sale_change(1, sale(serial, now)))[0],
              push(second, sale_change(1, sale(serial, now + 60)))[0],
-             push(first, sale_change(2, sale(serial, now + 120)))[0],
-             push(first, sale_change(3, sale(serial, now + 86_400)))[0]]
+             push(first, sale_change(2, sale(serial, now + 120)))[0]]
+    server.clock.now += 86_400
+    flags.append(push(first, sale_change(3, sale(serial, now + 86_400)))[0])
     assert [f["status"] for f in flags] == ["applied"] * 4
-    assert [f["server_copy"]["flag"] for f in flags] == [None, "two_windows", "two_windows",
-                                                         None]
+    assert [r.flag for r in _stored(server)] == [None, "two_windows", "two_windows", None]
+    server.clock.now += 86_400
     alone = window(server, "qiyuan")
     later = now + 2 * 86_400
-    twice = [push(alone, sale_change(n, sale(serial, later, spot_id="qiyuan")))[0]
+    twice = [push(alone, sale_change(n, sale(serial, later, spot_id="qiyuan",
+                                             ticket_id="qiyuan-1", list_fen=4500,
+                                             paid_fen=2295)))[0]
              for n in (1, 2)]
-    assert [t["server_copy"]["flag"] for t in twice] == [None, "over_limit"]
+    assert [t["status"] for t in twice] == ["applied", "applied"]
     assert [r.flag for r in _stored(server)] == [None, "two_windows", "two_windows", None, None,
                                                  "over_limit"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cbor2
 import pytest
 
@@ -101,6 +103,15 @@ def test_a_card_not_yet_valid_is_refused(kit: Kit, phone: KeyPair) -> None:
     assert kit.verifier().verify(phone_text(card, phone), NOW).reason is Reason.NOT_YET_VALID
 
 
+def test_a_window_clock_minutes_behind_the_district_takes_a_card_just_issued(
+        kit: Kit, phone: KeyPair) -> None:
+    just_issued = kit.card(kit.claims(holder=phone, iat=NOW + 2 * 60))
+    assert kit.verifier().verify(phone_text(just_issued, phone), NOW).valid
+    far_ahead = kit.card(kit.claims(holder=phone, iat=NOW + 10 * 60))
+    verdict = kit.verifier().verify(phone_text(far_ahead, phone), NOW)
+    assert verdict.reason is Reason.NOT_YET_VALID
+
+
 @pytest.mark.parametrize(("status", "reason"),
                          [(Status.REVOKED, Reason.REVOKED), (Status.SUSPENDED, Reason.SUSPENDED)])
 def test_revoked_and_suspended_cards_are_refused(kit: Kit, phone: KeyPair, status: Status,
@@ -155,6 +166,16 @@ def test_a_device_clock_behind_the_lists_is_a_reason(kit: Kit, phone: KeyPair) -
     assert verdict.reason is Reason.CLOCK_BEHIND_LISTS
 
 
+def test_a_window_clock_minutes_behind_lists_just_signed_still_sells(kit: Kit,
+                                                                      phone: KeyPair) -> None:
+    text = phone_text(kit.card(kit.claims(holder=phone)), phone)
+    kit.lists_issued_at = NOW + 2 * 60
+    verdict = kit.verifier().verify(text, NOW)
+    assert verdict.valid and verdict.freshness is Freshness.FRESH
+    kit.lists_issued_at = NOW + 10 * 60
+    assert kit.verifier().verify(text, NOW).reason is Reason.CLOCK_BEHIND_LISTS
+
+
 def test_a_window_without_lists_says_so(kit: Kit, phone: KeyPair) -> None:
     text = phone_text(kit.card(kit.claims(holder=phone)), phone)
     assert Verifier(None, None).verify(text, NOW).reason is Reason.NO_LISTS
@@ -206,3 +227,39 @@ def test_a_presentation_used_for_a_sale_cannot_buy_again(kit: Kit, phone: KeyPai
     assert pid is not None
     ledger.presentations.add(pid)
     assert verifier.verify(text, NOW).reason is Reason.PRESENTATION_USED
+
+
+def _reframed(cose: bytes, unprotected: dict[int, object]) -> bytes:
+    protected, _, payload, signature = cbor2.loads(cose).value
+    return cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, signature]))
+
+
+Reshape = Callable[[bytes, bytes], bytes]
+RESHAPINGS: dict[str, tuple[Reshape, Reason]] = {
+    "a byte after the code": (lambda c, p: cbor2.dumps([c, p]) + b"\x00", Reason.BAD_CBOR),
+    "a byte after the card": (lambda c, p: cbor2.dumps([c + b"\x00", p]), Reason.BAD_CBOR),
+    "a byte after the presentation": (lambda c, p: cbor2.dumps([c, p + b"\x00"]),
+                                      Reason.BAD_CBOR),
+    "a kid in the card's unprotected header": (
+        lambda c, p: cbor2.dumps([_reframed(c, {4: b"x"}), p]), Reason.BAD_STRUCTURE),
+    "a kid in the presentation's unprotected header": (
+        lambda c, p: cbor2.dumps([c, _reframed(p, {4: b"x"})]), Reason.BAD_STRUCTURE),
+    "an indefinite-length array": (lambda c, p: b"\x9f" + cbor2.dumps([c, p])[1:] + b"\xff",
+                                   Reason.BAD_CBOR),
+    "a two-byte array head": (lambda c, p: b"\x98\x02" + cbor2.dumps([c, p])[1:],
+                              Reason.BAD_CBOR),
+}
+
+
+@pytest.mark.parametrize("how", RESHAPINGS)
+def test_a_code_reshaped_around_its_signatures_is_refused_as_damaged(kit: Kit, phone: KeyPair,
+                                                                     how: str) -> None:
+    card = kit.card(kit.claims(holder=phone))
+    reshape, reason = RESHAPINGS[how]
+    code = reshape(card, present(card, phone, NOW))
+    assert kit.verifier().verify(encode_qr_text(code), NOW).reason is reason
+
+
+def test_a_printed_card_with_a_byte_after_it_is_refused_as_damaged(kit: Kit) -> None:
+    card = kit.card(kit.claims())
+    assert kit.verifier().verify(encode_qr_text(card + b"\x00"), NOW).reason is Reason.BAD_CBOR

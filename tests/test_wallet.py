@@ -11,7 +11,14 @@ from app.keys import KeyPair
 from app.models import CardKind
 from app.qrimage import qr_modules, render_png
 from app.verify import Reason
-from app.wallet import CardNotForThisDevice, CardNotOnDevice, Wallet, mask_member_no
+from app.wallet import (
+    CardNotForThisDevice,
+    CardNotOnDevice,
+    Wallet,
+    card_view,
+    mask_member_no,
+    read_claims,
+)
 from storage.device import DeviceStore
 from storage.memory import in_memory_device
 from tests.fakes import Clock
@@ -94,3 +101,13 @@ def test_the_qr_png_is_a_qr_of_the_text(provisioned: Provisioned) -> None:
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert [d.text for d in decoded] == [text]
     assert len(qr_modules(text, "Q")) > len(qr_modules(text, "M"))
+
+
+def test_a_phone_a_few_minutes_slow_shows_a_card_issued_just_now_as_valid(
+        provisioned: Provisioned) -> None:
+    _wallet, _clock, device = provisioned
+    held = device.cards.get(100_001)
+    assert held is not None
+    claims = read_claims(held.cose)
+    assert card_view(claims, claims.iat - 120).is_valid_now
+    assert not card_view(claims, claims.iat - 600).is_valid_now

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import cbor2
 import pytest
 
+from app.card import phone_qr_payload, present
 from app.catalog import Catalog
 from app.chinatime import china_day
 from app.demo import demo_catalog
 from app.keys import KeyPair
 from app.models import CardKind, Change, Pinned
+from app.qrtext import encode_qr_text
 from app.sync import SyncEngine
 from app.trust import Status
 from app.verdict_text import REFUSED, Colour, Words
@@ -142,6 +145,19 @@ def test_a_device_clock_behind_the_lists_is_said_not_crashed(window: Window) -> 
     assert window.desk.list_ages().words().zh == "本机时间早于名单时间，请校准时钟"
 
 
+def test_a_window_clock_minutes_behind_the_district_sells_a_card_issued_just_now(
+        window: Window) -> None:
+    window.kit.lists_issued_at = NOW + 2 * 60  # the district's clock is 2 minutes ahead
+    window.pin()
+    scanned = window.scan_phone(iat=NOW + 2 * 60)
+    assert scanned.verdict.valid and scanned.words.colour is Colour.GREEN
+    ages = window.desk.list_ages()
+    assert not ages.clock_behind and ages.words() == Words("名单刚刚更新", "Lists just updated")
+    window.clock.now = NOW - 8 * 60  # 10 minutes behind is a clock to set
+    assert_refused(window.scan_phone(), Reason.CLOCK_BEHIND_LISTS, "本机时间早于名单时间")
+    assert window.desk.list_ages().clock_behind
+
+
 @pytest.mark.parametrize("text", ["", "hello", "UP1:", "UP1:%%%", "UP1:" + "A" * 500, "\x00"])
 def test_anything_else_scanned_gets_a_reason_in_words(window: Window, text: str) -> None:
     scanned = window.desk.scan(text)
@@ -171,6 +187,33 @@ def test_the_code_that_bought_a_ticket_cannot_be_shown_again(window: Window) -> 
     text = phone_text(card, phone, NOW)
     window.desk.sell(window.desk.scan(text), "mudu-4")
     assert_refused(window.desk.scan(text), Reason.PRESENTATION_USED, "该二维码已使用")
+
+
+def _reframed(cose: bytes, unprotected: dict[int, object]) -> bytes:
+    protected, _, payload, signature = cbor2.loads(cose).value
+    return cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, signature]))
+
+
+def test_a_screenshot_reshaped_at_a_window_with_daily_limit_2_does_not_buy_twice(
+        window: Window) -> None:
+    desk = WindowDesk(window.device.trust, Catalog(window.device.catalog), window.device.sales,
+                      window.sync, window.clock, SPOT, overrides=window.device.overrides,
+                      daily_limit=lambda: 2)
+    card, phone = window.phone_card()
+    shown = present(card, phone, NOW)
+    desk.sell(desk.scan(encode_qr_text(phone_qr_payload(card, shown))), "mudu-4")
+    for reshaped, reason in [
+            (cbor2.dumps([card, _reframed(shown, {4: b"copy 2"})]), Reason.BAD_STRUCTURE),
+            (cbor2.dumps([card, shown + b"\x00"]), Reason.BAD_CBOR),
+            (phone_qr_payload(card, shown) + b"\x00", Reason.BAD_CBOR)]:
+        scanned = desk.scan(encode_qr_text(reshaped))
+        assert_refused(scanned, reason, "二维码无法识别")
+        with pytest.raises(DeskRefused):
+            desk.sell(scanned, "yanjia-1")
+    assert len(window.device.sales.all()) == 1 and len(window.sale_changes()) == 1
+    window.clock.now = NOW + 60  # the phone itself, a minute later: the second ticket of 2
+    desk.sell(desk.scan(phone_text(card, phone, NOW + 60)), "yanjia-1")
+    assert len(window.device.sales.all()) == 2
 
 
 def test_two_quick_scans_of_one_card_buy_only_once(window: Window) -> None:

@@ -8,12 +8,13 @@ import binascii
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from district.api.common import PREFIX, ApiRoute, b64
+from district.api.common import ERRORS, PREFIX, ApiRoute, b64
 from district.errors import Invalid
 from district.phones import enrollment
 from district.web_context import client_of, clock, district_of
 
-router = APIRouter(prefix=PREFIX, tags=["activation"], route_class=ApiRoute)
+router = APIRouter(prefix=PREFIX, tags=["activation"], route_class=ApiRoute,
+                   responses=ERRORS)
 KEY_BYTES = 32
 
 

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
@@ -28,6 +29,31 @@ from district.phones.tables import Device
 from district.web_context import district_of
 
 PREFIX = "/api/v1"
+
+
+class ErrorOut(BaseModel):
+    """Every refusal of the device API: a code for programs, the reason in Chinese and English."""
+
+    error: str = Field(examples=["wrong_code"], description="a stable code for programs")
+    message: str = Field(examples=["会员号或激活码不对"], description="the reason, in Chinese")
+    message_en: str = Field(examples=["wrong member number or activation code"])
+    retry_after: int | None = Field(default=None, description="seconds to wait (429 only)")
+
+
+def _error(text: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": text}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("the request cannot be read"),
+    401: _error("no device token, or the token of a replaced or revoked device"),
+    403: _error("this device may not do this (a window asking for member data, …)"),
+    404: _error("no such member, card or family member"),
+    409: _error("a rule says no: a used or expired code, the family limit, …"),
+    422: _error("a field is missing, malformed, out of range or holds a control character"),
+    429: _error("too many wrong attempts: wait `retry_after` seconds (also a Retry-After header)"),
+    503: _error("the district's keys are locked: try again later"),
+}
 bearer = HTTPBearer(auto_error=False, description="the device token from activation")
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from district.api.common import PREFIX, ApiRoute, b64
+from district.api.common import ERRORS, PREFIX, ApiRoute, b64
 from district.cards import lists
 from district.web_context import district_of
 
-router = APIRouter(prefix=f"{PREFIX}/lists", tags=["lists"], route_class=ApiRoute)
+router = APIRouter(prefix=f"{PREFIX}/lists", tags=["lists"], route_class=ApiRoute,
+                   responses=ERRORS)
 
 
 def _signed(request: Request, kind: str) -> dict[str, object]:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Security
+from fastapi import APIRouter, Path, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CardKind
+from app.text_rules import INT64_MAX
 from app.wallet import mask_member_no
-from district.api.common import PREFIX, ApiRoute, b64, bearer, member_session
+from district.api.common import ERRORS, PREFIX, ApiRoute, b64, bearer, member_session
+from district.api.fields import PlainText
 from district.cards import issuance
 from district.errors import Forbidden
 from district.phones import devices, family
@@ -25,15 +27,16 @@ from district.registry import people
 from district.tables import Card, FamilyMember, Member
 from district.web_context import clock, district_of
 
-router = APIRouter(prefix=PREFIX, tags=["member"], route_class=ApiRoute)
+router = APIRouter(prefix=PREFIX, tags=["member"], route_class=ApiRoute,
+                   responses=ERRORS)
 Token = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
 
 class FamilyAsk(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    name: str = Field(min_length=1, max_length=64, examples=["王喆"])
-    relation: str = Field(min_length=1, max_length=16, examples=["配偶"])
-    id_last4: str = Field(min_length=4, max_length=4, examples=["5208"])
+    name: PlainText = Field(min_length=1, max_length=64, examples=["王喆"])
+    relation: PlainText = Field(min_length=1, max_length=16, examples=["配偶"])
+    id_last4: PlainText = Field(min_length=4, max_length=4, examples=["5208", "123X"])
 
 
 def _card_summary(card: Card, device: Device, names: dict[int | None, str]) -> dict[str, object]:
@@ -111,7 +114,8 @@ def ask_for_family(body: FamilyAsk, request: Request, token: Token) -> dict[str,
 
 
 @router.delete("/family/{number}")
-def withdraw(number: int, request: Request, token: Token) -> dict[str, object]:
+def withdraw(number: Annotated[int, Path(ge=1, le=INT64_MAX)], request: Request,
+             token: Token) -> dict[str, object]:
     """Withdraw family member `number` (from GET /me): their cards are revoked."""
     keys = district_of(request).keys
     with member_session(request, token) as (session, device, member_id):

@@ -55,36 +55,44 @@ No token or a token that does not work: 401 `{"error": "unauthorized", …}`.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.models import WireChange
-from district.api.common import PREFIX, ApiRoute, bearer, device_session
+from app.text_rules import INT64_MAX
+from district.api.common import ERRORS, PREFIX, ApiRoute, bearer, device_session
 from district.feed import changelog
 from district.phones.tables import Device
 from district.sync import entities
-from district.sync.push import Pusher
+from district.sync.handler import Pusher
 from district.sync.push import push as push_exactly_once
 from district.web_context import clock, district_of
 
-router = APIRouter(prefix=f"{PREFIX}/sync", tags=["sync"], route_class=ApiRoute)
+router = APIRouter(prefix=f"{PREFIX}/sync", tags=["sync"], route_class=ApiRoute,
+                   responses=ERRORS)
 Token = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 MAX_BATCH, MAX_PAGE = 500, 1000
 
 
 class ChangeIn(BaseModel):
+    """One change as a device sends it. Only its shape is checked here: a change with a value
+    out of range (a sequence number ≥ 2^63, a control character in its record id, an unknown
+    operation, fields that are not a small JSON object…) is answered "rejected" on its own by
+    `district.sync.checks`, and the rest of the batch goes on."""
+
     model_config = ConfigDict(extra="ignore")
-    change_id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$")
-    seq: int = Field(ge=0)
-    entity: str = Field(min_length=1, max_length=32)
-    record_id: str = Field(min_length=1, max_length=64)
-    op: Literal["upsert", "delete"]
+    change_id: str = Field(pattern=r"^[0-9a-fA-F-]{32,36}$",
+                           examples=["3f2b8c1e-0d4a-4f6e-9b1a-2c3d4e5f6a7b"])
+    seq: int = Field(description="the device's own increasing number, 1 … 2^63-1")
+    entity: str = Field(examples=["family_request", "sale"])
+    record_id: str = Field(description="1–64 characters, no control characters")
+    op: str = Field(description='"upsert" or "delete"', examples=["upsert"])
     base_version: int | None = None
-    schema_: int = Field(alias="schema", ge=1)
-    fields: dict[str, Any] = Field(default_factory=dict)
+    schema_: int = Field(alias="schema", description="1 … 1000")
+    fields: Any = Field(default_factory=dict, description="a JSON object")
 
     def change(self) -> WireChange:
         return WireChange(self.change_id.lower(), self.seq, self.entity, self.record_id,
@@ -134,7 +142,7 @@ def push(body: PushIn, request: Request, token: Token) -> dict[str, object]:
 
 
 @router.get("/pull")
-def pull(request: Request, token: Token, cursor: Annotated[int, Query(ge=0)] = 0,
+def pull(request: Request, token: Token, cursor: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> dict[str, object]:
     """The device's changes after `cursor`, in cursor order, at most `limit`."""
     with device_session(request, token) as (session, device):

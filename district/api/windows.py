@@ -12,11 +12,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from district.api.activation import public_key_of
-from district.api.common import PREFIX, ApiRoute, b64
+from district.api.common import ERRORS, PREFIX, ApiRoute, b64
 from district.web_context import client_of, clock, district_of
 from district.windows import window_devices
 
-router = APIRouter(prefix=f"{PREFIX}/windows", tags=["windows"], route_class=ApiRoute)
+router = APIRouter(prefix=f"{PREFIX}/windows", tags=["windows"], route_class=ApiRoute,
+                   responses=ERRORS)
 
 
 class EnrollBody(BaseModel):

@@ -206,6 +206,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flag.over_limit": ("同一天在同一景点超过优惠次数", "over the daily limit at the spot"),
     "flag.unknown_card": ("卡号不在本区记录中", "serial unknown to the district"),
     "flag.override": ("名单过期，由主管放行", "sold on stale lists by supervisor override"),
+    "flag.wrong_ticket": ("本景点没有这种门票（未计入优惠）",
+                          "a ticket this spot does not sell (not counted)"),
+    "flag.wrong_kind": ("卡的类别与售票不符（未计入优惠）",
+                        "the card's kind does not match the sale (not counted)"),
+    "flag.wrong_price": ("价格与门票不符（未计入优惠）",
+                         "the price is not the ticket's (not counted)"),
+    "flag.wrong_time": ("售票时间不可能（未计入优惠）", "an impossible sale time (not counted)"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.text_rules import has_control_characters
 from district.errors import Conflict, Invalid, NotFound
 from district.tables import FamilyMember, Member, Union
 
@@ -57,6 +58,9 @@ def family_number(session: Session, member: Member, number: int) -> FamilyMember
 def add_family(session: Session, member: Member, name: str, relation: str, id_last4: str,
                now: int, limit: int = 4, status: str = ACTIVE) -> FamilyMember:
     """Add a family member (家属) within the per-member limit (pending ones count too)."""
+    if has_control_characters(name + relation + id_last4):
+        raise Invalid("姓名、关系或身份证后四位里有不能使用的控制字符",
+                      "the name, relation or ID digits hold a control character")
     if not (name.strip() and relation.strip() and _is_id_last4(id_last4)):
         raise Invalid("家属的姓名、关系和身份证后四位都要填写正确",
                       "a family member needs a name, a relation and the ID's last 4")

@@ -5,7 +5,7 @@ records (the cadres') join here."""
 from __future__ import annotations
 
 from district.sync import family_request, sale
-from district.sync.push import Handler
+from district.sync.handler import Handler
 
 HANDLERS: dict[str, Handler] = {"family_request": Handler(1, family_request.family_request),
-                                "sale": Handler(1, sale.apply_sale)}
+                                "sale": Handler(1, sale.apply_sale, sale.lock_cards)}

@@ -12,7 +12,8 @@ from app.models import WireChange
 from district.errors import Conflict
 from district.feed import changelog, publish
 from district.phones import devices, family
-from district.sync.push import APPLIED, CONFLICT, Outcome, Pusher, applied_before, rejected
+from district.sync.handler import APPLIED, CONFLICT, Outcome, Pusher, rejected
+from district.sync.push import applied_before
 from district.tables import Member
 
 FAMILY_FIELDS = ("name", "relation", "id_last4")

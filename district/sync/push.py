@@ -5,76 +5,37 @@ nothing else. A change id already stored answers with the stored result (status 
 it had been applied). The device's sequence number must increase: its `sync_devices` row is
 advanced with a conditional UPDATE whose row lock also serializes the device's concurrent
 pushes. Two requests racing with the same change meet on that row lock or on the change id's
-primary key; the loser retries once and finds the stored result. Entity handlers come as a
-registry (`{entity: Handler}`, see `district.sync.entities`), so new kinds of records plug in
-unchanged.
+primary key; the loser retries once and finds the stored result. Shared rows (a sale's card)
+are locked before any change runs, in one global order, and a transaction PostgreSQL picks as a
+deadlock's loser anyway is run again (`district.db.retried`), never answered with a 500.
+Entity handlers come as a registry (`{entity: Handler}`, see `district.sync.entities`), so new
+kinds of records plug in unchanged.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import WireChange
-from district.cards.keyring import KeyRing
+from district import db
 from district.errors import DistrictError
 from district.feed import changelog
+from district.sync import checks
+from district.sync.handler import (
+    APPLIED,
+    DUPLICATE,
+    Handlers,
+    Outcome,
+    Pusher,
+    rejected,
+)
 from district.sync.tables import SyncChange, SyncDevice
-
-APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
-
-
-@dataclass(frozen=True)
-class Pusher:
-    """The pushing device, and what its handlers may need (keys, settings, the clock)."""
-
-    device_id: str
-    role: str
-    member_id: int | None  # None for a window
-    scope: str
-    now: int
-    keys: Callable[[], KeyRing]
-    family_limit: int = 4
-    family_auto_approve: bool = False
-    spot_id: str | None = None  # a window's spot
-    daily_limit: int = 1  # discounted tickets per card per spot per day
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    version: int | None = None
-    server_copy: dict[str, Any] | None = None
-    reason: str | None = None
-    message: str | None = None
-    message_en: str | None = None
-    entry: changelog.Entry | None = None  # the log entry whose version the change gets
-
-    def as_dict(self, change_id: str) -> dict[str, Any]:
-        return {"change_id": change_id, "status": self.status, "version": self.version,
-                "server_copy": self.server_copy, "reason": self.reason,
-                "message": self.message, "message_en": self.message_en}
-
-
-@dataclass(frozen=True)
-class Handler:
-    """Applies one entity's changes; `schema` is the newest schema version it understands."""
-
-    schema: int
-    apply: Callable[[Session, Pusher, WireChange], Outcome]
-
-
-def rejected(reason: str, zh: str, en: str) -> Outcome:
-    return Outcome(REJECTED, reason=reason, message=zh, message_en=en)
-
-
-Handlers = Mapping[str, Handler]
 
 
 def push(sessions: sessionmaker[Session], handlers: Handlers, pusher: Pusher,
@@ -82,12 +43,14 @@ def push(sessions: sessionmaker[Session], handlers: Handlers, pusher: Pusher,
     """Apply a batch in one transaction (one savepoint per change), each change exactly once;
     a lost race on a change id or on the device's first row retries and finds the stored
     results."""
+    def attempt() -> list[Outcome]:
+        with sessions.begin() as session:
+            return _batch(session, handlers, pusher, changes)
+
     try:
-        with sessions.begin() as session:
-            return _batch(session, handlers, pusher, changes)
+        return db.retried(attempt)
     except IntegrityError:
-        with sessions.begin() as session:
-            return _batch(session, handlers, pusher, changes)
+        return db.retried(attempt)
 
 
 def _batch(session: Session, handlers: Handlers, pusher: Pusher,
@@ -96,7 +59,9 @@ def _batch(session: Session, handlers: Handlers, pusher: Pusher,
     outcomes: list[Outcome] = []
     fresh: list[int] = []
     device = _lock_device(session, pusher.device_id)  # serializes one device's pushes
-    known = _stored_many(session, [c.change_id for c in changes])
+    for entity, handler in sorted(handlers.items()):
+        handler.lock(session, [c for c in changes if c.entity == entity])
+    known = _stored_many(session, pusher.device_id, [c.change_id for c in changes])
     for index, change in enumerate(changes):
         if change.change_id in first:
             outcomes.append(outcomes[first[change.change_id]])
@@ -120,6 +85,9 @@ def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: WireCha
     stored = known.get(change.change_id)
     if stored is not None:
         return _replay(stored), False
+    refused = checks.malformed(change)
+    if refused is not None:
+        return refused, False
     if change.seq <= device.last_seq:
         return rejected("seq_not_increasing", "这条修改的序号不比之前的大，未被接受",
                         f"seq {change.seq} is not above this device's last sequence "
@@ -128,11 +96,14 @@ def _apply(session: Session, handlers: Handlers, pusher: Pusher, change: WireCha
     return _run(session, handlers, pusher, change), True
 
 
-def _stored_many(session: Session, change_ids: Sequence[str]) -> dict[str, SyncChange]:
-    """The stored answers of the batch's change ids, read once, after the device row is locked
-    (so a racing request of the same device has either committed them or not begun)."""
-    rows = session.scalars(select(SyncChange).where(SyncChange.change_id.in_(set(change_ids)))
-                           .execution_options(populate_existing=True))
+def _stored_many(session: Session, device_id: str,
+                 change_ids: Sequence[str]) -> dict[str, SyncChange]:
+    """The device's stored answers to the batch's change ids, read once, after the device row
+    is locked (so a racing request of the same device has either committed them or not
+    begun). Another device's change ids are not this device's business."""
+    rows = session.scalars(select(SyncChange).where(
+        SyncChange.device_id == device_id, SyncChange.change_id.in_(set(change_ids)))
+        .execution_options(populate_existing=True))
     return {row.change_id: row for row in rows}
 
 
@@ -164,6 +135,10 @@ def _run(session: Session, handlers: Handlers, pusher: Pusher, change: WireChang
     except DistrictError as exc:
         changelog.discard_since(session, position)
         return rejected(exc.code, exc.zh, exc.en)
+    except DataError:  # a value the database cannot hold: this change alone is refused
+        changelog.discard_since(session, position)
+        return rejected("invalid_fields", "这条修改里有服务器无法保存的值",
+                        "this change holds a value the server cannot store")
 
 
 def _record(pusher: Pusher, change: WireChange, outcome: Outcome) -> SyncChange:

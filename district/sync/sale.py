@@ -4,6 +4,7 @@ supervisor's override goes to the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -13,10 +14,20 @@ from app.models import WireChange
 from app.sale_wire import WireSale
 from district import audit
 from district.phones import devices
-from district.sync.push import APPLIED, CONFLICT, DUPLICATE, Outcome, Pusher, rejected
+from district.phones.tables import Device
+from district.sync.handler import APPLIED, CONFLICT, DUPLICATE, Outcome, Pusher, rejected
 from district.tables import Card
 from district.windows import sales
 from district.windows.tables import Redemption
+
+
+def lock_cards(session: Session, changes: Sequence[WireChange]) -> None:
+    """Lock the cards a batch of sales names, in serial order, before any sale runs."""
+    serials = sorted({s.serial for s in (WireSale.parse(c.record_id, c.fields) for c in changes)
+                      if s is not None})
+    if serials:
+        session.execute(select(Card.serial).where(Card.serial.in_(serials))
+                        .order_by(Card.serial).with_for_update())
 
 
 def _refused(pusher: Pusher, change: WireChange) -> Outcome | None:
@@ -45,7 +56,9 @@ def apply_sale(session: Session, pusher: Pusher, change: WireChange) -> Outcome:
                        reason=None if same else "sale_id_taken")
     card = session.scalars(select(Card).where(Card.serial == sale.serial).with_for_update()
                            ).first()
-    row = sales.store(session, sale, card, pusher.device_id, pusher.daily_limit, pusher.now)
+    device = session.get_one(Device, pusher.device_id)
+    window = sales.Window(device.id, device.created_at, pusher.daily_limit)
+    row = sales.store(session, sale, card, window, pusher.now)
     if sale.override:
         _audit_override(session, pusher, sale, change.fields)
     return Outcome(APPLIED, server_copy=sales.copy_of(row))

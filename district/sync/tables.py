@@ -3,7 +3,7 @@ the answer it got (so that a repeat is answered the same, never applied twice)."
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from district.tables import Base
@@ -18,10 +18,12 @@ class SyncDevice(Base):
 
 
 class SyncChange(Base):
-    """A pushed change and the answer it got; the change id makes a repeat a duplicate."""
+    """A pushed change and the answer it got; the device's change id makes a repeat a
+    duplicate (another device's change id is another change)."""
 
     __tablename__ = "sync_changes"
-    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    __table_args__ = (PrimaryKeyConstraint("device_id", "change_id", name="pk_sync_changes"),)
+    change_id: Mapped[str] = mapped_column(String(36))
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
     scope: Mapped[str] = mapped_column(String(32))
     seq: Mapped[int] = mapped_column(BigInteger)

@@ -24,6 +24,7 @@ from app.chinatime import CHINA, china_day, date_day, day_date
 from app.prices import format_yuan
 from district.errors import Invalid
 from district.tables import Member, Spot, Ticket, Town
+from district.windows.sales import IMPLAUSIBLE
 from district.windows.tables import Redemption
 
 MAX_DAYS = 366
@@ -98,6 +99,11 @@ def _where(query: Query) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _counted(query: Query) -> list[ColumnElement[bool]]:
+    """The sales that count as discounts given: not those kept only for review as implausible."""
+    return [*_where(query), or_(Redemption.flag.is_(None), Redemption.flag.not_in(IMPLAUSIBLE))]
+
+
 def _sums(key: Any) -> Select[Any]:
     return select(key, func.count(Redemption.id), func.coalesce(func.sum(Redemption.list_fen), 0),
                   func.coalesce(func.sum(Redemption.paid_fen), 0))
@@ -108,7 +114,7 @@ def _lines(session: Session, query: Query, key: Any, *joins: Any) -> list[Line]:
         Member, Member.id == Redemption.member_id)
     for table, on in joins:
         statement = statement.outerjoin(table, on)
-    rows = session.execute(statement.where(*_where(query)).group_by(key).order_by(key))
+    rows = session.execute(statement.where(*_counted(query)).group_by(key).order_by(key))
     return [Line("" if k is None else str(k), int(n), int(lf), int(pf)) for k, n, lf, pf in rows]
 
 
