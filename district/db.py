@@ -1,10 +1,17 @@
-"""Engines, sessions and migrations. SQLite by default (WAL, synchronous=FULL), or PostgreSQL."""
+"""Engines, sessions and migrations. SQLite by default (WAL, synchronous=FULL), or PostgreSQL.
+
+The SQLite file is created 0600 in a 0700 folder (its -wal and -shm files take the database
+file's mode), and `make_private` takes looser permissions back off at start-up.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
+import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,6 +29,7 @@ from district.tables import AttemptLock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 HEAD = "0008"  # the newest revision in migrations/versions (a test keeps them in step)
+OTHERS = 0o077  # the group's and everyone else's permission bits
 RETRIED_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 ATTEMPTS = 8
 T = TypeVar("T")
@@ -55,14 +63,56 @@ def _sqlite_begin(connection: Connection) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for `url`; creates nothing and connects lazily."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            _create_private(path)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _create_private(path: Path) -> None:
+    """An empty file is a new SQLite database: made here 0600 (with its folder 0700 if new),
+    SQLite gives the -wal and -shm files it creates beside it the same mode. An existing file
+    is never opened: closing any descriptor of it would drop the POSIX locks this process's
+    SQLite connections hold on it (and another process could then delete a live WAL)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def sqlite_files(url: str) -> list[Path]:
+    """The database file of a SQLite URL and the journals beside it."""
+    path = sqlite_path(url)
+    if path is None:
+        return []
+    return [path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))]
+
+
+def make_private(paths: Iterable[Path]) -> list[Path]:
+    """Take the group's and others' permissions off each path that exists (a folder given
+    also gets them off the files directly in it); returns the paths that had any."""
+    if os.name != "posix":
+        return []
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += [path, *(p for p in path.iterdir() if p.is_file() and not p.is_symlink())]
+        elif path.is_file():
+            found.append(path)
+    loose = [p for p in dict.fromkeys(found) if stat.S_IMODE(p.stat().st_mode) & OTHERS]
+    for path in loose:
+        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~OTHERS)
+    return loose
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:

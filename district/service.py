@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -10,10 +11,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from district import db
 from district.cards import keyring, lists
 from district.cards.keyring import KeyRing
-from district.cards.vault import Vault, ensure_passphrase, read_passphrase
-from district.errors import Conflict
+from district.cards.passphrase import ensure_passphrase, read_passphrase
+from district.cards.vault import Vault
+from district.errors import Conflict, KeyLocked
 from district.registry import towns
 from district.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,22 +34,41 @@ class District:
     engine: Engine
     sessions: sessionmaker[Session]
     _keys: KeyRing | None = field(default=None, repr=False)
+    _refused: tuple[str, bytes] | None = field(default=None, repr=False)  # a wrong passphrase
 
     @classmethod
     def open(cls, settings: Settings, migrate: bool = True) -> District:
-        """Connect (and bring the schema up to date unless `migrate` is False)."""
+        """Connect (and bring the schema up to date unless `migrate` is False). The data folder
+        and the SQLite files are made private (0700/0600) first, with a warning if they were not."""
         engine = db.make_engine(settings.database_url)
+        _make_private(settings)
         if migrate:
             db.migrate(engine)
         return cls(settings, engine, db.sessions(engine))
 
     def keys(self) -> KeyRing:
-        """The key ring, unlocked with the passphrase (scrypt runs once per process)."""
+        """The key ring, unlocked with the passphrase (scrypt runs once per process); a wrong
+        passphrase raises KeyLocked here, not at the first signature."""
         if self._keys is None:
             with self.sessions() as session:
                 salt = keyring.vault_salt(session)
-            self._keys = KeyRing(Vault.unlock(read_passphrase(self.settings), salt))
+            passphrase = read_passphrase(self.settings)
+            if (passphrase, salt) == self._refused:  # scrypt once per wrong passphrase
+                raise KeyLocked("密钥口令错误，无法打开私钥",
+                                "wrong key passphrase: the private keys cannot be opened")
+            ring = KeyRing(Vault.unlock(passphrase, salt))
+            try:
+                with self.sessions() as session:
+                    ring.root(session)
+            except KeyLocked:
+                self._refused = (passphrase, salt)
+                raise
+            self._keys = ring
         return self._keys
+
+    def is_unlocked(self) -> bool:
+        """Whether this process has opened the key ring (what `/healthz` reports)."""
+        return self._keys is not None
 
     def initialize(self, actor: str, now: int) -> InitReport:
         """Root key, the towns, an issuer key per town, the first signed lists."""
@@ -78,3 +101,11 @@ class District:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _make_private(settings: Settings) -> None:
+    loose = db.make_private([settings.data_dir, *db.sqlite_files(settings.database_url)])
+    if loose:
+        log.warning("数据目录里有其他用户可读的文件，已改为仅本人可读写 / made private "
+                    "(0700/0600), they were readable by other users: %s",
+                    ", ".join(map(str, loose)))

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -17,6 +18,7 @@ from district.api.common import error_response
 from district.errors import DistrictError, KeyLocked
 from district.service import District
 from district.settings import Settings
+from district.staff import logins
 from district.web_context import district_of
 from district.windows import window_devices
 
@@ -48,6 +50,15 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for who may say where a request came from. X-Forwarded-For (and
+    -Proto) is believed only from `settings.forwarded_allow_ips`; with none, never — uvicorn's
+    own default would believe any client on 127.0.0.1, so a local client could claim any
+    address and escape the per-address limits."""
+    trusted = ",".join(settings.forwarded_allow_ips)
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None}
+
+
 def unlock_keys(district: District) -> None:
     """Unlock the key ring before the first request, and tell the windows the usage rule.
     A request that signs (a family card approved inside a sync push) must not unlock the ring
@@ -58,16 +69,22 @@ def unlock_keys(district: District) -> None:
             district.keys()
             with district.sessions.begin() as session:
                 window_devices.publish_rules(session, district.settings.daily_limit)
+                logins.forget_stored_key(session)
     except (KeyLocked, SQLAlchemyError) as problem:  # not set up yet: `init` comes first
         log.warning("key ring not unlocked at start-up: %s", problem)
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness and database reachability: 200 {"status": "ok"} or 503 with the reason."""
+    """Database reachable and keys unlocked: 200 {"status": "ok"}; else 503 with the reason
+    ({"database": error} or {"keys": "locked"}: activation and signing would answer 503)."""
+    district = district_of(request)
     try:
-        with district_of(request).engine.connect() as connection:
+        with district.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
         return JSONResponse({"status": "unavailable", "database": type(exc).__name__},
                             status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    if not district.is_unlocked():
+        return JSONResponse({"status": "unavailable", "database": "ok", "keys": "locked"},
+                            status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok", "keys": "ok"})

@@ -25,5 +25,7 @@ def clock(request: Request) -> int:
 
 
 def client_of(request: Request) -> str:
-    """The client's address as the server saw it ("unknown" when there is none)."""
+    """The client's address ("unknown" when there is none): the peer's, or — only when the peer
+    is a proxy listed in `Settings.forwarded_allow_ips` — the address that proxy forwarded
+    (`web.server_options` has uvicorn check the peer before it rewrites `request.client`)."""
     return request.client.host if request.client else "unknown"

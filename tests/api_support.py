@@ -35,7 +35,7 @@ from district.phones import activation
 from district.registry import importer, people
 from district.service import District
 from district.settings import Settings
-from district.web import create_app
+from district.web import create_app, server_options
 from tests.district_support import PASSPHRASE, csv_bytes
 from tests.fakes import NOW, Clock
 
@@ -174,7 +174,8 @@ def serving(settings: Settings, district: District, clock: Clock) -> Iterator[Se
     app.state.clock = clock
     app.state.district._keys = district.keys()  # scrypt once per test, not once per District
     sock = _listening_socket()
-    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on")
+    config = uvicorn.Config(app, log_level="warning", ws="none", lifespan="on",
+                            **server_options(settings))
     runner = uvicorn.Server(config)
     thread = threading.Thread(target=runner.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -196,8 +197,22 @@ def serving(settings: Settings, district: District, clock: Clock) -> Iterator[Se
 
 @pytest.fixture
 def server(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Server]:
-    """An initialized district with three members, served by uvicorn on loopback."""
+    """An initialized district with three members, served by uvicorn on loopback, configured
+    as `python -m district serve` configures it."""
     settings = Settings(tmp_path / "data", db_url, PASSPHRASE)
+    district = _district(settings, sqlite_template)
+    try:
+        with serving(settings, district, Clock(NOW + 3600)) as served:
+            yield served
+    finally:
+        district.close()
+
+
+@pytest.fixture
+def proxied_server(db_url: str, tmp_path: Path, sqlite_template: Path) -> Iterator[Server]:
+    """The same district behind a reverse proxy on 127.0.0.1 (`serve --forwarded-allow-ips
+    127.0.0.1`): the address in X-Forwarded-For is the client's."""
+    settings = Settings(tmp_path / "data", db_url, PASSPHRASE, forwarded_allow_ips=("127.0.0.1",))
     district = _district(settings, sqlite_template)
     try:
         with serving(settings, district, Clock(NOW + 3600)) as served:

@@ -25,7 +25,7 @@ import uvicorn
 from district.cli import demo, staff_commands
 from district.service import District
 from district.settings import Settings
-from district.web import create_app
+from district.web import create_app, server_options
 from tests.district_support import PASSPHRASE, PG_URL, pg_unreachable
 
 ADMIN = ("admin", "demo-admin-2014")
@@ -77,7 +77,7 @@ def _serve(settings: Settings) -> Iterator[Console]:
     district = _seeded(settings)
     sock = _listening_socket()
     runner = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", ws="none",
-                                           lifespan="on"))
+                                           lifespan="on", **server_options(settings)))
     thread = threading.Thread(target=runner.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

@@ -47,11 +47,12 @@ class DistrictServer:
         finally:
             district.close()
 
-    def start(self, auto_approve: bool = False) -> None:
+    def start(self, auto_approve: bool = False, *serve_args: str) -> None:
+        """`serve` on the port (with `serve_args`, e.g. --forwarded-allow-ips), once healthy."""
         env = {**os.environ, AUTO_APPROVE_ENV: "1" if auto_approve else "0"}
         log = (self.data_dir.parent / "district.log").open("ab")
         self.proc = subprocess.Popen(
-            _district(self.data_dir, "serve", "--port", str(self.port)), cwd=ROOT,
+            _district(self.data_dir, "serve", "--port", str(self.port), *serve_args), cwd=ROOT,
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         deadline = time.monotonic() + 30

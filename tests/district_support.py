@@ -58,6 +58,18 @@ def pg_schema_url() -> Iterator[str]:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def config_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """`init` writes the key passphrase under $XDG_CONFIG_HOME: in tests never the user's own
+    (subprocesses inherit it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        home = tmp_path_factory.mktemp("config-home")
+        patch.setenv("XDG_CONFIG_HOME", str(home))
+        for name in ("UNIONPASS_KEY_PASSPHRASE_FILE", "UNIONPASS_FORWARDED_ALLOW_IPS"):
+            patch.delenv(name, raising=False)
+        yield home
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
@@ -86,12 +98,21 @@ def csv_bytes(*rows: str, header: str = "member_no,name,id_last4,town_id,union_n
 
 
 class Cli:
+    """`python -m district --data DATA` in subprocesses; the key passphrase file `init` writes
+    goes to `config` (beside `data`, never inside it)."""
+
     def __init__(self, db_url: str, data: Path) -> None:
         self.data = data
+        self.config = data.parent / "config"
         self.env = {k: v for k, v in os.environ.items()
                     if k not in ("DATABASE_URL", "UNIONPASS_KEY_PASSPHRASE", "UNIONPASS_DATA_DIR")}
+        self.env["XDG_CONFIG_HOME"] = str(self.config)
         if not db_url.startswith("sqlite"):
             self.env["DATABASE_URL"] = db_url
+
+    @property
+    def passphrase_file(self) -> Path:
+        return self.config / "unionpass" / "key-passphrase"
 
     def run(self, *commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
         """Start every command at once; wait for all; results in order."""

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +40,7 @@ def test_init_import_card_verify_revoke_and_trust_list(db_url: str, tmp_path: Pa
     [init] = cli.run(["init"])
     assert init.returncode == 0, init.stderr
     assert "16 town issuers" in init.stdout
-    assert oct((cli.data / "key-passphrase").stat().st_mode & 0o777) == "0o600"
+    assert oct(cli.passphrase_file.stat().st_mode & 0o777) == "0o600"
     imported, refused, trust = cli.run(["import-members", str(good)],
                                        ["import-members", str(bad)], ["trust-list"])
     assert (imported.returncode, refused.returncode, trust.returncode) == (0, 2, 0)
@@ -122,3 +125,23 @@ def activate(district: District, code: str) -> enrollment.Activation:
     ask = enrollment.Request("WZ1", code, key.public_raw, sign_activation(key, "WZ1", code),
                              "phone", "127.0.0.1")
     return enrollment.activate(district.sessions, district.keys(), ask, int(time.time()))
+
+
+def test_init_keeps_the_data_private_and_a_copy_of_it_opens_no_key(tmp_path: Path) -> None:
+    cli = Cli("sqlite", tmp_path / "data")
+    umask = os.umask(0o022)  # the usual one: plain files would be readable by everyone
+    try:
+        [init] = cli.run(["init"])
+    finally:
+        os.umask(umask)
+    assert init.returncode == 0, init.stderr
+    found = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [cli.data, *cli.data.iterdir()]}
+    assert "district.db" in found
+    assert found == {name: 0o700 if name == "data" else 0o600 for name in found}
+    assert stat.S_IMODE(cli.passphrase_file.stat().st_mode) == 0o600
+    assert not cli.passphrase_file.is_relative_to(cli.data)
+    assert f"passphrase is in {cli.passphrase_file}: back it up apart" in init.stdout
+    copy = Cli("sqlite", tmp_path / "elsewhere" / "data")
+    shutil.copytree(cli.data, copy.data)
+    [stolen] = copy.run(["rotate-issuer", "WZ-MD"])
+    assert stolen.returncode == 2 and "no key passphrase" in stolen.stderr

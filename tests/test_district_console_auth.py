@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
+import subprocess
+
 import pytest
 from sqlalchemy import select
 
-from district import audit, cli
-from district.staff import accounts
+from district import audit, cli, db, web
+from district.service import District
+from district.staff import accounts, logins
 from district.staff.tables import Staff, StaffSession
+from district.tables import Meta
 from tests.console_support import ADMIN, CLERK, Console, client, csrf, hidden, sign_in, signed_in
 
 
@@ -119,3 +126,34 @@ def test_add_staff_reads_the_password_from_the_environment(
     assert cli.main([*args[:3], "again", "--role", "town_clerk"]) == 2  # no town: refused
     with signed_in(console, ("dongshan", "clerk-of-dongshan")) as http:
         assert "镇办事员 · WZ-DS" in http.get("/console/members").text
+
+
+def signs(key: bytes, token: str, signature: str) -> bool:
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:32] == signature
+
+
+def test_nothing_stored_in_the_database_can_sign_a_console_cookie(console: Console) -> None:
+    with signed_in(console, ADMIN) as http:
+        token, signature = http.cookies["up_session"].split(".")
+    with console.district.sessions() as session:
+        stored = "".join(session.scalars(select(Meta.value))).encode()
+    files = [str(p) for p in db.sqlite_files(console.district.settings.database_url)
+             if p.exists()]
+    if files:  # read by another process: a close() here would drop the server's SQLite locks
+        stored += subprocess.run(["cat", *files], check=True, capture_output=True).stdout
+    candidates = {bytes.fromhex(h.decode()) for h in re.findall(rb"[0-9a-f]{64}", stored)}
+    assert not any(signs(key, token, signature) for key in candidates)
+    other_instance = District.open(console.district.settings)  # e.g. a second server on PG
+    try:
+        assert signs(logins.cookie_key(other_instance.keys()), token, signature)
+    finally:
+        other_instance.close()
+
+
+def test_a_cookie_key_an_older_version_stored_in_clear_is_deleted_at_start_up(
+        district: District) -> None:
+    with district.sessions.begin() as session:
+        session.add(Meta(key=logins.STORED_COOKIE_KEY, value="ab" * 32))
+    web.unlock_keys(district)
+    with district.sessions() as session:
+        assert session.get(Meta, logins.STORED_COOKIE_KEY) is None

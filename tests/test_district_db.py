@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import logging
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import threading
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi import FastAPI
@@ -23,6 +31,7 @@ import district.sync.tables
 import district.windows.tables  # noqa: F401  (these modules' tables join Base.metadata)
 from district import db
 from district.errors import NotFound
+from district.service import District
 from district.settings import Settings
 from district.tables import Base
 from district.web import create_app
@@ -40,6 +49,16 @@ def get(app: FastAPI, *paths: str) -> list[httpx.Response]:
             return [await client.get(path) for path in paths]
 
     return asyncio.run(run())
+
+
+@asynccontextmanager
+async def started(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app between its start-up, which unlocks the keys, and its shutdown, as
+    `serve` runs it."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://district") as client:
+            yield client
 
 
 def test_migrations_build_the_whole_schema_from_an_empty_database(db_url: str) -> None:
@@ -65,6 +84,37 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys(tmp_path: Path)
     assert sqlite3.connect(tmp_path / "d.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+def test_the_sqlite_database_and_its_wal_and_shm_are_readable_by_the_owner_only(
+        tmp_path: Path) -> None:
+    umask = os.umask(0o022)  # the usual one: SQLite alone would make them 0644
+    try:
+        engine = db.make_engine(f"sqlite:///{tmp_path / 'data' / 'district.db'}")
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE t (x)")
+            files = {p.name: stat.S_IMODE(p.stat().st_mode)
+                     for p in [tmp_path / "data", *(tmp_path / "data").iterdir()]}
+        engine.dispose()
+    finally:
+        os.umask(umask)
+    assert files == {"data": 0o700, "district.db": 0o600, "district.db-wal": 0o600,
+                     "district.db-shm": 0o600}
+
+
+def test_a_data_directory_left_readable_is_made_private_at_start_up_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = tmp_path / "data"
+    settings = Settings(data, f"sqlite:///{data / 'district.db'}", "x")
+    District.open(settings).close()
+    (data / "demo.txt").write_text("activation codes")
+    for path, mode in ((data, 0o755), (data / "district.db", 0o644), (data / "demo.txt", 0o644)):
+        path.chmod(mode)
+    with caplog.at_level(logging.WARNING):
+        District.open(settings).close()
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in [data, *data.iterdir()]} == {
+        "data": 0o700, "district.db": 0o600, "demo.txt": 0o600}
+    assert "仅本人可读写" in caplog.text and str(data / "district.db") in caplog.text
+
+
 def test_settings_come_from_the_environment(tmp_path: Path) -> None:
     env = {"UNIONPASS_DATA_DIR": str(tmp_path), "UNIONPASS_KEY_PASSPHRASE": "s3cret"}
     settings = Settings.from_env(env=env)
@@ -83,17 +133,22 @@ def test_importing_the_server_touches_nothing(tmp_path: Path) -> None:
     assert not data.exists()
 
 
-def test_the_app_answers_health_openapi_and_domain_errors_in_two_languages(db_url: str,
-                                                                           tmp_path: Path) -> None:
-    app = create_app(Settings(tmp_path, db_url, "x"))
+def test_the_app_answers_health_openapi_and_domain_errors_in_two_languages(
+        district: District) -> None:
+    app = create_app(district.settings)
 
     def missing() -> None:
         raise NotFound("没有这个会员号：X1", "no member with number X1")
 
     app.add_api_route("/missing", missing)
-    health, openapi, answer = get(app, "/healthz", "/openapi.json", "/missing")
-    app.state.district.close()
-    assert health.json() == {"status": "ok", "database": "ok"}
+
+    async def run() -> list[httpx.Response]:
+        async with started(app) as client:
+            return [await client.get(path) for path in ("/healthz", "/openapi.json", "/missing")]
+
+    health, openapi, answer = asyncio.run(run())
+    assert (health.status_code, health.json()) == (200, {"status": "ok", "database": "ok",
+                                                         "keys": "ok"})
     assert "/healthz" in openapi.json()["paths"]
     assert answer.status_code == 404
     assert answer.json() == {"error": "not_found", "message": "没有这个会员号：X1",
@@ -105,6 +160,22 @@ def test_health_reports_an_unreachable_database_as_503(tmp_path: Path) -> None:
     [answer] = get(create_app(Settings(tmp_path, url, "x")), "/healthz")
     assert answer.status_code == 503
     assert answer.json()["status"] == "unavailable"
+
+
+def test_health_reports_locked_keys_as_503_like_activation(district: District) -> None:
+    app = create_app(replace(district.settings, passphrase="not the passphrase"))
+    activate = {"member_no": "WZ1", "code": "ABCD-EFGH", "device_name": "phone",
+                "public_key": base64.b64encode(b"k" * 32).decode()}
+
+    async def run() -> tuple[httpx.Response, httpx.Response]:
+        async with started(app) as client:
+            return await client.get("/healthz"), await client.post("/api/v1/activate",
+                                                                   json=activate)
+
+    health, answer = asyncio.run(run())
+    assert (health.status_code, health.json()) == (503, {"status": "unavailable",
+                                                         "database": "ok", "keys": "locked"})
+    assert (answer.status_code, answer.json()["error"]) == (503, "keys_locked")
 
 
 def test_the_head_constant_names_the_newest_migration() -> None:

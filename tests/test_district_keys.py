@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.qrtext import encode_qr_text
 from app.verify import Reason
 from district import audit
-from district.cards import keyring, lists, printing
+from district.cards import keyring, lists, printing, vault
 from district.cards.vault import Vault
 from district.errors import KeyLocked
 from district.registry.importer import import_members
@@ -50,7 +50,8 @@ def test_a_wrong_passphrase_is_a_clear_error(district: District, settings: Setti
 
 def test_init_without_a_passphrase_writes_one_readable_only_by_its_owner(
         db_url: str, tmp_path: Path) -> None:
-    settings = Settings(tmp_path / "data", db_url, None)
+    settings = Settings(tmp_path / "data", db_url, None,
+                        passphrase_path=tmp_path / "config" / "key-passphrase")
     d = District.open(settings)
     d.initialize("test", NOW)
     mode = stat.S_IMODE(settings.passphrase_file.stat().st_mode)
@@ -65,6 +66,87 @@ def test_init_without_a_passphrase_writes_one_readable_only_by_its_owner(
     with pytest.raises(KeyLocked, match="UNIONPASS_KEY_PASSPHRASE"):
         locked.keys()
     locked.close()
+
+
+def test_by_default_the_passphrase_file_is_in_the_users_config_not_with_the_data(
+        tmp_path: Path) -> None:
+    env = {"UNIONPASS_DATA_DIR": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "c")}
+    settings = Settings.from_env(env=env)
+    assert settings.passphrase_file == tmp_path / "c" / "unionpass" / "key-passphrase"
+    chosen = Settings.from_env(env={**env, "UNIONPASS_KEY_PASSPHRASE_FILE": "/etc/up/pass"})
+    assert chosen.passphrase_file == Path("/etc/up/pass")
+
+
+def passphrase_settings(district: District, path: Path) -> Settings:
+    return replace(district.settings, passphrase=None, passphrase_path=path)
+
+
+def unlock(settings: Settings) -> None:
+    opened = District.open(settings)
+    try:
+        opened.keys()
+    finally:
+        opened.close()
+
+
+def test_a_passphrase_file_inside_the_data_directory_is_refused_in_two_languages(
+        district: District) -> None:
+    inside = district.settings.data_dir / "secrets" / "key-passphrase"
+    inside.parent.mkdir(parents=True)
+    inside.write_text(district.settings.passphrase or "")
+    inside.chmod(0o600)
+    with pytest.raises(KeyLocked) as refused:
+        unlock(passphrase_settings(district, inside))
+    assert "不能放在数据目录里" in refused.value.zh
+    assert "must not be inside the data directory" in refused.value.en
+
+
+def test_a_passphrase_file_others_can_read_is_refused_with_the_fix(district: District,
+                                                                   tmp_path: Path) -> None:
+    path = tmp_path / "config" / "key-passphrase"
+    path.parent.mkdir()
+    path.write_text(district.settings.passphrase or "")
+    path.chmod(0o640)
+    with pytest.raises(KeyLocked) as refused:
+        unlock(passphrase_settings(district, path))
+    assert "其他用户也能读取" in refused.value.zh and f"chmod 600 {path}" in refused.value.en
+    path.chmod(0o600)
+    unlock(passphrase_settings(district, path))
+
+
+def test_a_passphrase_file_left_in_the_data_directory_by_an_older_init_must_be_moved(
+        district: District, tmp_path: Path) -> None:
+    old = district.settings.data_dir / "key-passphrase"
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_text(district.settings.passphrase or "")
+    old.chmod(0o600)
+    wanted = tmp_path / "config" / "key-passphrase"
+    with pytest.raises(KeyLocked) as refused:
+        unlock(passphrase_settings(district, wanted))
+    assert f"请把它移到 {wanted}" in refused.value.zh and f"move it to {wanted}" in refused.value.en
+    wanted.parent.mkdir(mode=0o700)
+    old.rename(wanted)
+    unlock(passphrase_settings(district, wanted))
+
+
+def test_a_wrong_passphrase_fails_when_the_keys_are_unlocked_and_costs_one_scrypt(
+        district: District, monkeypatch: pytest.MonkeyPatch) -> None:
+    derived: list[str] = []
+    real = vault.derive_key
+
+    def counted(passphrase: str, salt: bytes) -> bytes:
+        derived.append(passphrase)
+        return real(passphrase, salt)
+
+    monkeypatch.setattr(vault, "derive_key", counted)
+    locked = District.open(replace(district.settings, passphrase="wrong"))
+    try:
+        for _ in range(3):  # e.g. three console requests while the keys are locked
+            with pytest.raises(KeyLocked, match="wrong key passphrase"):
+                locked.keys()
+    finally:
+        locked.close()
+    assert derived == ["wrong"]
 
 
 def test_the_vault_binds_each_sealed_key_to_its_public_key() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from storage.engine.files import (
     separate,
     temp_path,
     truncate_synced,
+    write_synced,
 )
 
 
@@ -96,3 +98,19 @@ def test_a_backup_left_as_a_second_name_of_the_file_becomes_a_copy(tmp_path: Pat
     with open(path, "r+b") as f:
         f.write(b"DAMAGE")
     assert backup.read_bytes() == b"content"
+
+
+def test_files_are_written_readable_by_their_owner_only_even_over_a_looser_one(
+        tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        looser = tmp_path / "left.tmp"
+        looser.write_bytes(b"old")
+        os.chmod(looser, 0o644)
+        write_synced(looser, b"new")
+        atomic_write(tmp_path / "a.json", b"new")
+        keep_as_backup(tmp_path / "a.json", tmp_path / "a.json.bak")
+    finally:
+        os.umask(old)
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()} == {
+        "left.tmp": 0o600, "a.json": 0o600, "a.json.bak": 0o600}

@@ -1,21 +1,21 @@
 """Private keys at rest: scrypt turns the passphrase into a key, AES-GCM seals each private key.
 
-The passphrase comes from UNIONPASS_KEY_PASSPHRASE, or from `key-passphrase` in the data
-directory (generated at `init`, mode 0600). Private keys never leave this process.
+The passphrase comes from `passphrase.py`. Private keys never leave this process; other secrets
+(the console's cookie key) are derived from the vault's key, so the database holds none in clear.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from district.errors import KeyLocked
-from district.settings import PASSPHRASE_ENV, Settings
 
 MAGIC = b"UPK1"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -56,36 +56,14 @@ class Vault:
             raise KeyLocked("密钥口令错误，无法打开私钥",
                             "wrong key passphrase: the private keys cannot be opened") from exc
 
+    def derive(self, purpose: bytes) -> bytes:
+        """A 32-byte key for `purpose` (HKDF-SHA256 of the vault's key): the same in every
+        server instance that unlocks the same district, and nowhere on disk."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(self.key)
+
     def __repr__(self) -> str:
         return "Vault(<locked>)"
 
 
 def new_salt() -> bytes:
     return secrets.token_bytes(16)
-
-
-def read_passphrase(settings: Settings) -> str:
-    """The passphrase from the settings (environment) or the data directory's file."""
-    if settings.passphrase:
-        return settings.passphrase
-    path = settings.passphrase_file
-    if not path.exists():
-        raise KeyLocked(
-            "未设置密钥口令：请设置 UNIONPASS_KEY_PASSPHRASE 或先运行 init",
-            f"no key passphrase: set {PASSPHRASE_ENV} or run init to create {path}")
-    text = path.read_text(encoding="utf-8").strip()
-    if not text:
-        raise KeyLocked("密钥口令文件为空", f"the key passphrase file is empty: {path}")
-    return text
-
-
-def ensure_passphrase(settings: Settings) -> str:
-    """At `init`: the configured passphrase, or a new random one written with mode 0600."""
-    if settings.passphrase or settings.passphrase_file.exists():
-        return read_passphrase(settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    passphrase = secrets.token_urlsafe(32)
-    fd = os.open(settings.passphrase_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(passphrase + "\n")
-    return passphrase

@@ -6,12 +6,21 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from district.cli import commands, staff_commands
 from district.errors import DistrictError
 from district.service import District
-from district.settings import DATA_ENV, Settings
-from district.web import create_app
+from district.settings import (
+    DATA_ENV,
+    FORWARDED_ENV,
+    PASSPHRASE_ENV,
+    PASSPHRASE_FILE_ENV,
+    Settings,
+    address_list,
+)
+from district.web import create_app, server_options
 
 Command = Callable[[District, argparse.Namespace], int]
 
@@ -20,9 +29,13 @@ def serve(d: District, args: argparse.Namespace) -> int:
     """Run the ASGI app; uvicorn is imported here, so other commands start quickly."""
     import uvicorn
 
+    settings = d.settings
+    if args.forwarded_allow_ips is not None:
+        settings = replace(settings, forwarded_allow_ips=address_list(args.forwarded_allow_ips))
     print(f"区总工会服务器 / district server: http://{args.host}:{args.port}/ "
           f"(OpenAPI: /openapi.json)", flush=True)
-    uvicorn.run(create_app(d.settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info",
+                **server_options(settings))
     return 0
 
 
@@ -44,6 +57,9 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add("serve", serve, "run the district server (uvicorn)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8600)
+    p.add_argument("--forwarded-allow-ips", metavar="IPS",
+                   help="comma-separated addresses of reverse proxies whose X-Forwarded-For "
+                   f"is believed (default ${FORWARDED_ENV}, else none)")
     p = add("import-members", commands.import_members, "import the member registry CSV")
     p.add_argument("file", metavar="FILE.csv")
     p = add("card", commands.card, "issue a printed static card (no phone)")
@@ -77,15 +93,26 @@ def parser() -> argparse.ArgumentParser:
                                    description="UnionPass 工会通 district server")
     root.add_argument("--data", metavar="DIR", help=f"data directory (default ${DATA_ENV} "
                       "or ./district-data); DATABASE_URL selects PostgreSQL")
+    root.add_argument("--key-passphrase-file", metavar="FILE",
+                      help=f"the key passphrase file, outside DIR (default ${PASSPHRASE_FILE_ENV} "
+                      f"or ~/.config/unionpass/key-passphrase; ${PASSPHRASE_ENV} wins)")
     root.add_argument("--actor", default=_actor(), help="who is acting, for the audit log")
     _commands(root.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     return root
 
 
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env(args.data)
+    if args.key_passphrase_file:
+        chosen = Path(args.key_passphrase_file).expanduser().resolve()
+        settings = replace(settings, passphrase_path=chosen)
+    return settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        district = District.open(Settings.from_env(args.data))
+        district = District.open(_settings(args))
     except DistrictError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2

@@ -34,6 +34,9 @@ def init(d: District, args: argparse.Namespace) -> int:
     report = d.initialize(args.actor, now())
     _say(f"区总工会已创建 / district created: root key {report.root_kid}, "
          f"{len(report.issuers)} town issuers, data in {d.settings.data_dir}")
+    if not d.settings.passphrase:
+        _say(f"密钥口令在 {d.settings.passphrase_file}：请另行备份，不要和数据放在一起 / the key "
+             f"passphrase is in {d.settings.passphrase_file}: back it up apart from the data")
     return 0
 
 

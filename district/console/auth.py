@@ -33,8 +33,10 @@ class NeedsSignIn(Exception):
 def current(request: Request) -> SignedIn:
     """The signed-in staff member of this request, or `NeedsSignIn`."""
     cookie, now = request.cookies.get(SESSION_COOKIE), clock(request)
-    with district_of(request).sessions.begin() as session:
-        who = logins.signed_in(session, cookie, now)
+    district = district_of(request)
+    key = logins.cookie_key(district.keys())  # locked keys: an error page (503), no sign-in
+    with district.sessions.begin() as session:
+        who = logins.signed_in(session, key, cookie, now)
     if who is None:
         raise NeedsSignIn()
     request.state.who = who

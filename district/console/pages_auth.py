@@ -58,10 +58,11 @@ def login(request: Request, username: Annotated[str, Form()] = "",
     if not (expected and hmac.compare_digest(expected.encode(), login_token.encode())):
         raise Forbidden("登录表单已失效，请刷新页面后重新登录",
                         "the sign-in form expired: reload the page and sign in again")
-    now = clock(request)
-    with district_of(request).sessions.begin() as session:
+    now, district = clock(request), district_of(request)
+    key = logins.cookie_key(district.keys())  # before the transaction: it may read the salt
+    with district.sessions.begin() as session:
         outcome = accounts.sign_in(session, username, password, client_of(request), now)
-        cookie = (logins.open_session(session, outcome, now)
+        cookie = (logins.open_session(session, key, outcome, now)
                   if isinstance(outcome, Staff) else None)
     if cookie is None:
         assert isinstance(outcome, DistrictError)

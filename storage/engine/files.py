@@ -1,12 +1,20 @@
-"""Durable file primitives: fsync, atomic replace, backup links. Imports nothing of the project."""
+"""Durable file primitives: fsync, atomic replace, backup links. Imports nothing of the project.
+
+Every file made here is readable by its owner only (0600), and `private_directory` keeps a data
+folder 0700: the device's key and token live in these files.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import stat
 import sys
 from pathlib import Path
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+OTHERS = 0o077  # the group's and everyone else's permission bits
 
 
 def sync_fd(fd: int) -> None:
@@ -37,9 +45,35 @@ def temp_path(path: Path) -> Path:
     return path.with_name(path.name + ".tmp")
 
 
+def open_private(path: Path, flags: int) -> int:
+    """`os.open` for writing, creating the file 0600; a file found looser is made 0600 too."""
+    fd = os.open(path, flags | os.O_CREAT | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+    try:
+        if hasattr(os, "fchmod") and stat.S_IMODE(os.fstat(fd).st_mode) & OTHERS:
+            os.fchmod(fd, PRIVATE_FILE)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def private_directory(directory: Path) -> list[Path]:
+    """Create `directory` 0700, or take the group's and others' permissions off it and off the
+    files directly in it. Returns what had to be tightened (nothing on Windows, which has no
+    such bits: there the user's profile folder is private)."""
+    directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+    if sys.platform == "win32":
+        return []
+    entries = [directory, *(p for p in directory.iterdir() if p.is_file() and not p.is_symlink())]
+    loose = [p for p in entries if stat.S_IMODE(p.stat().st_mode) & OTHERS]
+    for path in loose:
+        os.chmod(path, stat.S_IMODE(path.stat().st_mode) & ~OTHERS)
+    return loose
+
+
 def write_synced(path: Path, data: bytes) -> None:
-    """Create or truncate `path`, write `data` and fsync it. Not atomic on its own."""
-    with open(path, "wb") as f:
+    """Create (0600) or truncate `path`, write `data` and fsync it. Not atomic on its own."""
+    with open(open_private(path, os.O_WRONLY | os.O_TRUNC), "wb") as f:
         f.write(data)
         f.flush()
         sync_fd(f.fileno())
@@ -76,9 +110,7 @@ def separate(path: Path, backup: Path) -> None:
 
 
 def _copy_synced(src: Path, dst: Path) -> None:
-    shutil.copyfile(src, dst)
-    with open(dst, "rb+") as f:
-        sync_fd(f.fileno())
+    write_synced(dst, src.read_bytes())
 
 
 def append_synced(fd: int, data: bytes) -> None:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from storage.engine.errors import StoreLockedError
+from storage.engine.files import PRIVATE_DIRECTORY, open_private
 
 LOCK_NAME = ".lock"
 
@@ -23,9 +24,9 @@ class DirectoryLock:
 
     @classmethod
     def acquire(cls, directory: Path) -> DirectoryLock:
-        """Lock `directory` (created if missing) or raise `StoreLockedError` at once."""
-        directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        """Lock `directory` (created 0700 if missing) or raise `StoreLockedError` at once."""
+        directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        fd = open_private(directory / LOCK_NAME, os.O_RDWR)
         try:
             _lock(fd)
         except OSError as e:

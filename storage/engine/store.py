@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -12,12 +13,14 @@ from typing import Any
 
 from storage.engine.collection import Collection, CollectionFiles, CompactionPolicy
 from storage.engine.errors import CorruptFileError, SchemaTooNewError
+from storage.engine.files import private_directory
 from storage.engine.lock import DirectoryLock
 from storage.engine.schema import AppliedMigration, Migration, latest_version
 from storage.engine.snapshot import AtomicJSONStorage
 
 META_FILE = "meta.json"
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -41,12 +44,14 @@ class Store:
         policy: CompactionPolicy | None = None,
         clock: Callable[[], float] = time.time,
     ) -> Store:
-        """Lock the folder, then bring it to the newest schema version.
+        """Lock the folder, make it private (0700, files 0600), then bring it to the newest
+        schema version.
 
         Raises `StoreLockedError`, `SchemaTooNewError` or `CorruptFileError`."""
         latest = latest_version(migrations)
         store = cls(DirectoryLock.acquire(directory), policy or CompactionPolicy())
         try:
+            _make_private(directory)
             store._migrate(migrations, latest, clock)
         except BaseException:
             store.close()
@@ -105,6 +110,15 @@ class Store:
 
     def _has_data(self) -> bool:
         return any(p.name != META_FILE for p in self.directory.glob("*.json"))
+
+
+def _make_private(directory: Path) -> None:
+    """An older version left the folder readable by others: it holds the device's private key."""
+    loose = private_directory(directory)
+    if loose:
+        log.warning("数据目录里有其他用户可读的文件，已改为仅本人可读写 / made private "
+                    "(0700/0600), they were readable by other users: %s",
+                    ", ".join(map(str, loose)))
 
 
 def _read_meta(
