@@ -113,7 +113,7 @@ def test_activation_code_prints_a_code_that_activates_and_cancels_the_older_ones
 def opened(cli: Cli, db_url: str) -> Iterator[District]:
     """The district the CLI wrote, opened in this process."""
     url = db_url if not db_url.startswith("sqlite") else f"sqlite:///{cli.data / 'district.db'}"
-    district = District.open(Settings(cli.data, url))
+    district = District.open(Settings(cli.data, url, passphrase_path=cli.passphrase_file))
     try:
         yield district
     finally:

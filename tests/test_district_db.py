@@ -29,6 +29,8 @@ import district.phones.tables
 import district.staff.tables
 import district.sync.tables
 import district.windows.tables  # noqa: F401  (these modules' tables join Base.metadata)
+from app.device_proof import sign_activation
+from app.keys import KeyPair
 from district import db
 from district.errors import NotFound
 from district.service import District
@@ -164,8 +166,10 @@ def test_health_reports_an_unreachable_database_as_503(tmp_path: Path) -> None:
 
 def test_health_reports_locked_keys_as_503_like_activation(district: District) -> None:
     app = create_app(replace(district.settings, passphrase="not the passphrase"))
+    key = KeyPair.generate()
     activate = {"member_no": "WZ1", "code": "ABCD-EFGH", "device_name": "phone",
-                "public_key": base64.b64encode(b"k" * 32).decode()}
+                "public_key": base64.b64encode(key.public_raw).decode(),
+                "signature": base64.b64encode(sign_activation(key, "WZ1", "ABCD-EFGH")).decode()}
 
     async def run() -> tuple[httpx.Response, httpx.Response]:
         async with started(app) as client:

@@ -4,9 +4,15 @@ rejected alone while the rest of its batch is applied."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+import asyncio
 
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import select
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from district.api.common import ApiRoute
 from district.windows import stats
 from district.windows.tables import Redemption
 from tests.api_support import Server
@@ -112,3 +118,23 @@ def test_a_window_cannot_tell_which_serials_exist(server: Server) -> None:
                           sale_change(2, sale(serial + 999, server.clock())))
     assert set(known["server_copy"]) == set(unknown["server_copy"]) == {"sale_id", "received"}
     assert (known["status"], known["reason"]) == (unknown["status"], unknown["reason"])
+
+
+def test_a_district_out_of_database_connections_answers_busy_not_a_crash() -> None:
+    router = APIRouter(route_class=ApiRoute)
+
+    @router.get("/crowded")
+    def crowded() -> None:
+        raise PoolTimeout("QueuePool limit of size 5 overflow 10 reached")
+
+    app = FastAPI()
+    app.include_router(router)
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://district") as client:
+            return await client.get("/crowded")
+
+    answer = asyncio.run(ask())
+    assert answer.status_code == 503
+    assert answer.json()["error"] == "busy" and answer.json()["message"] == "服务器正忙，请稍后再试"

@@ -19,9 +19,11 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
+from district.db import Busy
 from district.errors import DistrictError, Forbidden
 from district.phones import devices
 from district.phones.activation import RateLimited
@@ -92,6 +94,9 @@ class ApiRoute(APIRoute):
                 return JSONResponse({"error": "bad_request", "message": "请求的格式不对",
                                      "message_en": str(exc.detail)[:500]},
                                     status_code=exc.status_code, headers=exc.headers)
+            except PoolTimeout:  # every database connection stayed busy: the device retries
+                return error_response(Busy("服务器正忙，请稍后再试",
+                                           "the server is busy: try again in a moment"))
 
         return guarded
 
