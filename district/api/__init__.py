@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from district.api import activation, lists, member, sync, windows
+from district.api import activation, lists, member, sync, wait, windows
 
 
 def install(app: FastAPI) -> None:
     """Add the device API's routes to the district app."""
-    for router in (lists.router, activation.router, member.router, windows.router, sync.router):
+    for router in (lists.router, activation.router, member.router, windows.router, sync.router,
+                   wait.router):
         app.include_router(router)

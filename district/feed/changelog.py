@@ -160,3 +160,9 @@ def read(session: Session, scopes: Sequence[str], cursor: int, limit: int) -> li
     return list(session.scalars(select(SyncLogEntry).where(
         SyncLogEntry.scope.in_(scopes), SyncLogEntry.cursor > cursor)
         .order_by(SyncLogEntry.cursor).limit(limit)))
+
+
+def newest_cursor(session: Session) -> int:
+    """The cursor of the newest committed entry of any scope (0 for an empty log)."""
+    value = session.scalar(select(SyncCounter.value).where(SyncCounter.name == "log"))
+    return int(value or 0)
