@@ -6,8 +6,8 @@ phone within a second or two; the periodic sync stays the fallback when it canno
 
 It works across server instances through the database alone: each instance reads the log's
 counter at most once a second for all its waiters, and a waiter looks at its own scopes only
-when that counter has moved on since it last looked. A waiter holds no thread and no database connection while it waits.
-"""
+when that counter has moved on since it last looked. A waiter holds no thread and no database
+connection while it waits. """
 
 from __future__ import annotations
 
