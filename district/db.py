@@ -17,7 +17,7 @@ from district.errors import DistrictError
 from district.feed import changelog
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0006"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0007"  # the newest revision in migrations/versions (a test keeps them in step)
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -81,22 +81,35 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """
     if revision == "head" and current_revision(engine) == HEAD:
         return
-    from alembic import command
-
-    config = alembic_config()
     try:
-        with (engine.connect() as connection, _foreign_keys_off(connection),
+        with (engine.connect() as connection, foreign_keys_off(connection),
               connection.begin()):
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            _check_foreign_keys(connection)
+            upgrade(connection, revision)
+            check_foreign_keys(connection)
     except OperationalError as exc:
         raise DistrictError("无法连接数据库", f"cannot reach the database: {_first_line(exc)}") \
             from exc
 
 
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on `connection`, inside its transaction."""
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def revisions() -> list[str]:
+    """Every revision of the schema history, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
 @contextmanager
-def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
     """SQLite rebuilds a table to change a column (create, copy, drop, rename), which foreign
     keys pointing at that table would refuse: they are off while migrating (the pragma works
     only outside a transaction) and every reference is checked before the commit."""
@@ -112,7 +125,7 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
         raw.execute("PRAGMA foreign_keys = ON")
 
 
-def _check_foreign_keys(connection: Connection) -> None:
+def check_foreign_keys(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
