@@ -8,6 +8,13 @@ Then it pulls page by page: apply the page, re-apply unsent changes to the recor
 and only then save the cursor — so a crash in between means the page is applied again, which
 appliers make harmless. Network faults and 5xx back off exponentially with full jitter, forever.
 
+After a restore from a backup the district has a new generation (in every push and pull
+answer) and may have lost what it acknowledged since the backup. The engine keeps acknowledged
+changes as sent (30 days, at most 10,000), and when it sees a new generation it makes them wait
+again (those the backup had come back "duplicate"), pulls again from cursor 0, and drops the
+records it held that the new generation did not send again — the district may have given their
+ids to other records since. Each step is saved before the next, so a crash repeats it.
+
 Listeners (`subscribe`) hear "recorded" after a change is saved and "restarted" after a new
 activation or enrollment (the keeper syncs at once), and "synced" after every sync attempt (the
 screens redraw the status line) — on the thread that did it.
@@ -23,7 +30,16 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from app.district_errors import DistrictRefused, DistrictUnreachable
-from app.models import Change, DistrictAccess, ParkedChange, Pulled, PullPage, PushResult, SyncMark
+from app.models import (
+    Change,
+    DistrictAccess,
+    ParkedChange,
+    Pulled,
+    PullPage,
+    PushResult,
+    RecordKey,
+    SyncMark,
+)
 from app.ports import Clock, Outbox, SyncCursor, SyncTransport
 
 BATCH, PAGE = 100, 500
@@ -32,6 +48,9 @@ DONE = frozenset({"applied", "duplicate"})
 PARK = frozenset({"conflict", "rejected"})
 SEQ_NOT_INCREASING = "seq_not_increasing"
 MAX_PUSH_ROUNDS = 40  # seq doubles per re-numbering: enough to pass any server seq < 2^39
+SENT_DAYS, SENT_KEEP = 30, 10_000  # acknowledged changes kept to send again after a restore
+MAX_RESTORES = 3  # new generations followed within one sync (a district restored twice …)
+DAY = 86_400
 OTHER_PERSON = "other_person"
 SyncEvent = Literal["recorded", "synced", "restarted"]
 Listener = Callable[[SyncEvent], None]
@@ -47,10 +66,14 @@ class TokenExpired(DistrictRefused):
 
 
 class Applier(Protocol):
-    """Puts pulled entries into the device's repositories. Applying one twice must be harmless."""
+    """Puts pulled entries into the device's repositories. Applying one twice must be harmless.
+    `held` names every pulled record the device keeps; `forget` drops one (after a restore of
+    the district, what the new generation does not send again)."""
 
     def apply(self, pulled: Pulled) -> None: ...
     def reapply(self, change: Change) -> None: ...
+    def held(self) -> set[RecordKey]: ...
+    def forget(self, key: RecordKey) -> None: ...
 
 
 def backoff_delay(attempt: int, rand: Callable[[], float]) -> float:
@@ -153,13 +176,14 @@ class SyncEngine:
         self._tell("restarted")
 
     def _restart(self, other_person: bool) -> None:
-        self._cursor.save(SyncMark())
+        self._cursor.save(SyncMark(generation=self._cursor.load().generation))
         if other_person:
             for change in self._outbox.pending():
                 self._outbox.park(change.change_id, OTHER_PERSON,
                                   "这条内容属于本机以前激活的会员，未发送",
                                   "This belongs to the member who used this phone before; "
                                   "it was not sent")
+            self._outbox.forget_sent(0, 0)  # never sent again under the new person's name
         self._attempt, self._next_at, self._signed_out = 0, None, False
 
     def due(self) -> bool:
@@ -186,7 +210,9 @@ class SyncEngine:
         tally = _Tally()
         try:
             self._push_all(access, tally)
-            self._pull_all(access, tally)
+            if self._pull_all(access, tally):  # a restore noticed: send again, pull its answers
+                self._push_all(access, tally)
+                self._pull_all(access, tally)
         except DistrictUnreachable as exc:
             self._failed()
             return tally.report(exc)
@@ -204,27 +230,47 @@ class SyncEngine:
     def _succeeded(self) -> None:
         self._attempt, self._next_at, self._online, self._signed_out = 0, None, True, False
         mark = self._cursor.load()
-        self._cursor.save(replace(mark, synced_at=int(self._clock())))
+        now = int(self._clock())
+        self._cursor.save(replace(mark, synced_at=now))
+        self._outbox.forget_sent(now - SENT_DAYS * DAY, SENT_KEEP)
+
+    def _notice(self, generation: str | None) -> bool:
+        """The district's generation in an answer. A new one means the district was restored
+        from a backup: every kept sent change waits again, the pull starts over from cursor 0,
+        and what is held now is stale until the new generation sends it again. True then."""
+        mark = self._cursor.load()
+        if generation is None or generation == mark.generation:
+            return False
+        if mark.generation is None:  # the first answer that tells: a new or an updated device
+            self._cursor.save(replace(mark, generation=generation))
+            return False
+        self._outbox.resend()
+        self._cursor.save(SyncMark(0, mark.synced_at, generation,
+                                   frozenset(self._applier.held())))
+        return True
 
     # push --------------------------------------------------------------------------------------
 
     def _push_all(self, access: DistrictAccess, tally: _Tally) -> None:
-        """Every pending change in batches; re-numbered ones go out in the next round."""
+        """Every pending change in batches; re-numbered ones, and those sent again after a
+        restore, go out in the next round."""
         for _ in range(MAX_PUSH_ROUNDS):
             waiting = self._outbox.pending()
-            requeued = False
+            again = False
             for start in range(0, len(waiting), self._batch):
                 batch = waiting[start:start + self._batch]
                 results = self._transport.push(access, batch)
+                again |= self._notice(next((r.generation for r in results if r.generation),
+                                           None))
                 for change, result in zip(batch, results, strict=True):
-                    requeued |= self._file(change, result, tally)
-            if not requeued:
+                    again |= self._file(change, result, tally)
+            if not again:
                 return
 
     def _file(self, change: Change, result: PushResult, tally: _Tally) -> bool:
         """Act on one answer; True when the change was re-numbered to be sent again."""
         if result.status in DONE:
-            self._outbox.mark_done(change.change_id)
+            self._outbox.mark_done(change.change_id, int(self._clock()))
             tally.pushed += 1
         elif result.reason == SEQ_NOT_INCREASING:
             with self._numbering:
@@ -240,24 +286,45 @@ class SyncEngine:
 
     # pull --------------------------------------------------------------------------------------
 
-    def _pull_all(self, access: DistrictAccess, tally: _Tally) -> None:
-        """Page by page: apply, re-apply unsent changes, then save the cursor."""
-        while True:
+    def _pull_all(self, access: DistrictAccess, tally: _Tally) -> bool:
+        """Page by page: apply, re-apply unsent changes, then save the cursor; at the end, drop
+        what a new generation did not send again. True when a new generation was noticed."""
+        noticed = 0
+        while noticed <= MAX_RESTORES:
             mark = self._cursor.load()
-            page = self._transport.pull(access, mark.cursor, self._page)
-            self._store(page)
+            page = self._transport.pull(access, mark.cursor, self._page, mark.generation)
+            if self._notice(page.generation):
+                noticed += 1
+                continue
+            if page.start_over:  # and yet the same generation: a confused district
+                break
+            self._store(page, self._cursor.load())  # the generation may have been learnt
             tally.pulled += len(page.changes)
-            if page.next_cursor > mark.cursor:
-                self._cursor.save(replace(mark, cursor=page.next_cursor))
-            if not page.more or page.next_cursor <= mark.cursor:
-                return
+            if not page.more:
+                self._sweep()
+                break
+            if page.next_cursor <= mark.cursor:
+                break
+        return noticed > 0
 
-    def _store(self, page: PullPage) -> None:
+    def _store(self, page: PullPage, mark: SyncMark) -> None:
         for entry in page.changes:
             self._applier.apply(entry)
         touched = {(entry.entity, entry.record_id) for entry in page.changes}
         for change in _touching(self._outbox.pending(), touched):
             self._applier.reapply(change)
+        cursor, stale = max(mark.cursor, page.next_cursor), mark.stale - touched
+        if (cursor, stale) != (mark.cursor, mark.stale):
+            self._cursor.save(replace(mark, cursor=cursor, stale=stale))
+
+    def _sweep(self) -> None:
+        """The pull from the start has ended: a record it did not send is not the district's
+        any more (the restore lost it, or gave its id to another record)."""
+        mark = self._cursor.load()
+        if mark.stale:
+            for key in sorted(mark.stale):
+                self._applier.forget(key)
+            self._cursor.save(replace(mark, stale=frozenset()))
 
 
 def _touching(changes: Sequence[Change], touched: set[tuple[str, str]]) -> list[Change]:
