@@ -24,6 +24,8 @@ from district.backup import sealed, snapshot
 from district.backup.files import restore_backup, write_backup
 from district.backup.restore import restore
 from district.cards import issuance, lists, printing
+from district.cards.keyring import KeyRing
+from district.cards.vault import Vault
 from district.errors import Invalid, KeyLocked
 from district.feed import changelog
 from district.feed.tables import SyncCounter, SyncLogEntry
@@ -39,6 +41,11 @@ from tests.district_window_support import sale, sale_change, window, with_catalo
 from tests.fakes import NOW
 from tests.sync_support import activated, change, push
 
+
+def unlock(salt: bytes) -> KeyRing:
+    return KeyRing(Vault.unlock(PASSPHRASE, salt))
+
+
 MEMBERS = ("WZ1,陈建国,3317,WZ-MD,木渎精工机械工会,蓝领之星,", "WZ2,王秀英,1234,WZ-DS,东山工会,,")
 LATER = "WZ9,李后来,0009,WZ-MD,木渎精工机械工会,,"
 
@@ -52,6 +59,11 @@ def list_versions(district: District) -> tuple[int, int]:
     with district.sessions() as session:
         return (lists.current(session, lists.TRUST).version,
                 lists.current(session, lists.STATUS).version)
+
+
+def log_counter(district: District) -> int:
+    with district.sessions() as session:
+        return session.scalars(select(SyncCounter.value)).one()
 
 
 def generation(district: District) -> str:
@@ -70,9 +82,10 @@ def test_a_restore_brings_back_exactly_the_backup_in_a_new_generation(
         importer.import_members(session, csv_bytes(LATER), "test", NOW + 10)
         printed = printing.static_card(session, district.keys(), "WZ1", None, "test", NOW + 10)
         issuance.revoke(session, district.keys(), printed.serial, "lost", "test", NOW + 20)
-    signed_after_backup = list_versions(district)
+    signed_after_backup, cursor_after_backup = list_versions(district), log_counter(district)
     restored = restore_backup(district.engine, backup, PASSPHRASE, NOW + 3600)
     assert member_nos(district) == ["WZ1", "WZ2"] and restored.revision == db.HEAD
+    assert log_counter(district) > cursor_after_backup  # cursors are not handed out again
     assert generation(district) == restored.generation != before
     versions = list_versions(district)
     assert restored.list_versions == versions
@@ -95,7 +108,7 @@ def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
     db.migrate(district.engine)
     with district.sessions.begin() as session:
         importer.import_members(session, csv_bytes(LATER), "test", NOW + 10)
-    restored = restore(district.engine, old, PASSPHRASE, NOW + 60)
+    restored = restore(district.engine, old, unlock, NOW + 60)
     assert (old.revision, db.current_revision(district.engine)) == (db.revisions()[-2], db.HEAD)
     assert member_nos(district) == ["WZ1", "WZ2"] and generation(district) == restored.generation
 
@@ -106,7 +119,7 @@ def test_a_backup_of_a_newer_schema_is_refused_and_changes_nothing(district: Dis
     with district.sessions.begin() as session:
         importer.import_members(session, csv_bytes(*MEMBERS), "test", NOW)
     with pytest.raises(Invalid, match="newer than this program"):
-        restore(district.engine, newer, PASSPHRASE, NOW)
+        restore(district.engine, newer, unlock, NOW)
     assert member_nos(district) == ["WZ1", "WZ2"]
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 
 from district.backup import sealed, snapshot
 from district.backup.restore import Restored, restore
+from district.cards.keyring import KeyRing
+from district.cards.vault import Vault
 from district.errors import NotFound
 
 
@@ -65,4 +67,5 @@ def read_backup(path: Path, passphrase: str) -> snapshot.Snapshot:
 
 def restore_backup(engine: Engine, path: Path, passphrase: str, now: int) -> Restored:
     """Everything in the database replaced by the backup's content, in one transaction."""
-    return restore(engine, read_backup(path, passphrase), passphrase, now)
+    return restore(engine, read_backup(path, passphrase),
+                   lambda salt: KeyRing(Vault.unlock(passphrase, salt)), now)

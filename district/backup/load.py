@@ -1,0 +1,80 @@
+"""Rows of a snapshot into the database, on the caller's connection and transaction: every table
+emptied (after building the snapshot's schema if the database has another), the rows inserted in
+dependency order, PostgreSQL's id sequences moved past them and past every id handed out before
+(so an id the replaced database gave out is not given again)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, MetaData, Table, insert, text
+
+from district import db
+from district.backup.snapshot import VERSION_TABLE, Snapshot
+from district.errors import Invalid
+
+CHUNK = 2000
+
+
+def reflected(connection: Connection) -> MetaData:
+    meta = MetaData()
+    meta.reflect(connection)
+    return meta
+
+
+def revision_of(connection: Connection, meta: MetaData) -> str | None:
+    if VERSION_TABLE not in meta.tables:
+        return None
+    found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return None if found is None else str(found)
+
+
+def empty(connection: Connection, revision: str) -> None:
+    """Every table emptied. When the schema is not the snapshot's, every table is dropped and
+    the schema built again up to the snapshot's revision first (the rows its migrations seed
+    are emptied too: the snapshot has them)."""
+    meta = reflected(connection)
+    if revision_of(connection, meta) != revision:
+        meta.drop_all(connection)
+        db.upgrade(connection, revision)
+        meta = reflected(connection)
+    for table in reversed(meta.sorted_tables):
+        if table.name != VERSION_TABLE:
+            connection.execute(table.delete())
+
+
+def insert_rows(connection: Connection, snapshot: Snapshot) -> None:
+    meta = reflected(connection)
+    unknown = sorted(set(snapshot.tables) - set(meta.tables))
+    if unknown:
+        raise Invalid("备份里有数据库没有的表",
+                      f"the backup has tables the schema lacks: {unknown}")
+    for table in meta.sorted_tables:
+        rows = snapshot.tables.get(table.name)
+        if rows is None or not rows.rows:
+            continue
+        _check_columns(table, rows.columns)
+        for start in range(0, len(rows.rows), CHUNK):
+            chunk = rows.rows[start:start + CHUNK]
+            connection.execute(insert(table), [dict(zip(rows.columns, row, strict=True))
+                                               for row in chunk])
+
+
+def _check_columns(table: Table, columns: tuple[str, ...]) -> None:
+    missing = sorted(set(columns) - set(table.columns.keys()))
+    if missing:
+        raise Invalid(f"备份与数据库结构不符：{table.name}",
+                      f"the backup's {table.name} has columns the schema lacks: {missing}")
+
+
+def sequences_past_rows(connection: Connection) -> None:
+    """PostgreSQL hands out ids from sequences, which inserting given ids does not move: each
+    goes past the highest id restored, and stays past what it had handed out already."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in reflected(connection).sorted_tables:
+        for column in table.primary_key.columns:
+            sequence = connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
+                                          {"t": table.name, "c": column.name}).scalar()
+            if sequence is not None:
+                connection.execute(text(
+                    f'SELECT setval(:s, GREATEST(nextval(:s), (SELECT COALESCE(MAX("{column.name}"'
+                    f'), 0) + 1 FROM "{table.name}")), false)'), {"s": sequence})
