@@ -8,41 +8,27 @@ from __future__ import annotations
 from sqlalchemy import Connection, MetaData, Table, insert, text
 
 from district import db
-from district.backup.snapshot import VERSION_TABLE, Snapshot
+from district.backup.snapshot import VERSION_TABLE, Snapshot, revision_of, schema_of
 from district.errors import Invalid
 
 CHUNK = 2000
 
 
-def reflected(connection: Connection) -> MetaData:
-    meta = MetaData()
-    meta.reflect(connection)
-    return meta
-
-
-def revision_of(connection: Connection, meta: MetaData) -> str | None:
-    if VERSION_TABLE not in meta.tables:
-        return None
-    found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
-    return None if found is None else str(found)
-
-
-def empty(connection: Connection, revision: str) -> None:
-    """Every table emptied. When the schema is not the snapshot's, every table is dropped and
-    the schema built again up to the snapshot's revision first (the rows its migrations seed
-    are emptied too: the snapshot has them)."""
-    meta = reflected(connection)
-    if revision_of(connection, meta) != revision:
+def empty(connection: Connection, meta: MetaData, revision: str) -> MetaData:
+    """Every table emptied; returns the schema now. When the database (whose tables are `meta`)
+    is not at the snapshot's revision, every table is dropped and the schema built again up to
+    that revision first (the rows its migrations seed are emptied too: the snapshot has them)."""
+    if revision_of(connection) != revision:
         meta.drop_all(connection)
         db.upgrade(connection, revision)
-        meta = reflected(connection)
+        meta = schema_of(connection, revision)
     for table in reversed(meta.sorted_tables):
         if table.name != VERSION_TABLE:
             connection.execute(table.delete())
+    return meta
 
 
-def insert_rows(connection: Connection, snapshot: Snapshot) -> None:
-    meta = reflected(connection)
+def insert_rows(connection: Connection, meta: MetaData, snapshot: Snapshot) -> None:
     unknown = sorted(set(snapshot.tables) - set(meta.tables))
     if unknown:
         raise Invalid("备份里有数据库没有的表",
@@ -65,12 +51,12 @@ def _check_columns(table: Table, columns: tuple[str, ...]) -> None:
                       f"the backup's {table.name} has columns the schema lacks: {missing}")
 
 
-def sequences_past_rows(connection: Connection) -> None:
+def sequences_past_rows(connection: Connection, meta: MetaData) -> None:
     """PostgreSQL hands out ids from sequences, which inserting given ids does not move: each
     goes past the highest id restored, and stays past what it had handed out already."""
     if connection.dialect.name != "postgresql":
         return
-    for table in reflected(connection).sorted_tables:
+    for table in meta.sorted_tables:
         for column in table.primary_key.columns:
             sequence = connection.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
                                           {"t": table.name, "c": column.name}).scalar()

@@ -20,12 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, MetaData, select, text
 from sqlalchemy.orm import Session
 
 from district import db
 from district.backup import load
-from district.backup.snapshot import Snapshot
+from district.backup.snapshot import Snapshot, revision_of, schema_of
 from district.cards import keyring, lists
 from district.cards.keyring import KeyRing
 from district.errors import Invalid
@@ -55,10 +55,11 @@ def restore(engine: Engine, snapshot: Snapshot, unlock: Unlock, now: int) -> Res
                       f"the backup's schema revision {snapshot.revision} is newer than this "
                       "program's or unknown: restore it with a newer version")
     with engine.connect() as connection, db.foreign_keys_off(connection), connection.begin():
-        marks = _high_water(connection)
-        load.empty(connection, snapshot.revision)
-        load.insert_rows(connection, snapshot)
-        load.sequences_past_rows(connection)
+        meta = schema_of(connection, revision_of(connection))
+        marks = _high_water(connection, meta)
+        meta = load.empty(connection, meta, snapshot.revision)
+        load.insert_rows(connection, meta, snapshot)
+        load.sequences_past_rows(connection, meta)
         if snapshot.revision != history[-1]:
             db.upgrade(connection, "head")
         generation, versions = _renew(connection, unlock, marks, now)
@@ -67,9 +68,9 @@ def restore(engine: Engine, snapshot: Snapshot, unlock: Unlock, now: int) -> Res
                     versions)
 
 
-def _high_water(connection: Connection) -> Marks:
+def _high_water(connection: Connection, meta: MetaData) -> Marks:
     """The counters of the database about to be replaced (none if it has no such tables)."""
-    tables = load.reflected(connection).tables
+    tables = meta.tables
     marks: Marks = {}
     if "list_heads" in tables:
         for kind, version in connection.execute(text("SELECT kind, version FROM list_heads")):

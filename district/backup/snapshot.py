@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, select, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, select, text
 from sqlalchemy.pool import StaticPool
 
 from district.errors import Invalid
@@ -53,18 +53,43 @@ class Snapshot:
         return sum(len(t.rows) for t in self.tables.values())
 
 
+_SCHEMAS: dict[tuple[str, str], MetaData] = {}
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The database's schema revision (None when it has none: empty, or not ours)."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return None if found is None else str(found)
+
+
+def schema_of(connection: Connection, revision: str | None) -> MetaData:
+    """The database's tables, reflected — once per revision and dialect: the migrations make
+    the schema of a revision, always the same."""
+    key = (connection.dialect.name, revision or "")
+    if revision is None or key not in _SCHEMAS:
+        meta = MetaData()
+        meta.reflect(connection)
+        if revision is None:
+            return meta
+        _SCHEMAS[key] = meta
+    return _SCHEMAS[key]
+
+
 def take(engine: Engine, now: int) -> Snapshot:
     """Read every table in one consistent snapshot, while others go on writing."""
     with _snapshot_connection(engine) as connection:
-        revision = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
-        tables = read_tables(connection)
-    return Snapshot(str(revision), engine.dialect.name, now, tables)
+        revision = revision_of(connection)
+        if revision is None:
+            raise Invalid("数据库还没有建好，没有可备份的内容",
+                          "the database has no schema yet: there is nothing to back up")
+        tables = read_tables(connection, schema_of(connection, revision))
+    return Snapshot(revision, engine.dialect.name, now, tables)
 
 
-def read_tables(connection: Connection) -> dict[str, TableRows]:
+def read_tables(connection: Connection, meta: MetaData) -> dict[str, TableRows]:
     """Every table but Alembic's, its rows in primary-key order."""
-    meta = MetaData()
-    meta.reflect(connection)
     tables: dict[str, TableRows] = {}
     for table in meta.sorted_tables:
         if table.name == VERSION_TABLE:
