@@ -8,12 +8,9 @@ Then it pulls page by page: apply the page, re-apply unsent changes to the recor
 and only then save the cursor — so a crash in between means the page is applied again, which
 appliers make harmless. Network faults and 5xx back off exponentially with full jitter, forever.
 
-After a restore from a backup the district has a new generation (in every push and pull
-answer) and may have lost what it acknowledged since the backup. The engine keeps acknowledged
-changes as sent (30 days, at most 10,000), and when it sees a new generation it makes them wait
-again (those the backup had come back "duplicate"), pulls again from cursor 0, and drops the
-records it held that the new generation did not send again — the district may have given their
-ids to other records since. Each step is saved before the next, so a crash repeats it.
+Acknowledged changes are kept a while as sent; every answer's generation goes to
+`app.sync_restore.Generations`, which, when the district has been restored from a backup, makes
+them wait again and starts the pull over (a second push and pull then follow in the same sync).
 
 Listeners (`subscribe`) hear "recorded" after a change is saved and "restarted" after a new
 activation or enrollment (the keeper syncs at once), and "synced" after every sync attempt (the
@@ -37,10 +34,10 @@ from app.models import (
     Pulled,
     PullPage,
     PushResult,
-    RecordKey,
     SyncMark,
 )
 from app.ports import Clock, Outbox, SyncCursor, SyncTransport
+from app.sync_restore import Generations, HeldRecords
 
 BATCH, PAGE = 100, 500
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 300.0
@@ -48,9 +45,7 @@ DONE = frozenset({"applied", "duplicate"})
 PARK = frozenset({"conflict", "rejected"})
 SEQ_NOT_INCREASING = "seq_not_increasing"
 MAX_PUSH_ROUNDS = 40  # seq doubles per re-numbering: enough to pass any server seq < 2^39
-SENT_DAYS, SENT_KEEP = 30, 10_000  # acknowledged changes kept to send again after a restore
 MAX_RESTORES = 3  # new generations followed within one sync (a district restored twice …)
-DAY = 86_400
 OTHER_PERSON = "other_person"
 SyncEvent = Literal["recorded", "synced", "restarted"]
 Listener = Callable[[SyncEvent], None]
@@ -65,15 +60,13 @@ class TokenExpired(DistrictRefused):
                          "waits to be sent stays on this phone.", "unauthorized")
 
 
-class Applier(Protocol):
+class Applier(HeldRecords, Protocol):
     """Puts pulled entries into the device's repositories. Applying one twice must be harmless.
     `held` names every pulled record the device keeps; `forget` drops one (after a restore of
     the district, what the new generation does not send again)."""
 
     def apply(self, pulled: Pulled) -> None: ...
     def reapply(self, change: Change) -> None: ...
-    def held(self) -> set[RecordKey]: ...
-    def forget(self, key: RecordKey) -> None: ...
 
 
 def backoff_delay(attempt: int, rand: Callable[[], float]) -> float:
@@ -128,6 +121,7 @@ class SyncEngine:
         self._next_at: float | None = None
         self._online: bool | None = None
         self._signed_out = False
+        self._generations = Generations(outbox, cursor, applier, clock)
         self._running = threading.Lock()  # "sync now" and the periodic sync never overlap
         self._numbering = threading.Lock()  # a seq is taken and used by one thread at a time
         self._listeners: list[Listener] = []
@@ -183,7 +177,7 @@ class SyncEngine:
                                   "这条内容属于本机以前激活的会员，未发送",
                                   "This belongs to the member who used this phone before; "
                                   "it was not sent")
-            self._outbox.forget_sent(0, 0)  # never sent again under the new person's name
+            self._generations.forget_sent()
         self._attempt, self._next_at, self._signed_out = 0, None, False
 
     def due(self) -> bool:
@@ -230,24 +224,8 @@ class SyncEngine:
     def _succeeded(self) -> None:
         self._attempt, self._next_at, self._online, self._signed_out = 0, None, True, False
         mark = self._cursor.load()
-        now = int(self._clock())
-        self._cursor.save(replace(mark, synced_at=now))
-        self._outbox.forget_sent(now - SENT_DAYS * DAY, SENT_KEEP)
-
-    def _notice(self, generation: str | None) -> bool:
-        """The district's generation in an answer. A new one means the district was restored
-        from a backup: every kept sent change waits again, the pull starts over from cursor 0,
-        and what is held now is stale until the new generation sends it again. True then."""
-        mark = self._cursor.load()
-        if generation is None or generation == mark.generation:
-            return False
-        if mark.generation is None:  # the first answer that tells: a new or an updated device
-            self._cursor.save(replace(mark, generation=generation))
-            return False
-        self._outbox.resend()
-        self._cursor.save(SyncMark(0, mark.synced_at, generation,
-                                   frozenset(self._applier.held())))
-        return True
+        self._cursor.save(replace(mark, synced_at=int(self._clock())))
+        self._generations.prune()
 
     # push --------------------------------------------------------------------------------------
 
@@ -260,8 +238,8 @@ class SyncEngine:
             for start in range(0, len(waiting), self._batch):
                 batch = waiting[start:start + self._batch]
                 results = self._transport.push(access, batch)
-                again |= self._notice(next((r.generation for r in results if r.generation),
-                                           None))
+                again |= self._generations.notice(
+                    next((r.generation for r in results if r.generation), None))
                 for change, result in zip(batch, results, strict=True):
                     again |= self._file(change, result, tally)
             if not again:
@@ -293,7 +271,7 @@ class SyncEngine:
         while noticed <= MAX_RESTORES:
             mark = self._cursor.load()
             page = self._transport.pull(access, mark.cursor, self._page, mark.generation)
-            if self._notice(page.generation):
+            if self._generations.notice(page.generation):
                 noticed += 1
                 continue
             if page.start_over:  # and yet the same generation: a confused district
@@ -301,7 +279,7 @@ class SyncEngine:
             self._store(page, self._cursor.load())  # the generation may have been learnt
             tally.pulled += len(page.changes)
             if not page.more:
-                self._sweep()
+                self._generations.sweep()
                 break
             if page.next_cursor <= mark.cursor:
                 break
@@ -316,15 +294,6 @@ class SyncEngine:
         cursor, stale = max(mark.cursor, page.next_cursor), mark.stale - touched
         if (cursor, stale) != (mark.cursor, mark.stale):
             self._cursor.save(replace(mark, cursor=cursor, stale=stale))
-
-    def _sweep(self) -> None:
-        """The pull from the start has ended: a record it did not send is not the district's
-        any more (the restore lost it, or gave its id to another record)."""
-        mark = self._cursor.load()
-        if mark.stale:
-            for key in sorted(mark.stale):
-                self._applier.forget(key)
-            self._cursor.save(replace(mark, stale=frozenset()))
 
 
 def _touching(changes: Sequence[Change], touched: set[tuple[str, str]]) -> list[Change]:

@@ -1,13 +1,13 @@
-"""The sync engine when the district is restored from a backup (app/sync.py, against the fake
-district of tests/fakes.py): what the district had acknowledged since the backup is sent again,
-the pull starts over under the new generation, and what the restored district no longer has
-leaves the phone."""
+"""The sync engine when the district is restored from a backup (app/sync.py, app/sync_restore.py,
+against the fake district of tests/fakes.py): what the district had acknowledged since the
+backup is sent again, the pull starts over under the new generation, and what the restored
+district no longer has leaves the phone."""
 
 from __future__ import annotations
 
 from app.district_errors import DistrictUnreachable
 from app.models import DistrictAccess, PullPage, SyncMark
-from app.sync import SENT_DAYS
+from app.sync_restore import SENT_DAYS
 from tests.engine_support import Phone
 from tests.fakes import FakeSyncServer
 
