@@ -96,6 +96,25 @@ def test_a_restore_brings_back_exactly_the_backup_in_a_new_generation(
     assert member_nos(district) == ["WZ1", "WZ2", "WZ9"]
 
 
+def test_a_sqlite_backup_moves_the_district_onto_postgresql(tmp_path: Path,
+                                                           pg_schema_url: str) -> None:
+    sqlite = District.open(Settings(tmp_path / "a", f"sqlite:///{tmp_path}/a.db", PASSPHRASE))
+    sqlite.initialize("test", NOW)
+    with sqlite.sessions.begin() as session:
+        importer.import_members(session, csv_bytes(*MEMBERS), "test", NOW)
+    write_backup(sqlite.engine, tmp_path / "moving.upbak", PASSPHRASE, NOW)
+    sqlite.close()
+    postgres = District.open(Settings(tmp_path / "b", pg_schema_url, PASSPHRASE))
+    try:
+        restore_backup(postgres.engine, tmp_path / "moving.upbak", PASSPHRASE, NOW + 60)
+        assert member_nos(postgres) == ["WZ1", "WZ2"]
+        with postgres.sessions.begin() as session:
+            printing.static_card(session, postgres.keys(), "WZ2", None, "test", NOW + 70)
+            importer.import_members(session, csv_bytes(LATER), "test", NOW + 70)  # ids go on
+    finally:
+        postgres.close()
+
+
 def test_a_backup_of_the_previous_schema_is_restored_and_migrated(
         district: District, tmp_path: Path) -> None:
     with district.sessions.begin() as session:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from app.district_errors import DistrictUnreachable
 from app.models import DistrictAccess, PullPage, SyncMark
+from app.sync import TokenExpired
 from app.sync_restore import SENT_DAYS
 from tests.engine_support import Phone
 from tests.fakes import FakeSyncServer
@@ -133,3 +134,13 @@ def test_what_the_last_member_sent_is_not_sent_again_under_a_new_members_activat
     assert phone.outbox.sent() == []
     assert phone.engine.sync().error is None
     assert applied_records(phone) == records[:1]
+
+
+def test_a_phone_unknown_to_the_restored_district_sends_again_once_activated_again() -> None:
+    phone, records = restored_phone()
+    phone.district.expired = True  # activated after the backup: its token is not in it
+    assert isinstance(phone.engine.sync().error, TokenExpired)
+    phone.district.expired = False
+    phone.engine.restart(other_person=False)  # the same member activates the phone again
+    assert phone.engine.sync().error is None
+    assert applied_records(phone) == records
