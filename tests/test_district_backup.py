@@ -66,7 +66,7 @@ def log_counter(district: District) -> int:
         return session.scalars(select(SyncCounter.value)).one()
 
 
-def generation(district: District) -> str:
+def generation(district: District) -> str | None:
     with district.sessions() as session:
         return changelog.generation(session)
 

@@ -172,10 +172,10 @@ def read(session: Session, scopes: Sequence[str], cursor: int, limit: int) -> li
         .order_by(SyncLogEntry.cursor).limit(limit)))
 
 
-def generation(session: Session) -> str:
-    """The log's generation now ("" before the schema has one)."""
-    row = session.get(Meta, GENERATION, populate_existing=True)
-    return row.value if row is not None else ""
+def generation(session: Session) -> str | None:
+    """The log's generation now (None before the schema has one)."""
+    row = session.get(Meta, GENERATION)
+    return row.value if row is not None else None
 
 
 def new_generation(session: Session) -> str:
