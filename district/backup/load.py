@@ -1,7 +1,9 @@
 """Rows of a snapshot into the database, on the caller's connection and transaction: every table
-emptied (after building the snapshot's schema if the database has another), the rows inserted in
-dependency order, PostgreSQL's id sequences moved past them and past every id handed out before
-(so an id the replaced database gave out is not given again)."""
+emptied (after building the snapshot's schema if the database has another; on PostgreSQL with
+one TRUNCATE, since a DELETE checks every row's references — 10 s for 120,000 members), the
+rows inserted in dependency order, PostgreSQL's id sequences moved past
+them and past every id handed out before (so an id the replaced database gave out is not given
+again)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from district import db
 from district.backup.snapshot import VERSION_TABLE, Snapshot, revision_of, schema_of
 from district.errors import Invalid
 
-CHUNK = 2000
+CHUNK = 5000  # rows to one executemany
 
 
 def empty(connection: Connection, meta: MetaData, revision: str) -> MetaData:
@@ -22,8 +24,11 @@ def empty(connection: Connection, meta: MetaData, revision: str) -> MetaData:
         meta.drop_all(connection)
         db.upgrade(connection, revision)
         meta = schema_of(connection, revision)
-    for table in reversed(meta.sorted_tables):
-        if table.name != VERSION_TABLE:
+    tables = [t for t in reversed(meta.sorted_tables) if t.name != VERSION_TABLE]
+    if connection.dialect.name == "postgresql":  # DELETE would check each row's references
+        connection.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)))
+    else:  # SQLite, foreign keys off: DELETE without WHERE drops the pages at once
+        for table in tables:
             connection.execute(table.delete())
     return meta
 
@@ -39,9 +44,8 @@ def insert_rows(connection: Connection, meta: MetaData, snapshot: Snapshot) -> N
             continue
         _check_columns(table, rows.columns)
         for start in range(0, len(rows.rows), CHUNK):
-            chunk = rows.rows[start:start + CHUNK]
             connection.execute(insert(table), [dict(zip(rows.columns, row, strict=True))
-                                               for row in chunk])
+                                               for row in rows.rows[start:start + CHUNK]])
 
 
 def _check_columns(table: Table, columns: tuple[str, ...]) -> None:
