@@ -66,15 +66,19 @@ def revision_of(connection: Connection) -> str | None:
 
 def schema_of(connection: Connection, revision: str | None) -> MetaData:
     """The database's tables, reflected — once per revision and dialect: the migrations make
-    the schema of a revision, always the same."""
-    key = (connection.dialect.name, revision or "")
-    if revision is None or key not in _SCHEMAS:
-        meta = MetaData()
-        meta.reflect(connection)
-        if revision is None:
-            return meta
-        _SCHEMAS[key] = meta
+    the schema of a revision, always the same (a database without one is reflected each time)."""
+    if revision is None:
+        return _reflect(connection)
+    key = (connection.dialect.name, revision)
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _reflect(connection)
     return _SCHEMAS[key]
+
+
+def _reflect(connection: Connection) -> MetaData:
+    meta = MetaData()
+    meta.reflect(connection)
+    return meta
 
 
 def take(engine: Engine, now: int) -> Snapshot:
