@@ -93,7 +93,9 @@ def test_a_restore_brings_back_exactly_the_backup_in_a_new_generation(
     with district.sessions.begin() as session:
         assert lists.opened(session)[1].version == versions[1]  # signed by the restored root
         importer.import_members(session, csv_bytes(LATER), "test", NOW + 3700)  # ids go on
+        again = printing.static_card(session, district.keys(), "WZ1", None, "test", NOW + 3700)
     assert member_nos(district) == ["WZ1", "WZ2", "WZ9"]
+    assert again.serial > printed.serial  # the lost card keeps its serial to itself
 
 
 def test_a_sqlite_backup_moves_the_district_onto_postgresql(tmp_path: Path,

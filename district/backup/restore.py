@@ -6,9 +6,11 @@ renewed:
 
 - the sync **generation** (`district.feed.changelog`): every device notices it, pulls from the
   start and sends again what it had sent since the backup;
-- the log's cursor counter and the lists' version counters do not go back: each stays at least
-  where the replaced database had it (when there was one), so cursors and versions handed out
-  before are not handed out again;
+- the log's cursor counter, the lists' version counters and each town's next card serial do not
+  go back: each stays at least where the replaced database had it (when there was one), so
+  cursors, versions and serials handed out before are not handed out again — a card issued
+  after the backup is still on its phone, and a second card with its serial would share its
+  line in the status list;
 - the trust and status lists are signed again with a version above any the district can have
   signed before — at least the restore's Unix time, for when the replaced database is lost —
   or the devices, which keep only newer lists, would ignore every revocation until the counter
@@ -31,10 +33,10 @@ from district.cards.keyring import KeyRing
 from district.errors import Invalid
 from district.feed import changelog
 from district.feed.tables import SyncCounter
-from district.tables import ListHead
+from district.tables import ListHead, Town
 
 Unlock = Callable[[bytes], KeyRing]  # the restored vault's salt → the unlocked key ring
-Marks = dict[tuple[str, str], int]  # ("list", kind) / ("counter", name) → the value it had
+Marks = dict[tuple[str, str], int]  # ("list", kind), ("counter", name), ("serial", town) → value
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,9 @@ def _high_water(connection: Connection, meta: MetaData) -> Marks:
     if "sync_counter" in tables:
         for name, value in connection.execute(text("SELECT name, value FROM sync_counter")):
             marks["counter", str(name)] = int(value)
+    if "towns" in tables:
+        for town, serial in connection.execute(text("SELECT id, next_serial FROM towns")):
+            marks["serial", str(town)] = int(serial)
     return marks
 
 
@@ -88,6 +93,8 @@ def _renew(connection: Connection, unlock: Unlock, marks: Marks,
         generation = changelog.new_generation(session)
         for counter in session.scalars(select(SyncCounter)):
             counter.value = max(counter.value, marks.get(("counter", counter.name), 0))
+        for town in session.scalars(select(Town)):
+            town.next_serial = max(town.next_serial, marks.get(("serial", town.id), 0))
         versions = None
         if keyring.is_initialized(session):
             keys = unlock(keyring.vault_salt(session))
