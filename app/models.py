@@ -224,6 +224,7 @@ class PushResult:
     reason: str | None = None
     message: str | None = None
     message_en: str | None = None
+    generation: str | None = None  # the district's generation the answer came from
 
 
 @dataclass(frozen=True)
@@ -240,17 +241,31 @@ class Pulled:
 
 @dataclass(frozen=True)
 class PullPage:
+    """A page of the log. `generation` is the district's (None from a district that has none);
+    `start_over`: the cursor sent belongs to an older generation — pull again from 0."""
+
     changes: tuple[Pulled, ...]
     next_cursor: int
     more: bool
+    generation: str | None = None
+    start_over: bool = False
+
+
+RecordKey = tuple[str, str]  # (entity, record id) of a pulled record
 
 
 @dataclass(frozen=True)
 class SyncMark:
-    """The saved pull position and when the last full sync ended (Unix seconds)."""
+    """The saved pull position and when the last full sync ended (Unix seconds).
+
+    `generation` is the district's generation the cursor belongs to (None until one is known);
+    `stale` the records held when a new generation was noticed that it has not sent again yet:
+    whatever is still in it when the pull from the start ends is dropped."""
 
     cursor: int = 0
     synced_at: int | None = None
+    generation: str | None = None
+    stale: frozenset[RecordKey] = frozenset()
 
 
 # The scenic-spot window (SPEC §2 Window staff, §5) --------------------------------------------

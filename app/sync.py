@@ -8,6 +8,10 @@ Then it pulls page by page: apply the page, re-apply unsent changes to the recor
 and only then save the cursor — so a crash in between means the page is applied again, which
 appliers make harmless. Network faults and 5xx back off exponentially with full jitter, forever.
 
+Acknowledged changes are kept a while as sent; every answer's generation goes to
+`app.sync_restore.Generations`, which, when the district has been restored from a backup, makes
+them wait again and starts the pull over (a second push and pull then follow in the same sync).
+
 Listeners (`subscribe`) hear "recorded" after a change is saved and "restarted" after a new
 activation or enrollment (the keeper syncs at once), and "synced" after every sync attempt (the
 screens redraw the status line) — on the thread that did it.
@@ -23,8 +27,17 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 from app.district_errors import DistrictRefused, DistrictUnreachable
-from app.models import Change, DistrictAccess, ParkedChange, Pulled, PullPage, PushResult, SyncMark
+from app.models import (
+    Change,
+    DistrictAccess,
+    ParkedChange,
+    Pulled,
+    PullPage,
+    PushResult,
+    SyncMark,
+)
 from app.ports import Clock, Outbox, SyncCursor, SyncTransport
+from app.sync_restore import Generations, HeldRecords
 
 BATCH, PAGE = 100, 500
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 300.0
@@ -32,6 +45,7 @@ DONE = frozenset({"applied", "duplicate"})
 PARK = frozenset({"conflict", "rejected"})
 SEQ_NOT_INCREASING = "seq_not_increasing"
 MAX_PUSH_ROUNDS = 40  # seq doubles per re-numbering: enough to pass any server seq < 2^39
+MAX_RESTORES = 3  # new generations followed within one sync (a district restored twice …)
 OTHER_PERSON = "other_person"
 SyncEvent = Literal["recorded", "synced", "restarted"]
 Listener = Callable[[SyncEvent], None]
@@ -46,8 +60,10 @@ class TokenExpired(DistrictRefused):
                          "waits to be sent stays on this phone.", "unauthorized")
 
 
-class Applier(Protocol):
-    """Puts pulled entries into the device's repositories. Applying one twice must be harmless."""
+class Applier(HeldRecords, Protocol):
+    """Puts pulled entries into the device's repositories. Applying one twice must be harmless.
+    `held` names every pulled record the device keeps; `forget` drops one (after a restore of
+    the district, what the new generation does not send again)."""
 
     def apply(self, pulled: Pulled) -> None: ...
     def reapply(self, change: Change) -> None: ...
@@ -105,6 +121,7 @@ class SyncEngine:
         self._next_at: float | None = None
         self._online: bool | None = None
         self._signed_out = False
+        self._generations = Generations(outbox, cursor, applier, clock)
         self._running = threading.Lock()  # "sync now" and the periodic sync never overlap
         self._numbering = threading.Lock()  # a seq is taken and used by one thread at a time
         self._listeners: list[Listener] = []
@@ -153,13 +170,14 @@ class SyncEngine:
         self._tell("restarted")
 
     def _restart(self, other_person: bool) -> None:
-        self._cursor.save(SyncMark())
+        self._cursor.save(SyncMark(generation=self._cursor.load().generation))
         if other_person:
             for change in self._outbox.pending():
                 self._outbox.park(change.change_id, OTHER_PERSON,
                                   "这条内容属于本机以前激活的会员，未发送",
                                   "This belongs to the member who used this phone before; "
                                   "it was not sent")
+            self._generations.forget_sent()
         self._attempt, self._next_at, self._signed_out = 0, None, False
 
     def due(self) -> bool:
@@ -186,7 +204,9 @@ class SyncEngine:
         tally = _Tally()
         try:
             self._push_all(access, tally)
-            self._pull_all(access, tally)
+            if self._pull_all(access, tally):  # a restore noticed: send again, pull its answers
+                self._push_all(access, tally)
+                self._pull_all(access, tally)
         except DistrictUnreachable as exc:
             self._failed()
             return tally.report(exc)
@@ -205,26 +225,30 @@ class SyncEngine:
         self._attempt, self._next_at, self._online, self._signed_out = 0, None, True, False
         mark = self._cursor.load()
         self._cursor.save(replace(mark, synced_at=int(self._clock())))
+        self._generations.prune()
 
     # push --------------------------------------------------------------------------------------
 
     def _push_all(self, access: DistrictAccess, tally: _Tally) -> None:
-        """Every pending change in batches; re-numbered ones go out in the next round."""
+        """Every pending change in batches; re-numbered ones, and those sent again after a
+        restore, go out in the next round."""
         for _ in range(MAX_PUSH_ROUNDS):
             waiting = self._outbox.pending()
-            requeued = False
+            again = False
             for start in range(0, len(waiting), self._batch):
                 batch = waiting[start:start + self._batch]
                 results = self._transport.push(access, batch)
+                again |= self._generations.notice(
+                    next((r.generation for r in results if r.generation), None))
                 for change, result in zip(batch, results, strict=True):
-                    requeued |= self._file(change, result, tally)
-            if not requeued:
+                    again |= self._file(change, result, tally)
+            if not again:
                 return
 
     def _file(self, change: Change, result: PushResult, tally: _Tally) -> bool:
         """Act on one answer; True when the change was re-numbered to be sent again."""
         if result.status in DONE:
-            self._outbox.mark_done(change.change_id)
+            self._outbox.mark_done(change.change_id, int(self._clock()))
             tally.pushed += 1
         elif result.reason == SEQ_NOT_INCREASING:
             with self._numbering:
@@ -240,24 +264,36 @@ class SyncEngine:
 
     # pull --------------------------------------------------------------------------------------
 
-    def _pull_all(self, access: DistrictAccess, tally: _Tally) -> None:
-        """Page by page: apply, re-apply unsent changes, then save the cursor."""
-        while True:
+    def _pull_all(self, access: DistrictAccess, tally: _Tally) -> bool:
+        """Page by page: apply, re-apply unsent changes, then save the cursor; at the end, drop
+        what a new generation did not send again. True when a new generation was noticed."""
+        noticed = 0
+        while noticed <= MAX_RESTORES:
             mark = self._cursor.load()
-            page = self._transport.pull(access, mark.cursor, self._page)
-            self._store(page)
+            page = self._transport.pull(access, mark.cursor, self._page, mark.generation)
+            if self._generations.notice(page.generation):
+                noticed += 1
+                continue
+            if page.start_over:  # and yet the same generation: a confused district
+                break
+            self._store(page, self._cursor.load())  # the generation may have been learnt
             tally.pulled += len(page.changes)
-            if page.next_cursor > mark.cursor:
-                self._cursor.save(replace(mark, cursor=page.next_cursor))
-            if not page.more or page.next_cursor <= mark.cursor:
-                return
+            if not page.more:
+                self._generations.sweep()
+                break
+            if page.next_cursor <= mark.cursor:
+                break
+        return noticed > 0
 
-    def _store(self, page: PullPage) -> None:
+    def _store(self, page: PullPage, mark: SyncMark) -> None:
         for entry in page.changes:
             self._applier.apply(entry)
         touched = {(entry.entity, entry.record_id) for entry in page.changes}
         for change in _touching(self._outbox.pending(), touched):
             self._applier.reapply(change)
+        cursor, stale = max(mark.cursor, page.next_cursor), mark.stale - touched
+        if (cursor, stale) != (mark.cursor, mark.stale):
+            self._cursor.save(replace(mark, cursor=cursor, stale=stale))
 
 
 def _touching(changes: Sequence[Change], touched: set[tuple[str, str]]) -> list[Change]:

@@ -11,6 +11,9 @@
 - "list": a newly signed trust or status list; pinned if the pinned root signed it and it is
   newer than the one held (so cards from a rotated issuer key check out, revocations show).
 Every entry may arrive twice (a crash before the cursor was saved): each step is idempotent.
+After the district is restored from a backup, `held` names the cards, family states,
+purchases, spots and tickets kept here, and `forget` drops those the restored district does not
+send again (lists and rules are only ever replaced).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from app.models import (
     FamilyState,
     HeldCard,
     Pulled,
+    RecordKey,
     Redemption,
     Rounding,
     Spot,
@@ -106,6 +110,24 @@ class PhoneApplier:
     def reapply(self, change: Change) -> None:
         """The phone pushes only family requests, which no pulled entity overwrites: the
         district's answer to them arrives as "family" entries and is taken as it is."""
+
+    def held(self) -> set[RecordKey]:
+        return ({("card", str(c.serial)) for c in self._cards.all()}
+                | {("family", str(m.number)) for m in self._family.all()}
+                | {("redemption", r.id) for r in self._redemptions.all()}
+                | {("spot", s.id) for s in self._catalog.spots()}
+                | {("ticket", t.id) for t in self._catalog.tickets()})
+
+    def forget(self, key: RecordKey) -> None:
+        entity, record_id = key
+        if entity == "card" and record_id.isdigit():
+            self._cards.remove(int(record_id))
+        elif entity == "family" and record_id.isdigit():
+            self._family.remove(int(record_id))
+        elif entity == "redemption":
+            self._redemptions.remove(record_id)
+        elif entity in ("spot", "ticket"):
+            self._catalogue(entity, record_id, TOMBSTONE, {})
 
     def _card(self, record_id: str, op: str, fields: Mapping[str, Any]) -> None:
         if op == TOMBSTONE:

@@ -7,6 +7,7 @@ file's mode), and `make_private` takes looser permissions back off at start-up.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import random
 import stat
@@ -28,7 +29,7 @@ from district.feed import changelog
 from district.tables import AttemptLock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0008"  # the newest revision in migrations/versions (a test keeps them in step)
+HEAD = "0009"  # the newest revision in migrations/versions (a test keeps them in step)
 OTHERS = 0o077  # the group's and everyone else's permission bits
 RETRIED_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 ATTEMPTS = 8
@@ -168,22 +169,36 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """
     if revision == "head" and current_revision(engine) == HEAD:
         return
-    from alembic import command
-
-    config = alembic_config()
     try:
-        with (engine.connect() as connection, _foreign_keys_off(connection),
+        with (engine.connect() as connection, foreign_keys_off(connection),
               connection.begin()):
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-            _check_foreign_keys(connection)
+            upgrade(connection, revision)
+            check_foreign_keys(connection)
     except OperationalError as exc:
         raise DistrictError("无法连接数据库", f"cannot reach the database: {_first_line(exc)}") \
             from exc
 
 
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to `revision` on `connection`, inside its transaction."""
+    from alembic import command
+
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+@functools.cache
+def revisions() -> tuple[str, ...]:
+    """Every revision of the schema history, oldest first (read from the files once)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return tuple(r.revision for r in reversed(list(script.walk_revisions())))
+
+
 @contextmanager
-def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
     """SQLite rebuilds a table to change a column (create, copy, drop, rename), which foreign
     keys pointing at that table would refuse: they are off while migrating (the pragma works
     only outside a transaction) and every reference is checked before the commit."""
@@ -199,7 +214,7 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
         raw.execute("PRAGMA foreign_keys = ON")
 
 
-def _check_foreign_keys(connection: Connection) -> None:
+def check_foreign_keys(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
         if broken:

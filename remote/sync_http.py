@@ -1,6 +1,8 @@
 """The district's sync endpoints over HTTP (httpx): `app.ports.SyncTransport` for the phone.
 
 `POST /api/v1/sync/push` and `GET /api/v1/sync/pull` (see `district/api/sync.py` for the shapes).
+Both answers carry the district's generation (absent from an older district: None); the pull
+sends the one its cursor belongs to, when the phone knows it.
 A connection that fails or times out, and any 5xx, is `DistrictUnreachable` (the engine backs
 off and tries again); 401 is `TokenExpired`; another 4xx is `DistrictRefused` with the server's
 words; an answer that is not the district's shape is `BadAnswer`.
@@ -27,7 +29,7 @@ def change_json(change: Change) -> Json:
             "fields": change.fields}
 
 
-def _result(r: Json) -> PushResult:
+def _result(r: Json, generation: str | None) -> PushResult:
     def text(name: str) -> str | None:
         value = r.get(name)
         return None if value is None else str(value)
@@ -36,7 +38,15 @@ def _result(r: Json) -> PushResult:
     return PushResult(str(r["change_id"]), str(r["status"]),
                       None if version is None else int(version),
                       copy if isinstance(copy, dict) else None,
-                      text("reason"), text("message"), text("message_en"))
+                      text("reason"), text("message"), text("message_en"), generation)
+
+
+def _generation(answer: Json) -> str | None:
+    """The district's generation: a short text, or None from a district without one."""
+    value = answer.get("generation")
+    if value is None or (isinstance(value, str) and 0 < len(value) <= 64):
+        return value
+    raise ValueError(f"generation {value!r}")
 
 
 def _pulled(c: Json) -> Pulled:
@@ -64,18 +74,24 @@ class HttpSyncTransport:
         answer = self._call(access, "POST", "push",
                             json={"changes": [change_json(c) for c in changes]})
         try:
-            results = [_result(r) for r in answer["results"]]
+            generation = _generation(answer)
+            results = [_result(r, generation) for r in answer["results"]]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadAnswer(f"push answer: {exc!r}") from exc
         if [r.change_id for r in results] != [c.change_id.lower() for c in changes]:
             raise BadAnswer("push answer does not match the changes sent")
         return results
 
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
-        answer = self._call(access, "GET", "pull", params={"cursor": cursor, "limit": limit})
+    def pull(self, access: DistrictAccess, cursor: int, limit: int,
+             generation: str | None = None) -> PullPage:
+        params: dict[str, str | int] = {"cursor": cursor, "limit": limit}
+        if generation is not None:
+            params["generation"] = generation
+        answer = self._call(access, "GET", "pull", params=params)
         try:
             changes = tuple(_pulled(c) for c in answer["changes"])
-            return PullPage(changes, int(answer["next_cursor"]), bool(answer["more"]))
+            return PullPage(changes, int(answer["next_cursor"]), bool(answer["more"]),
+                            _generation(answer), answer.get("start_over") is True)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadAnswer(f"pull answer: {exc!r}") from exc
 

@@ -194,9 +194,16 @@ def parked_from_doc(doc: Doc) -> ParkedChange:
     return ParkedChange(change_from_doc(doc), why["reason"], why["message"], why["message_en"])
 
 
+def sent_to_doc(slot: int, change: Change, at: int) -> Doc:
+    """An acknowledged change kept to be sent again after a restore of the district."""
+    return {**change_to_doc(slot, change), "sent_at": at}
+
+
 def sync_mark_to_doc(mark: SyncMark) -> Doc:
-    return {"name": "cursor", "cursor": mark.cursor, "synced_at": mark.synced_at}
+    return {"name": "cursor", "cursor": mark.cursor, "synced_at": mark.synced_at,
+            "generation": mark.generation, "stale": sorted([e, r] for e, r in mark.stale)}
 
 
 def sync_mark_from_doc(doc: Doc) -> SyncMark:
-    return SyncMark(doc["cursor"], doc["synced_at"])
+    return SyncMark(doc["cursor"], doc["synced_at"], doc["generation"],
+                    frozenset((str(e), str(r)) for e, r in doc["stale"]))

@@ -32,6 +32,8 @@ FALLBACK_DATA_DIR = Path("~/.local/share/unionpass")
 # The device schema's migrations, oldest first: migration n takes the store to version n + 1.
 DEVICE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "family requests ride the sync outbox", migrations.family_outbox_to_sync),
+    Migration(3, "the sync cursor knows the district's generation",
+              migrations.sync_mark_with_generation),
 )
 
 

@@ -78,6 +78,9 @@ class InMemoryRedemptionRepository:
     def all(self) -> list[Redemption]:
         return list(self._redemptions.values())
 
+    def remove(self, redemption_id: str) -> None:
+        self._redemptions.pop(redemption_id, None)
+
 
 class InMemoryTrustStore:
     def __init__(self) -> None:
@@ -113,6 +116,9 @@ class InMemoryFamilyStates:
     def all(self) -> list[FamilyMember]:
         return sorted(self._members.values(), key=lambda m: m.number)
 
+    def remove(self, number: int) -> None:
+        self._members.pop(number, None)
+
     def clear(self) -> None:
         self._members.clear()
 
@@ -123,6 +129,7 @@ class InMemoryOutbox:
 
     def __init__(self) -> None:
         self._slots: dict[int, tuple[Change, ParkedChange | None]] = {}
+        self._sent: dict[int, tuple[Change, int]] = {}  # slot → (change, acknowledged at)
         self._last_seq = 0
         self._lock = threading.RLock()
 
@@ -135,8 +142,32 @@ class InMemoryOutbox:
             waiting = [c for c, p in self._slots.values() if p is None]
         return sorted(waiting, key=lambda c: c.seq)
 
-    def mark_done(self, change_id: str) -> None:
-        self.discard(change_id)
+    def mark_done(self, change_id: str, at: int) -> None:
+        with self._lock:
+            slot = self._slot(change_id)
+            if slot is not None:
+                self._sent[slot] = (self._slots.pop(slot)[0], at)
+
+    def sent(self) -> list[Change]:
+        with self._lock:
+            return sorted((c for c, _ in self._sent.values()), key=lambda c: c.seq)
+
+    def resend(self) -> int:
+        with self._lock:
+            count = len(self._sent)
+            self._slots.update({slot: (c, None) for slot, (c, _) in self._sent.items()})
+            self._sent.clear()
+            return count
+
+    def forget_sent(self, before: int, keep: int) -> int:
+        with self._lock:
+            newest_first = sorted(self._sent.items(), key=lambda i: (i[1][1], i[0]),
+                                  reverse=True)
+            gone = [slot for n, (slot, (_, at)) in enumerate(newest_first)
+                    if n >= keep or at < before]
+            for slot in gone:
+                del self._sent[slot]
+            return len(gone)
 
     def discard(self, change_id: str) -> None:
         with self._lock:

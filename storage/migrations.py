@@ -7,6 +7,7 @@ so each step checks what is already done.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from app.models import Change
 from storage import codecs
@@ -31,3 +32,15 @@ def family_outbox_to_sync(store: Store) -> None:
                         fields, doc["requested_at"])
         outbox.put(codecs.change_to_doc(seq, change))
     old.replace_all([])
+
+
+def sync_mark_with_generation(store: Store) -> None:
+    """Version 3: the saved pull position knows the district's generation (unknown until the
+    next answer tells it) and which held records await the pull from the start that follows a
+    restore of the district (none)."""
+    def add(doc: dict[str, Any]) -> dict[str, Any]:
+        if doc["name"] != "cursor":
+            return doc
+        return {**doc, "generation": doc.get("generation"), "stale": doc.get("stale", [])}
+
+    store.collection("sync_state", key="name").transform(add)

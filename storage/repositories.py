@@ -71,6 +71,9 @@ class TinyDBRedemptionRepository:
     def all(self) -> list[Redemption]:
         return [codecs.redemption_from_doc(doc) for doc in self._docs.all()]
 
+    def remove(self, redemption_id: str) -> None:
+        self._docs.remove(redemption_id)
+
 
 class TinyDBTrustStore:
     def __init__(self, store: Store) -> None:
@@ -108,6 +111,9 @@ class TinyDBFamilyStates:
     def all(self) -> list[FamilyMember]:
         members = [codecs.family_member_from_doc(doc) for doc in self._docs.all()]
         return sorted(members, key=lambda m: m.number)
+
+    def remove(self, number: int) -> None:
+        self._docs.remove(number)
 
     def clear(self) -> None:
         self._docs.replace_all([])

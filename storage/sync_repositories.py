@@ -1,8 +1,12 @@
 """The sync ports of `app.ports` (outbox, cursor) over durable TinyDB collections.
 
 An outbox entry lives in a slot (the seq it was first given): a re-numbered change replaces the
-one in its slot with a single journaled write, so a crash never leaves both or neither. Every
-method that changes something is durable (journaled and fsynced) when it returns.
+one in its slot with a single journaled write, so a crash never leaves both or neither. An
+acknowledged change moves to the `outbox_sent` collection (kept apart, so that reading what
+waits stays quick however many are kept), and back when it is to be sent again: written to its
+new place first, then removed from the old one, so a crash may leave it in both (sent once more,
+answered "duplicate") but never in neither. Every method that changes something is durable
+(journaled and fsynced) when it returns.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from storage.engine.store import Store
 class TinyDBOutbox:
     def __init__(self, store: Store) -> None:
         self._docs = store.collection("outbox", key="slot")
+        self._sent = store.collection("outbox_sent", key="slot")
         self._counters = store.collection("sync_state", key="name")
 
     def append(self, change: Change) -> None:
@@ -27,8 +32,29 @@ class TinyDBOutbox:
         waiting = [d for d in self._docs.all() if d["parked"] is None]
         return sorted((codecs.change_from_doc(d) for d in waiting), key=lambda c: c.seq)
 
-    def mark_done(self, change_id: str) -> None:
-        self.discard(change_id)
+    def mark_done(self, change_id: str, at: int) -> None:
+        doc = self._find(change_id)
+        if doc is not None:
+            self._sent.put(codecs.sent_to_doc(doc["slot"], codecs.change_from_doc(doc), at))
+            self._docs.remove(doc["slot"])
+
+    def sent(self) -> list[Change]:
+        return sorted((codecs.change_from_doc(d) for d in self._sent.all()), key=lambda c: c.seq)
+
+    def resend(self) -> int:
+        kept = self._sent.all()
+        for doc in kept:
+            self._docs.put(codecs.change_to_doc(doc["slot"], codecs.change_from_doc(doc)))
+            self._sent.remove(doc["slot"])
+        return len(kept)
+
+    def forget_sent(self, before: int, keep: int) -> int:
+        newest_first = sorted(self._sent.all(), key=lambda d: (d["sent_at"], d["slot"]),
+                              reverse=True)
+        gone = [d for n, d in enumerate(newest_first) if n >= keep or d["sent_at"] < before]
+        for doc in gone:
+            self._sent.remove(doc["slot"])
+        return len(gone)
 
     def discard(self, change_id: str) -> None:
         doc = self._find(change_id)

@@ -2,8 +2,9 @@
 `db_url`, `pg_schema_url`, `settings`, `district` (a district on SQLite and on PostgreSQL),
 `sqlite_template`, `server` (a real uvicorn district on loopback), `two_servers` (two uvicorn
 instances on one database) and `servers` (either), `two_instances` (two `serve` processes on one
-PostgreSQL), `console`, `harness` (every storage port in memory and on disk) and `window` (a
-window desk with signed lists)."""
+PostgreSQL), `restartable` (a district served, stopped and started again around a restore),
+`console`, `harness` (every storage port in memory and on disk) and `window` (a window desk with
+signed lists)."""
 
 pytest_plugins = [
     "tests.district_support",
@@ -12,4 +13,5 @@ pytest_plugins = [
     "tests.storage_support",
     "tests.window_support",
     "tests.instances_support",
+    "tests.restore_support",
 ]

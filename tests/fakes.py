@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.card import CardClaims, issue_card
@@ -178,7 +178,8 @@ class FakeDistrict:
         self.pushed[change.change_id] = result
         return result
 
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+    def pull(self, access: DistrictAccess, cursor: int, limit: int,
+             generation: str | None = None) -> PullPage:
         self._authorized(access, "pull")
         after = [p for p in self.log if p.cursor > cursor]
         page = after[:limit]
@@ -215,9 +216,20 @@ class Clock:
         return self.now
 
 
+@dataclass(frozen=True)
+class FakeBackup:
+    """What `FakeSyncServer.backup` keeps: its log, applied changes and the device's last seq."""
+
+    log: tuple[Pulled, ...]
+    applied: dict[str, Change]
+    last_seq: int
+
+
 @dataclass
 class FakeSyncServer:
-    """Applies each change id once, checks each device seq, answers per change; keeps a log."""
+    """Applies each change id once, checks each device seq, answers per change; keeps a log.
+    With a `generation` it says it in every answer and tells an older one to start over;
+    `restore` takes it back to a `backup` under a new generation, as the district's does."""
 
     log: list[Pulled] = field(default_factory=list)
     applied: dict[str, Change] = field(default_factory=dict)
@@ -226,6 +238,8 @@ class FakeSyncServer:
     refuse: dict[str, tuple[str, str]] = field(default_factory=dict)  # record id → status, reason
     down: bool = False
     expired: bool = False
+    generation: str | None = None
+    pulls: list[tuple[int, str | None]] = field(default_factory=list)  # (cursor, generation)
 
     def _check(self) -> None:
         if self.down:
@@ -233,10 +247,17 @@ class FakeSyncServer:
         if self.expired:
             raise TokenExpired()
 
+    def backup(self) -> FakeBackup:
+        return FakeBackup(tuple(self.log), dict(self.applied), self.last_seq)
+
+    def restore(self, backup: FakeBackup, generation: str) -> None:
+        self.log, self.applied = list(backup.log), dict(backup.applied)
+        self.last_seq, self.generation = backup.last_seq, generation
+
     def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
         self._check()
         self.batches.append(len(changes))
-        return [self._one(c) for c in changes]
+        return [replace(self._one(c), generation=self.generation) for c in changes]
 
     def _one(self, change: Change) -> PushResult:
         if change.change_id in self.applied:
@@ -260,11 +281,16 @@ class FakeSyncServer:
     def probe(self, server_url: str) -> bool:
         return not self.down
 
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+    def pull(self, access: DistrictAccess, cursor: int, limit: int,
+             generation: str | None = None) -> PullPage:
         self._check()
+        self.pulls.append((cursor, generation))
+        if generation is not None and generation != self.generation:
+            return PullPage((), 0, True, self.generation, start_over=True)
         after = [p for p in self.log if p.cursor > cursor]
         page = after[:limit]
-        return PullPage(tuple(page), page[-1].cursor if page else cursor, len(after) > limit)
+        return PullPage(tuple(page), page[-1].cursor if page else cursor, len(after) > limit,
+                        self.generation)
 
 
 AT_1405 = int(dt.datetime(2026, 11, 24, 14, 5, tzinfo=CHINA).timestamp())

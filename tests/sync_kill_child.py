@@ -90,7 +90,8 @@ class DieBeforePull(HttpSyncTransport):
         super().__init__()
         self._outbox = outbox
 
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+    def pull(self, access: DistrictAccess, cursor: int, limit: int,
+             generation: str | None = None) -> PullPage:
         die("filed", f"waiting={len(self._outbox.pending())} cursor={cursor}")
 
 

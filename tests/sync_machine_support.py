@@ -3,7 +3,8 @@ one SQLite file, phones on disk with clocks of their own, and a network that mis
 
 - `Served` is `district.web.create_app` in Starlette's TestClient, built once; `Host` puts a
   history's District into it, and `restart` drops that District (the engine is disposed) and
-  builds it again over the same file.
+  builds it again over the same file; `back_up` takes a backup's snapshot, and `restore` puts
+  one back over the database (a new generation) between a stop and a start.
 - `Wire` is one phone's network (an `httpx.BaseTransport`): each request takes the next `Fault`
   of its plan — dropped before the server sees it, reply lost after the server committed, a 503,
   delivered twice, held for a late replay, or the phone dying (`Crash`) once the server answered.
@@ -36,6 +37,10 @@ from app.district_access import DEVICE_ID, access_of
 from app.models import FamilyMember, FamilyState, Rounding, Spot, Ticket
 from app.sync import SyncEngine, SyncReport
 from app.wallet import Wallet
+from district import db
+from district.backup import snapshot
+from district.backup.restore import restore
+from district.backup.snapshot import Snapshot
 from district.cards.keyring import KeyRing
 from district.feed import publish
 from district.phones import activation, family
@@ -102,7 +107,7 @@ class Host:
 
     def __init__(self, served: Served, settings: Settings, keys: KeyRing, clock: Clock) -> None:
         self.served, self.settings, self.keys, self.clock = served, settings, keys, clock
-        self.restarts = 0
+        self.restarts = self.restores = 0
         self.district = self._start()
 
     def _start(self) -> District:
@@ -124,6 +129,29 @@ class Host:
 
     def stop(self) -> None:
         self.district.close()
+
+    def back_up(self) -> Snapshot:
+        """A backup of the district as it is now (the snapshot `python -m district backup`
+        seals into its file)."""
+        return snapshot.take(self.district.engine, int(self.clock()))
+
+    def restore(self, backup: Snapshot, lost: bool) -> None:
+        """Stop, restore the backup (as `python -m district restore` does, with the keys
+        already unlocked) over the database or — `lost` — onto an empty one, as after a failed
+        disk; start again."""
+        self.district.close()
+        if lost:
+            database = Path(self.settings.database_url.removeprefix("sqlite:///"))
+            for path in (database, *(database.with_name(database.name + s)
+                                     for s in ("-wal", "-shm"))):
+                path.unlink(missing_ok=True)
+        engine = db.make_engine(self.settings.database_url)
+        try:
+            restore(engine, backup, lambda _salt: self.keys, int(self.clock()))
+        finally:
+            engine.dispose()
+        self.district = self._start()
+        self.restores += 1
 
 
 def test_client(app: FastAPI) -> Any:

@@ -69,7 +69,8 @@ def test_pages_follow_the_limit_and_join_up_exactly(server: Server) -> None:
     assert first["next_cursor"] == first["changes"][-1]["cursor"]
     assert pull_all(phone, limit=7) == everything
     last = phone.get(f"/sync/pull?cursor={everything[-1]['cursor']}").json()
-    assert last == {"changes": [], "next_cursor": everything[-1]["cursor"], "more": False}
+    assert last == {"changes": [], "next_cursor": everything[-1]["cursor"], "more": False,
+                    "generation": first["generation"], "start_over": False}
 
 
 def test_a_device_never_sees_another_members_entries(server: Server) -> None:
@@ -199,3 +200,22 @@ def test_a_record_changed_twice_after_a_pull_arrives_once_as_it_is_now(server: S
 def _family_card(server: Server) -> str:
     with server.district.sessions() as session:
         return str(session.scalars(select(Card.serial).where(Card.family_id.is_not(None))).one())
+
+
+def test_a_cursor_of_an_older_generation_is_told_to_start_over(server: Server) -> None:
+    phone = activated(server)
+    first = phone.get("/sync/pull?cursor=0").json()
+    old, cursor = first["generation"], first["next_cursor"]
+    [answer] = push(phone, change(1))
+    assert answer["status"] == "applied"
+    with server.district.sessions.begin() as session:
+        new = changelog.new_generation(session)  # what a restore from a backup does
+    again = phone.get(f"/sync/pull?cursor={cursor}&generation={old}").json()
+    assert again == {"changes": [], "next_cursor": 0, "more": True, "generation": new,
+                     "start_over": True}
+    fresh = phone.get(f"/sync/pull?cursor=0&generation={new}").json()
+    assert fresh["generation"] == new and fresh["changes"] and not fresh["start_over"]
+    unaware = phone.get(f"/sync/pull?cursor={cursor}").json()  # an older phone: pages as ever
+    assert unaware["changes"] and not unaware["start_over"]
+    answer = phone.send("POST", "/sync/push", {"changes": [change(2)]}).json()
+    assert answer["generation"] == new

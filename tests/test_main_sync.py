@@ -23,8 +23,9 @@ class SignallingServer(FakeSyncServer):
         super().__init__()
         self.pulled = threading.Event()
 
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
-        page = super().pull(access, cursor, limit)
+    def pull(self, access: DistrictAccess, cursor: int, limit: int,
+             generation: str | None = None) -> PullPage:
+        page = super().pull(access, cursor, limit, generation)
         self.pulled.set()
         return page
 

@@ -51,6 +51,22 @@ def test_a_pull_asks_from_the_cursor_and_reads_the_page() -> None:
     page = answering(200, body, seen).pull(ACCESS, 4, 50)
     assert page == PullPage((Pulled(9, "card", "5", "tombstone", 9, None),), 9, True)
     assert seen[0].url.params["cursor"] == "4" and seen[0].url.params["limit"] == "50"
+    assert "generation" not in seen[0].url.params  # as an older phone asked
+
+
+def test_the_generation_goes_with_the_cursor_and_comes_back_in_every_answer() -> None:
+    seen: list[httpx.Request] = []
+    over = {"changes": [], "next_cursor": 0, "more": True, "generation": "g2",
+            "start_over": True}
+    page = answering(200, over, seen).pull(ACCESS, 592, 50, "g1")
+    assert page == PullPage((), 0, True, "g2", start_over=True)
+    assert seen[0].url.params["generation"] == "g1"
+    result = {"change_id": CHANGE.change_id, "status": "applied", "version": 3}
+    [got] = answering(200, {"results": [result], "generation": "g2"}).push(ACCESS, [CHANGE])
+    assert got.generation == "g2"
+    for nonsense in (42, "", "x" * 65, ["g"]):
+        with pytest.raises(BadAnswer):
+            answering(200, {**over, "generation": nonsense}).pull(ACCESS, 0, 50, "g1")
 
 
 @pytest.mark.parametrize(("status", "body", "error"), [

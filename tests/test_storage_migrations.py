@@ -1,11 +1,13 @@
 """Device store migrations (storage/migrations.py): a phone updated from version 1 keeps the
-family requests it had saved — they move to the sync outbox, once, even if the move is cut off."""
+family requests it had saved — they move to the sync outbox, once, even if the move is cut off;
+one updated from version 2 keeps its pull position, its generation not yet known."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from storage.device import open_device
+from app.models import SyncMark
+from storage.device import DEVICE_MIGRATIONS, open_device
 from storage.engine.store import Store
 from storage.migrations import family_outbox_to_sync
 
@@ -44,3 +46,15 @@ def test_a_move_cut_off_and_run_again_moves_each_request_once(tmp_path: Path) ->
     assert sorted(outbox) == ["a1", "b2"]
     assert store.collection("family_outbox", key="id").all() == []
     store.close()
+
+
+def test_a_phone_updated_from_version_2_keeps_its_cursor_and_learns_the_generation_later(
+        tmp_path: Path) -> None:
+    store = Store.open(tmp_path, migrations=DEVICE_MIGRATIONS[:1])
+    store.collection("sync_state", key="name").put(
+        {"name": "cursor", "cursor": 42, "synced_at": 1_700_000_000})
+    store.collection("sync_state", key="name").put({"name": "seq", "last": 7})
+    store.close()
+    with open_device(tmp_path) as device:
+        assert device.sync_cursor.load() == SyncMark(42, 1_700_000_000, None, frozenset())
+        assert device.outbox.next_seq() == 8

@@ -118,3 +118,24 @@ def test_a_spots_usage_rule_is_kept_in_the_settings_and_nonsense_is_ignored() ->
     for nonsense in (0, -1, "3", None):
         applier.apply(Pulled(2, "rule", "yanjia", "upsert", 2, {"daily_limit": nonsense}))
     assert device.settings.load().extra["daily_limit"] == "2"
+
+
+def test_everything_pulled_is_named_and_each_can_be_forgotten() -> None:
+    p = phone()
+    p.applier.apply(card_entry(300_020, p.district.device_key, p.district.issuer))
+    p.applier.apply(upsert(2, "spot", {"id": "qiyuan", "name": "启园", "name_en": "Qiyuan",
+                                       "company": "太湖", "town": "东山"}))
+    p.applier.apply(upsert(3, "redemption", {
+        "id": 77, "card_serial": 300_001, "spot_id": "qiyuan", "ticket_id": "q1",
+        "list_fen": 4000, "paid_fen": 2040, "saved_fen": 1960, "at": NOW}))
+    p.applier.apply(Pulled(4, "family", "1", "upsert", 4, {
+        "number": 1, "name": "王芳", "relation": "配偶", "state": "pending",
+        "card_serial": None}))
+    assert p.applier.held() == {("card", "300001"), ("card", "300020"), ("spot", "qiyuan"),
+                                ("redemption", "77"), ("family", "1")}
+    for key in (("card", "300020"), ("spot", "qiyuan"), ("redemption", "77"), ("family", "1"),
+                ("card", "not-a-serial"), ("list", "status")):
+        p.applier.forget(key)
+    assert p.applier.held() == {("card", "300001")}
+    assert p.device.catalog.spots() == [] and p.device.redemptions.all() == []
+    assert p.device.family.all() == [] and p.device.trust.load() is not None

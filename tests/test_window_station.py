@@ -96,7 +96,7 @@ def test_old_synced_sales_are_pruned_once_a_day_and_unsent_ones_stay(tmp_path: P
     sell(made, kit, clock, 100_001)  # sent below
     sell(made, kit, clock, 100_003)  # never sent
     sent = device.outbox.pending()[0]
-    device.outbox.mark_done(sent.change_id)  # what a sync that delivered it does
+    device.outbox.mark_done(sent.change_id, int(clock.now))  # what a sync delivering it does
     clock.now += (RETENTION_DAYS - 1) * DAY
     made.synced()
     assert len(device.sales.all()) == 2  # not old enough yet

@@ -85,6 +85,9 @@ class MemoryRedemptions:
     def all(self) -> list[Redemption]:
         return list(self.device.bought)
 
+    def remove(self, redemption_id: str) -> None:
+        self.device.bought[:] = [r for r in self.device.bought if r.id != redemption_id]
+
 
 @dataclass
 class MemoryTrust:

@@ -10,7 +10,16 @@ import pytest
 from app.catalog import Catalog
 from app.demo import demo_catalog
 from app.keys import KeyPair
-from app.models import CardKind, Change, DistrictAccess, Pinned, Pulled, PullPage, PushResult
+from app.models import (
+    CardKind,
+    Change,
+    DistrictAccess,
+    Pinned,
+    Pulled,
+    PullPage,
+    PushResult,
+    RecordKey,
+)
 from app.sync import SyncEngine
 from app.trust import sign_status_list, sign_trust_list
 from app.window import Scanned, WindowDesk
@@ -28,7 +37,8 @@ class Offline:
     def push(self, access: DistrictAccess, changes: Sequence[Change]) -> list[PushResult]:
         raise AssertionError("no network at the window")
 
-    def pull(self, access: DistrictAccess, cursor: int, limit: int) -> PullPage:
+    def pull(self, access: DistrictAccess, cursor: int, limit: int,
+             generation: str | None = None) -> PullPage:
         raise AssertionError("no network at the window")
 
     def probe(self, server_url: str) -> bool:
@@ -38,6 +48,12 @@ class Offline:
         raise AssertionError("nothing is pulled")
 
     def reapply(self, change: Change) -> None:
+        raise AssertionError("nothing is pulled")
+
+    def held(self) -> set[RecordKey]:
+        return set()
+
+    def forget(self, key: RecordKey) -> None:
         raise AssertionError("nothing is pulled")
 
 

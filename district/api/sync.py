@@ -9,7 +9,7 @@ Push — `{"changes": [change, …]}`, at most 500 changes, each::
 fine). The answer has one result per change, in the order sent::
 
     {"results": [{"change_id", "status", "version", "server_copy", "reason", "message",
-                  "message_en"}]}
+                  "message_en"}], "generation": str}
 
 - "applied": done now; `version` is the record's new version, `server_copy` the server's copy.
 - "duplicate": this change id was applied before; `version`/`server_copy` are those of then.
@@ -27,14 +27,16 @@ Pushable now: `family_request` (schema 1, op "upsert", fields name, relation, id
 asks for a family card; its server copy is `{"number", "name", "relation", "state",
 "card_serial"}`, and the family member then arrives by pull as entity "family" with that number.
 From a window device only: `sale` (schema 1, op "upsert", record id = the window's sale id, 32
-hex; see `district.windows.sales` for its fields); its server copy is `{"sale_id", "redemption_id",
-"card_known", "flag"}`. A phone pushing "sale", or a window pushing "family_request", gets
+hex; see `app.sale_wire` for its fields); its server copy is `{"sale_id", "received": true}`
+(nothing about the card: a window must not learn which serials exist). A phone pushing "sale", or a window pushing "family_request", gets
 "rejected"/"forbidden".
 
-Pull — `GET /api/v1/sync/pull?cursor=N&limit=M` (cursor 0 at first, limit 1–1000, default 500)::
+Pull — `GET /api/v1/sync/pull?cursor=N&limit=M&generation=G` (cursor 0 at first, limit 1–1000,
+default 500; generation as last answered, see below)::
 
     {"changes": [{"cursor", "entity", "record_id", "op": "upsert" | "tombstone", "version",
-                  "fields": {…} | null}], "next_cursor": int, "more": bool}
+                  "fields": {…} | null}], "next_cursor": int, "more": bool,
+     "generation": str, "start_over": bool}
 
 Only the device's own scope and the public one, in cursor order; store the page, re-apply the
 unsent changes, then save `next_cursor`; ask again while `more`. Cursors never skip a committed
@@ -48,6 +50,18 @@ exp, issued_at, family_id, primary_serial, holder_key, printed, cose — base64)
 "ticket" (public). A member's phone sees its member's and their family's cards; a family
 member's phone sees only that family member's cards. A window device (role "window") pulls the
 public scope and its spot's ("spot:<id>"): lists, spots and tickets, nothing of any member.
+
+Generation — both answers carry `"generation"`, the district's generation: a random id that
+changes whenever the district is restored from a backup (`python -m district restore`). A
+device keeps it with its cursor and pulls with `&generation=G`; when G is not the district's
+any more, the answer is `{"changes": [], "next_cursor": 0, "more": true, "generation": <new>,
+"start_over": true}`: the restore took the log back, so the device pulls again from cursor 0,
+drops what it holds that the new generation does not send again, and pushes again every change
+it had been answered "applied" or "duplicate" for (it keeps them a while for this): those the
+backup already had come back "duplicate", the others are applied now. A push answer's
+generation is read before its changes are applied, so a device that sees a new one in it
+knows the changes of that batch are in the new generation. A device that sends no
+generation gets pages as before.
 
 No token or a token that does not work: 401 `{"error": "unauthorized", …}`.
 """
@@ -132,28 +146,37 @@ def _seen(request: Request, device: Device) -> None:
 @router.post("/push")
 def push(body: PushIn, request: Request, token: Token) -> dict[str, object]:
     """Apply each change exactly once and answer per change, in order."""
-    with device_session(request, token) as (_session, device):
+    with device_session(request, token) as (session, device):
         pusher = _pusher(request, device)
         _seen(request, device)
+        generation = changelog.generation(session)  # read before applying: see the docstring
     sessions = district_of(request).sessions
     changes = [c.change() for c in body.changes]
     outcomes = push_exactly_once(sessions, entities.HANDLERS, pusher, changes)
-    return {"results": [o.as_dict(c.change_id) for o, c in zip(outcomes, changes, strict=True)]}
+    return {"results": [o.as_dict(c.change_id) for o, c in zip(outcomes, changes, strict=True)],
+            "generation": generation}
 
 
 @router.get("/pull")
 def pull(request: Request, token: Token, cursor: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
-         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500) -> dict[str, object]:
-    """The device's changes after `cursor`, in cursor order, at most `limit`."""
+         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 500,
+         generation: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, object]:
+    """The device's changes after `cursor`, in cursor order, at most `limit`; a cursor of an
+    older generation is answered with "start over"."""
     with device_session(request, token) as (session, device):
         _seen(request, device)
+        current = changelog.generation(session)
+        if generation and generation != current:
+            return {"changes": [], "next_cursor": 0, "more": True, "generation": current,
+                    "start_over": True}
         rows = changelog.read(session, scopes_of(device), cursor, limit + 1)
     page = rows[:limit]
     return {"changes": [{"cursor": r.cursor, "entity": r.entity, "record_id": r.record_id,
                          "op": r.op, "version": r.version,
                          "fields": json.loads(r.fields) if r.fields is not None else None}
                         for r in page],
-            "next_cursor": page[-1].cursor if page else cursor, "more": len(rows) > limit}
+            "next_cursor": page[-1].cursor if page else cursor, "more": len(rows) > limit,
+            "generation": current, "start_over": False}
 
 
 __all__ = ["router"]

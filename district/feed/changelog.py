@@ -16,11 +16,18 @@ once, not every status list ever signed; a phone that had seen the old entry see
 whose cursor is higher and is committed together with the delete. Tombstones are entries too:
 a deletion still reaches the phones that held the record, and a phone that never saw it just
 gets the tombstone.
+
+The log belongs to a **generation**: a random id kept in `district_meta`, replaced by every
+restore from a backup (`district.backup`). A restore takes the log and its counter back to the
+backup's, so a cursor a device saved before it may point past entries written after it; a
+device therefore pulls with its generation, and one of an older generation is told to start
+over from cursor 0 (`district.api.sync`), then sends again what it had sent since.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,11 +36,14 @@ from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from district.feed.tables import SyncCounter, SyncLogEntry
+from district.tables import Meta
 
 PUBLIC = "public"
 UPSERT, TOMBSTONE = "upsert", "tombstone"
 _PENDING = "sync_pending"
 _RECORDS_PER_DELETE = 5000  # bound values per statement: under SQLite's limit of 32,766
+
+GENERATION = "sync_generation"  # the district_meta key of the log's generation
 
 Key = tuple[str, str, str]
 
@@ -166,3 +176,16 @@ def newest_cursor(session: Session) -> int:
     """The cursor of the newest committed entry of any scope (0 for an empty log)."""
     value = session.scalar(select(SyncCounter.value).where(SyncCounter.name == "log"))
     return int(value or 0)
+
+
+def generation(session: Session) -> str | None:
+    """The log's generation now (None before the schema has one)."""
+    row = session.get(Meta, GENERATION)
+    return row.value if row is not None else None
+
+
+def new_generation(session: Session) -> str:
+    """Replace the log's generation with a new random one (a restore does this); returns it."""
+    value = secrets.token_hex(8)
+    session.merge(Meta(key=GENERATION, value=value))
+    return value
