@@ -154,20 +154,23 @@ def free_port(host: str) -> int:
 
 def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
     """Sync in a background thread of its own (never on the UI loop): on start, after every
-    save, periodically, and when a probe finds the district again. Returns the stop: it lets a
+    save, periodically, when a probe finds the district again, and — through a long poll in a
+    second thread — as soon as the district has news for this device. Returns the stop: it lets a
     sync under way finish (network timeouts bound it) before the store is closed."""
     stop = threading.Event()
     keeper = SyncKeeper(engine, clock, probe_every=float(os.environ.get(PROBE_ENV) or PROBE))
     unsubscribe = engine.subscribe(keeper.wake)
     tick = min(TICK, keeper.probe_every)
     thread = threading.Thread(target=keeper.run, args=(stop, tick), name="sync", daemon=True)
+    watcher = threading.Thread(target=keeper.watch, args=(stop,), name="sync-wait", daemon=True)
     thread.start()
+    watcher.start()
 
     def stopper() -> None:
         unsubscribe()
         stop.set()
         keeper.wake()
-        thread.join(timeout=30)
+        thread.join(timeout=30)  # the watcher's long poll is not waited for: a daemon thread
 
     return stopper
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from app.models import (
     ActivationGrant,
@@ -117,6 +117,16 @@ class Outbox(Protocol):
     def discard(self, change_id: str) -> None: ...
     def requeue(self, change_id: str, renumbered: Change) -> None: ...
     def next_seq(self, at_least: int = 0) -> int: ...
+
+
+@runtime_checkable
+class SyncWaiter(Protocol):
+    """A transport that can hold a long poll (`GET /sync/wait`): True as soon as the district
+    has something for this device after `cursor` (or another generation), False when `seconds`
+    pass first. Raises like `SyncTransport`."""
+
+    def wait(self, access: DistrictAccess, cursor: int, generation: str | None,
+             seconds: int) -> bool: ...
 
 
 class SyncCursor(Protocol):

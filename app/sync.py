@@ -36,7 +36,7 @@ from app.models import (
     PushResult,
     SyncMark,
 )
-from app.ports import Clock, Outbox, SyncCursor, SyncTransport
+from app.ports import Clock, Outbox, SyncCursor, SyncTransport, SyncWaiter
 from app.sync_restore import Generations, HeldRecords
 
 BATCH, PAGE = 100, 500
@@ -179,6 +179,20 @@ class SyncEngine:
                                   "it was not sent")
             self._generations.forget_sent()
         self._attempt, self._next_at, self._signed_out = 0, None, False
+
+    def wait_for_news(self, seconds: int) -> bool:
+        """Hold a long poll open until the district has something for this device (True), or
+        `seconds` pass or it cannot be asked (False: offline, not activated, a transport that
+        cannot wait). Never raises; call it off the UI loop."""
+        access = self._access()
+        if access is None or self._online is not True or not isinstance(self._transport,
+                                                                          SyncWaiter):
+            return False
+        mark = self._cursor.load()
+        try:
+            return self._transport.wait(access, mark.cursor, mark.generation, seconds)
+        except (DistrictUnreachable, DistrictRefused):
+            return False
 
     def due(self) -> bool:
         """Whether a retry after failures may run now (always, once a sync has succeeded)."""

@@ -4,6 +4,8 @@ district answering again (the platform's "connected" flag says nothing about the
 
 `SyncKeeper.run` is meant for a background thread of its own: the engine talks to the district,
 so it must not run on the UI's event loop. `wake` (any thread) makes it sync at its next tick.
+`watch`, in a second thread, holds a long poll open so that news reaches an online device
+within a second or two instead of at the next periodic sync.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Protocol
 from app.ports import Clock
 from app.sync import SyncEvent, SyncReport, SyncStatus
 
-PERIOD, TICK, PROBE = 300.0, 5.0, 15.0
+PERIOD, TICK, PROBE, WAIT = 300.0, 5.0, 15.0, 25
 
 
 class Syncable(Protocol):
@@ -22,6 +24,7 @@ class Syncable(Protocol):
     def due(self) -> bool: ...
     def sync(self) -> SyncReport: ...
     def reachable(self) -> bool: ...
+    def wait_for_news(self, seconds: int) -> bool: ...
 
 
 class SyncKeeper:
@@ -71,3 +74,13 @@ class SyncKeeper:
             self._woken.wait(tick)
             if stop.is_set():
                 return
+
+    def watch(self, stop: threading.Event, seconds: int = WAIT, pause: float = TICK) -> None:
+        """Until `stop`: keep a long poll open with the district and sync as soon as it says
+        there is news for this device (an approved family card, a sale, new lists). Between
+        polls — or while it cannot poll (offline, not activated) — pause a little; the periodic
+        sync in `run` stays the fallback. Meant for a second background thread."""
+        while not stop.is_set():
+            if self._engine.wait_for_news(seconds):
+                self._woken.set()
+            stop.wait(pause)

@@ -95,6 +95,18 @@ class HttpSyncTransport:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise BadAnswer(f"pull answer: {exc!r}") from exc
 
+    def wait(self, access: DistrictAccess, cursor: int, generation: str | None,
+             seconds: int) -> bool:
+        """`GET /sync/wait`: True once the district has news for this device."""
+        params: dict[str, str | int] = {"cursor": cursor, "seconds": seconds}
+        if generation is not None:
+            params["generation"] = generation
+        answer = request_json("GET", f"{access.server_url}{API}/sync/wait", params=params,
+                              timeout=httpx.Timeout(seconds + 15.0, connect=5.0),
+                              transport=self._transport, unauthorized=TokenExpired,
+                              headers={"Authorization": f"Bearer {access.device_token}"})
+        return answer.get("changed") is True
+
     def probe(self, server_url: str) -> bool:
         """`GET /healthz` answered "ok" within a few seconds: the district is there."""
         try:

@@ -4,6 +4,7 @@ card goes, and a network that is down or loses a reply loses and doubles nothing
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,3 +153,22 @@ def test_a_change_saved_before_the_phone_died_goes_out_once_after_it_restarts(
         assert again.wallet.member_card() is not None
     finally:
         again.device.close()
+
+
+def test_an_approved_family_card_reaches_an_online_phone_by_itself(server: Server) -> None:
+    """No 立即同步 and no periodic sync (the test's clock stands still): the phone's long poll
+    hears of the approval and syncs."""
+    phone = activated_phone(server)
+    phone.ask_for_family()
+    assert phone.engine.sync().error is None
+    [pending] = phone.family.known
+    stop = main.start_sync(phone.engine, server.clock)
+    try:
+        time.sleep(1)  # the phone's first sync at start-up is over; its long poll is open
+        approve(server, "WZ1", pending.number)
+        deadline = time.monotonic() + 30
+        while not phone.wallet.family_cards() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop()
+    assert [c.name for c in phone.wallet.family_cards()] == ["王喆"]

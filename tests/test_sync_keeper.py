@@ -25,6 +25,9 @@ class FakeEngine:
     def due(self) -> bool:
         return self.retry_at is None or self.clock[0] >= self.retry_at
 
+    def wait_for_news(self, seconds: int) -> bool:
+        return False
+
     def reachable(self) -> bool:
         self.probes.append(self.clock[0])
         return self.answering

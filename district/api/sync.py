@@ -28,8 +28,8 @@ asks for a family card; its server copy is `{"number", "name", "relation", "stat
 "card_serial"}`, and the family member then arrives by pull as entity "family" with that number.
 From a window device only: `sale` (schema 1, op "upsert", record id = the window's sale id, 32
 hex; see `app.sale_wire` for its fields); its server copy is `{"sale_id", "received": true}`
-(nothing about the card: a window must not learn which serials exist). A phone pushing "sale", or a window pushing "family_request", gets
-"rejected"/"forbidden".
+(nothing about the card: a window must not learn which serials exist). A phone pushing "sale",
+or a window pushing "family_request", gets "rejected"/"forbidden".
 
 Pull — `GET /api/v1/sync/pull?cursor=N&limit=M&generation=G` (cursor 0 at first, limit 1–1000,
 default 500; generation as last answered, see below)::

@@ -1,6 +1,7 @@
 """`GET /api/v1/sync/wait?cursor=N&seconds=S` (Bearer device token) — a long poll: answered
 `{"changed": true}` as soon as the device has something to pull after `cursor`, or
-`{"changed": false}` after S seconds (1–60, default 25). A device that is online keeps one such
+`{"changed": false}` after S seconds (1–60, default 25); `&generation=G` as in a pull: a
+district restored since answers at once. A device that is online keeps one such
 request open and syncs when it is answered, so an approved family card or a sale reaches its
 phone within a second or two; the periodic sync stays the fallback when it cannot.
 
@@ -61,6 +62,11 @@ def _has_news(district: District, scopes: list[str], cursor: int) -> bool:
         return bool(changelog.read(session, scopes, cursor, 1))
 
 
+def _generation(district: District) -> str | None:
+    with district.sessions() as session:
+        return changelog.generation(session)
+
+
 def _newest(request: Request) -> NewestCursor:
     state = request.app.state
     if not hasattr(state, "newest_cursor"):
@@ -72,10 +78,15 @@ def _newest(request: Request) -> NewestCursor:
 @router.get("/wait")
 async def wait(request: Request, token: Token,
                cursor: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
-               seconds: Annotated[int, Query(ge=1, le=60)] = 25) -> dict[str, bool]:
-    """Answer as soon as the device has changes after `cursor`, or after `seconds`."""
+               seconds: Annotated[int, Query(ge=1, le=60)] = 25,
+               generation: Annotated[str | None, Query(max_length=64)] = None,
+               ) -> dict[str, bool]:
+    """Answer as soon as the device has changes after `cursor` (or its `generation` is not the
+    district's any more: a restore), or after `seconds`."""
     district = district_of(request)
     scopes = await asyncio.to_thread(_scopes, request, token)
+    if generation and generation != await asyncio.to_thread(_generation, district):
+        return {"changed": True}
     deadline, looked_up_to = time.monotonic() + seconds, cursor
     while True:
         newest = await _newest(request).get(district)
