@@ -32,6 +32,7 @@ FALLBACK_DATA_DIR = Path("~/.local/share/unionpass")
 # The device schema's migrations, oldest first: migration n takes the store to version n + 1.
 DEVICE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "family requests ride the sync outbox", migrations.family_outbox_to_sync),
+    Migration(3, "a window's sales name the person", migrations.sales_name_the_person),
 )
 
 
