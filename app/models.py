@@ -275,7 +275,9 @@ class Sale:
     """One discounted ticket sold at this window: a link in the device's hash chain.
 
     `hash` is the hex SHA-256 over `prev_hash` and a canonical encoding of every other field
-    (`app.sales.sale_hash`); `presentation_id` is hex (None for a printed static card)."""
+    (`app.sales.sale_hash`); `presentation_id` is hex (None for a printed static card).
+    `person` is whose card it was (`app.person.person_of`), for the usage rule; None on sales
+    kept before the window recorded it (those count by their card's serial)."""
 
     id: str
     seq: int
@@ -293,6 +295,7 @@ class Sale:
     override: bool
     prev_hash: str
     hash: str
+    person: str | None = None
 
     @property
     def discount_fen(self) -> int:

@@ -2,11 +2,13 @@
 
 Each sale's `hash` is the hex SHA-256 of its `prev_hash` (ASCII hex) followed by the canonical
 encoding of every other field: a JSON object with sorted keys, no spaces, UTF-8, the card kind as
-"member" / "family". The first sale's `prev_hash` is `GENESIS`. After old sales are pruned the
+"member" / "family"; "person" only when the sale has one (sales made before windows kept it hash
+as they always did). The first sale's `prev_hash` is `GENESIS`. After old sales are pruned the
 chain starts from an `Anchor`: the seq and hash of the last sale that went.
 
 Shared by every `SalesLog` implementation: `check_link` on append, `first_broken` to verify,
-`SaleIndex` for the usage rules of SPEC §5 in O(1).
+`SaleIndex` for the usage rules of SPEC §5 in O(1): uses per person (`app.person`) per spot per
+day, the presentations that bought.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def canonical(sale: Sale) -> bytes:
         "presentation_id": sale.presentation_id, "list_fen": sale.list_fen,
         "paid_fen": sale.paid_fen, "override": sale.override,
     }
+    if sale.person is not None:
+        body["person"] = sale.person
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -93,9 +97,11 @@ def prunable(sales: Iterable[Sale], before_day: int, keep: set[str]) -> list[Sal
 
 @dataclass
 class SaleIndex:
-    """What the usage rules ask, answered from memory: (serial, spot, day) and presentations."""
+    """What the usage rules ask, answered from memory: (person, spot, day) and presentations.
+    A sale kept before windows recorded the person counts for its card's serial (`by_card`)."""
 
-    uses: Counter[tuple[int, str, int]] = field(default_factory=Counter)
+    uses: Counter[tuple[str, str, int]] = field(default_factory=Counter)
+    by_card: Counter[tuple[int, str, int]] = field(default_factory=Counter)
     presentations: set[str] = field(default_factory=set)
     by_day: dict[int, list[str]] = field(default_factory=dict)
 
@@ -107,13 +113,18 @@ class SaleIndex:
         return index
 
     def add(self, sale: Sale) -> None:
-        self.uses[(sale.serial, sale.spot_id, sale.day)] += 1
+        if sale.person is None:
+            self.by_card[(sale.serial, sale.spot_id, sale.day)] += 1
+        else:
+            self.uses[(sale.person, sale.spot_id, sale.day)] += 1
         if sale.presentation_id is not None:
             self.presentations.add(sale.presentation_id)
         self.by_day.setdefault(sale.day, []).append(sale.id)
 
-    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
-        return self.uses[(serial, spot_id, day)]
+    def uses_today(self, person: str, serial: int, spot_id: str, day: int) -> int:
+        """Discounted tickets the person bought at the spot that day (`serial`: the card now
+        shown, for the sales kept before the person was)."""
+        return self.uses[(person, spot_id, day)] + self.by_card[(serial, spot_id, day)]
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return presentation_id.hex() in self.presentations

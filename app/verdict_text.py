@@ -76,8 +76,9 @@ REFUSED: dict[Reason, tuple[Words, Words | None]] = {
                            Words("名单超过7天未更新；主管授权后可售一张",
                                  "Lists over 7 days old; a supervisor may allow one sale")),
     Reason.ALREADY_USED_TODAY: (Words("今日已优惠", "Already discounted today"),
-                                Words("每张卡每个景区每天限优惠一次",
-                                      "One discount per card per spot per day")),
+                                Words("此人今天在本景区的优惠已用完（手机卡、纸质卡合计）",
+                                      "This person's discount here is used up today "
+                                      "(phone and printed cards together)")),
     Reason.PRESENTATION_USED: (Words("该二维码已使用", "This code was already used"),
                                Words("请刷新手机上的二维码", "Refresh the code on the phone")),
 }

@@ -17,6 +17,7 @@ from app.chinatime import china_day
 from app.cose import CoseError, Sign1, decode_sign1, loads_exact
 from app.keys import PublicKeyCache
 from app.models import CardKind
+from app.person import person_of
 from app.qrtext import QrTextError, decode_qr_text
 from app.trust import Issuer, Status, StatusList, TrustList
 
@@ -91,9 +92,10 @@ class Verdict:
 
 
 class UsageLedger(Protocol):
-    """The window's own record of discounted sales, for the usage rules of SPEC §5."""
+    """The window's own record of discounted sales, for the usage rules of SPEC §5: what a
+    person (`app.person`) bought at a spot on a day, whichever of their cards was shown."""
 
-    def uses_today(self, serial: int, spot_id: str, day: int) -> int: ...
+    def uses_today(self, person: str, serial: int, spot_id: str, day: int) -> int: ...
     def presentation_used(self, presentation_id: bytes) -> bool: ...
 
 
@@ -112,7 +114,7 @@ class Verifier:
     status: StatusList | None
     spot_id: str | None = None
     ledger: UsageLedger | None = None
-    daily_limit: int = 1  # discounted tickets per card per spot per day (SPEC §5; by sync)
+    daily_limit: int = 1  # discounted tickets per person per spot per day (SPEC §5; by sync)
     stale_override: bool = False
     _issuers: Mapping[bytes, Issuer] = field(init=False, repr=False)
     _keys: PublicKeyCache = field(init=False, repr=False)
@@ -208,7 +210,9 @@ class Verifier:
             return
         if pid is not None and self.ledger.presentation_used(pid):
             raise Rejected(Reason.PRESENTATION_USED, claims)
-        if self.ledger.uses_today(claims.serial, self.spot_id, china_day(now)) >= self.daily_limit:
+        used = self.ledger.uses_today(person_of(claims), claims.serial, self.spot_id,
+                                      china_day(now))
+        if used >= self.daily_limit:
             raise Rejected(Reason.ALREADY_USED_TODAY, claims)
 
 

@@ -2,8 +2,9 @@
 sell → the sale in the hash-chained log and the sync outbox, all offline.
 
 `scan` never raises. `sell` re-checks the usage rules at sale time under a lock, so two quick scans
-of one card cannot both buy; it appends the sale to the log, then records it in the outbox (both
-durable before it returns) or raises `DeskRefused` with the clerk's words and saves nothing.
+of one person's cards (a phone card and a printed card, say) cannot both buy; it appends the sale
+to the log, then records it in the outbox (both durable before it returns) or raises
+`DeskRefused` with the clerk's words and saves nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 from app.catalog import Catalog
 from app.chinatime import china_day
 from app.models import CardKind, Change, OverrideRecord, ParkedChange, Pinned, Sale, Ticket
+from app.person import person_of
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
 from app.prices import price_for_card
 from app.sale_wire import SALE_ENTITY, sale_fields
@@ -201,7 +203,7 @@ class WindowDesk:
 
     def _sellable(self, scanned: Scanned, ticket_id: str, now: int) -> Offer:
         verdict = scanned.verdict
-        if not verdict.valid or verdict.serial is None:
+        if not verdict.valid or verdict.claims is None:
             raise DeskRefused("not_valid", Words("此卡未通过验证，不能优惠售票",
                                                  "This card did not pass: no discount"))
         offer = next((o for o in scanned.offers if o.ticket.id == ticket_id), None)
@@ -213,7 +215,10 @@ class WindowDesk:
         if pid is not None and self._log.presentation_used(pid):
             raise DeskRefused(Reason.PRESENTATION_USED.value, verdict_text(
                 Verdict(Reason.PRESENTATION_USED)).title)
-        if self._log.uses_today(verdict.serial, self._spot_id, china_day(now)) >= self._limit:
+        claims = verdict.claims
+        used = self._log.uses_today(person_of(claims), claims.serial, self._spot_id,
+                                    china_day(now))
+        if used >= self._limit:  # the person's, whichever of their cards bought before
             raise DeskRefused(Reason.ALREADY_USED_TODAY.value, verdict_text(
                 Verdict(Reason.ALREADY_USED_TODAY)).title)
         stale = self._ages(self._lists(), now).freshness is Freshness.STALE
@@ -233,7 +238,7 @@ class WindowDesk:
             ticket_name=offer.ticket.name, serial=claims.serial, kind=claims.kind,
             name=claims.name, presentation_id=None if pid is None else pid.hex(),
             list_fen=offer.list_fen, paid_fen=offer.price_fen, override=override,
-            prev_hash=GENESIS if last is None else last.hash, hash=""))
+            prev_hash=GENESIS if last is None else last.hash, hash="", person=person_of(claims)))
 
     # stale-list override -------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ DEVICE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "family requests ride the sync outbox", migrations.family_outbox_to_sync),
     Migration(3, "the sync cursor knows the district's generation",
               migrations.sync_mark_with_generation),
+    Migration(4, "a window's sales name the person", migrations.sales_name_the_person),
 )
 
 

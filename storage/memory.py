@@ -239,8 +239,8 @@ class InMemorySalesLog:
         with self._lock:
             return [self._sales[sale_id] for sale_id in self._index.day_ids(day)]
 
-    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
-        return self._index.uses_today(serial, spot_id, day)
+    def uses_today(self, person: str, serial: int, spot_id: str, day: int) -> int:
+        return self._index.uses_today(person, serial, spot_id, day)
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return self._index.presentation_used(presentation_id)

@@ -12,6 +12,7 @@ from typing import Any
 from app.models import Change
 from storage import codecs
 from storage.engine.schema import Store
+from storage.sales import ANCHOR_ID
 
 
 def family_outbox_to_sync(store: Store) -> None:
@@ -44,3 +45,15 @@ def sync_mark_with_generation(store: Store) -> None:
         return {**doc, "generation": doc.get("generation"), "stale": doc.get("stale", [])}
 
     store.collection("sync_state", key="name").transform(add)
+
+
+def sales_name_the_person(store: Store) -> None:
+    """Version 4: a window's sales carry whose card it was ("person", `app.person`), so the usage
+    rule counts a person's phone card and printed card together. Sales kept before get
+    "person": None (they count by their card's serial, and hash as they always did); an older
+    app, which would not know the field, no longer opens the store."""
+
+    def named(doc: dict[str, Any]) -> dict[str, Any]:
+        return doc if doc["id"] == ANCHOR_ID or "person" in doc else {**doc, "person": None}
+
+    store.collection("sales", key="id").transform(named)

@@ -26,7 +26,7 @@ def sale_to_doc(sale: Sale) -> Doc:
         "serial": sale.serial, "kind": int(sale.kind), "name": sale.name,
         "presentation_id": sale.presentation_id, "list_fen": sale.list_fen,
         "paid_fen": sale.paid_fen, "override": sale.override, "prev_hash": sale.prev_hash,
-        "hash": sale.hash,
+        "hash": sale.hash, "person": sale.person,
     }
 
 
@@ -36,7 +36,7 @@ def sale_from_doc(doc: Doc) -> Sale:
         ticket_id=doc["ticket_id"], ticket_name=doc["ticket_name"], serial=doc["serial"],
         kind=CardKind(doc["kind"]), name=doc["name"], presentation_id=doc["presentation_id"],
         list_fen=doc["list_fen"], paid_fen=doc["paid_fen"], override=doc["override"],
-        prev_hash=doc["prev_hash"], hash=doc["hash"],
+        prev_hash=doc["prev_hash"], hash=doc["hash"], person=doc["person"],
     )
 
 
@@ -80,8 +80,8 @@ class TinyDBSalesLog:
             docs = (self._docs.get(sale_id) for sale_id in self._index.day_ids(day))
             return [sale_from_doc(doc) for doc in docs if doc is not None]
 
-    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
-        return self._index.uses_today(serial, spot_id, day)
+    def uses_today(self, person: str, serial: int, spot_id: str, day: int) -> int:
+        return self._index.uses_today(person, serial, spot_id, day)
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return self._index.presentation_used(presentation_id)

@@ -44,8 +44,12 @@ class Kit:
 
     def claims(self, serial: int = 100_001, kind: CardKind = CardKind.MEMBER,
                holder: KeyPair | None = None, **changes: object) -> CardClaims:
+        """A card's claims; each member card serial is its own member (100_001 is 陈建国,
+        WZ2014012345), a family card is of its primary's member unless `member_no` is given."""
+        family = kind is CardKind.FAMILY
+        primary = changes.get("primary_serial", 100_001) if family else serial
         base = CardClaims(
-            serial=serial, kind=kind, name="陈建国", member_no="WZ2014012345",
+            serial=serial, kind=kind, name="陈建国", member_no=member_no_of(primary),
             union="木渎镇精工机械工会", id_last4="3317", issuer_id="WZ-MD",
             iat=NOW - DAY, exp=NOW + YEAR, holder_key=holder.public_raw if holder else None,
             primary_serial=100_001 if kind is CardKind.FAMILY else None,
@@ -65,6 +69,11 @@ class Kit:
 
     def verifier(self, spot_id: str | None = None, ledger: UsageLedger | None = None) -> Verifier:
         return Verifier(self.trust(), self.status(), spot_id=spot_id, ledger=ledger)
+
+
+def member_no_of(serial: object) -> str:
+    """The member number of the member whose own card has this serial."""
+    return "WZ2014012345" if serial == 100_001 else f"WZ2015{serial:0>6}"
 
 
 def phone_text(card: bytes, device: KeyPair, at: float = NOW) -> str:

@@ -225,7 +225,8 @@ def test_the_same_card_again_is_refused_for_today(window: Window) -> None:
     page = window.page
     scan(page, window.member.qr_text(next_slot=True))  # a fresh code: the day rule refuses
     page.get_by_text("今日已优惠", exact=True).wait_for(timeout=LOAD)
-    expect(page.get_by_text("每张卡每个景区每天限优惠一次", exact=True)).to_be_visible()
+    expect(page.get_by_text("此人今天在本景区的优惠已用完（手机卡、纸质卡合计）",
+                            exact=True)).to_be_visible()
     expect(page.get_by_role("button", name=OFFER)).to_have_count(0)
     png = screenshot(page, "window-refused-zh")
     assert near(colour_beside(png, page, "今日已优惠"), RED)

@@ -81,7 +81,7 @@ def test_a_restore_brings_back_exactly_the_backup_in_a_new_generation(
     with district.sessions.begin() as session:
         importer.import_members(session, csv_bytes(LATER), "test", NOW + 10)
         printed = printing.static_card(session, district.keys(), "WZ1", None, "test", NOW + 10)
-        issuance.revoke(session, district.keys(), printed.serial, "lost", "test", NOW + 20)
+        issuance.revoke(session, district.keys(), printed.card.serial, "lost", "test", NOW + 20)
     signed_after_backup, cursor_after_backup = list_versions(district), log_counter(district)
     restored = restore_backup(district.engine, backup, PASSPHRASE, NOW + 3600)
     assert member_nos(district) == ["WZ1", "WZ2"] and restored.revision == db.HEAD
@@ -95,7 +95,7 @@ def test_a_restore_brings_back_exactly_the_backup_in_a_new_generation(
         importer.import_members(session, csv_bytes(LATER), "test", NOW + 3700)  # ids go on
         again = printing.static_card(session, district.keys(), "WZ1", None, "test", NOW + 3700)
     assert member_nos(district) == ["WZ1", "WZ2", "WZ9"]
-    assert again.serial > printed.serial  # the lost card keeps its serial to itself
+    assert again.card.serial > printed.card.serial  # the lost card keeps its serial to itself
 
 
 def test_a_sqlite_backup_moves_the_district_onto_postgresql(tmp_path: Path,

@@ -46,7 +46,7 @@ def verdict_of(d: District, text: str, at: int = NOW + 60) -> Reason:
 
 def test_a_static_card_png_decodes_and_verifies_as_a_static_card(registered: District) -> None:
     with registered.sessions.begin() as session:
-        card = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW)
+        card = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW).card
         verifier = lists.verifier(session)
     [decoded] = zxingcpp.read_barcodes(Image.open(io.BytesIO(printing.png(card))))
     verdict = verifier.verify(decoded.text, NOW + 60)
@@ -73,7 +73,7 @@ def test_a_phone_card_is_bound_to_the_holder_key(registered: District) -> None:
 def test_revoking_re_signs_the_status_list_and_the_card_is_then_refused(
         registered: District) -> None:
     with registered.sessions.begin() as session:
-        card = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW)
+        card = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW).card
         before = lists.current(session, lists.STATUS).version
         signed = issuance.revoke(session, registered.keys(), card.serial, "lost", "clerk", NOW + 10)
     assert signed.version == before + 1
@@ -85,8 +85,8 @@ def test_revoking_re_signs_the_status_list_and_the_card_is_then_refused(
 def test_replacing_a_member_card_re_issues_the_family_cards_that_depend_on_it(
         registered: District) -> None:
     with registered.sessions.begin() as session:
-        old = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW)
-        family = printing.static_card(session, registered.keys(), "WZ1", 1, "t", NOW)
+        old = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW).card
+        family = printing.static_card(session, registered.keys(), "WZ1", 1, "t", NOW).card
         new = issuance.replace_card(session, registered.keys(), old.serial, None, "t", NOW + 10)
         cards = {c.serial: c for c in session.scalars(select(Card))}
     assert family.primary_serial == old.serial
@@ -131,10 +131,82 @@ def test_bulk_issuance_signs_every_card_and_logs_each_town_batch(registered: Dis
 
 def test_every_issuance_and_revocation_is_audited_with_who_and_when(registered: District) -> None:
     with registered.sessions.begin() as session:
-        card = printing.static_card(session, registered.keys(), "WZ2", None, "clerk-a", NOW)
+        card = printing.static_card(session, registered.keys(), "WZ2", None, "clerk-a",
+                                    NOW).card
         issuance.revoke(session, registered.keys(), card.serial, "lost", "clerk-b", NOW + 5)
         entries = audit.recent(session, limit=2)
     assert [(e.action, e.actor, e.at, e.subject) for e in entries] == [
         ("card.revoke", "clerk-b", NOW + 5, str(card.serial)),
         ("card.issue", "clerk-a", NOW, str(card.serial))]
     assert audit.details_of(entries[0]) == {"reason": "lost"}
+
+
+def _valid_printed(d: District, member_no: str) -> list[int]:
+    with d.sessions() as session:
+        member = people.member_by_no(session, member_no)
+        return list(session.scalars(select(Card.serial).where(
+            Card.member_id == member.id, Card.holder_key.is_(None), Card.status == "valid")
+            .order_by(Card.serial)))
+
+
+def test_printing_again_prints_the_persons_card_and_a_changed_person_gets_a_new_one(
+        registered: District) -> None:
+    keys = registered.keys()
+    with registered.sessions.begin() as session:
+        first = printing.static_card(session, keys, "WZ1", None, "t", NOW)
+        again = printing.static_card(session, keys, "WZ1", None, "t", NOW + 10)
+        wife = printing.static_card(session, keys, "WZ1", 1, "t", NOW + 10)
+        wife_again = printing.static_card(session, keys, "WZ1", 1, "t", NOW + 20)
+    assert (first.new, again.new, again.card.serial) == (True, False, first.card.serial)
+    assert (wife_again.new, wife_again.card.serial) == (False, wife.card.serial)
+    assert _valid_printed(registered, "WZ1") == [first.card.serial, wife.card.serial]
+    with registered.sessions.begin() as session:  # a new title: the card must say it
+        import_members(session, csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,蓝领之星;劳动模范,"),
+                       "t", NOW + 30)
+        renewed = printing.static_card(session, keys, "WZ1", None, "t", NOW + 40)
+        wife_now = printing.static_card(session, keys, "WZ1", 1, "t", NOW + 40)
+    assert renewed.new and renewed.replaced == (first.card.serial,)
+    assert verdict_of(registered, printing.payload_text(first.card)) is Reason.REVOKED
+    assert verdict_of(registered, printing.payload_text(renewed.card)) is Reason.OK
+    # her card named his old one as primary: it was printed anew with his new card
+    assert (wife_now.new, wife_now.card.primary_serial) == (False, renewed.card.serial)
+    assert _valid_printed(registered, "WZ1") == sorted([renewed.card.serial,
+                                                        wife_now.card.serial])
+
+
+def test_a_printed_card_about_to_run_out_is_printed_anew(registered: District) -> None:
+    keys = registered.keys()
+    with registered.sessions.begin() as session:
+        first = printing.static_card(session, keys, "WZ2", None, "t", NOW).card
+        late = first.exp - printing.RENEW_BEFORE + 60
+        renewed = printing.static_card(session, keys, "WZ2", None, "t", late)
+    assert renewed.new and renewed.replaced == (first.serial,)
+    assert renewed.card.exp > first.exp and _valid_printed(registered, "WZ2") == [
+        renewed.card.serial]
+
+
+def test_printed_cards_issued_over_and_over_before_are_brought_down_to_one(
+        registered: District) -> None:
+    """What the `card` command used to do: every run another valid printed card."""
+    keys = registered.keys()
+    with registered.sessions.begin() as session:
+        member = people.member_by_no(session, "WZ1")
+        made = [issuance.issue_card(session, keys, member, actor="t", now=NOW + n)
+                for n in range(3)]
+        printed = printing.static_card(session, keys, "WZ1", None, "t", NOW + 10)
+    assert (printed.new, printed.card.serial) == (False, made[-1].serial)
+    assert printed.replaced == (made[1].serial, made[0].serial)
+    assert [verdict_of(registered, printing.payload_text(c)) for c in made] == [
+        Reason.REVOKED, Reason.REVOKED, Reason.OK]
+    assert _valid_printed(registered, "WZ1") == [made[-1].serial]
+
+
+def test_bulk_printing_gives_no_second_card_to_a_member_who_holds_one(
+        registered: District) -> None:
+    with registered.sessions.begin() as session:
+        held = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW).card
+        members = list(session.scalars(select(Member).where(Member.status == "active")))
+        serials = issuance.issue_member_cards(session, registered.keys(), members, actor="bulk",
+                                              now=NOW)
+    assert serials == _valid_printed(registered, "WZ2")
+    assert _valid_printed(registered, "WZ1") == [held.serial]

@@ -67,6 +67,30 @@ def test_init_import_card_verify_revoke_and_trust_list(db_url: str, tmp_path: Pa
     assert (other.returncode, json.loads(other.stdout)["name"]) == (0, "王秀英")
 
 
+def test_card_twice_prints_one_card_and_a_member_who_changed_gets_a_new_one(
+        db_url: str, tmp_path: Path) -> None:
+    """Issue 11.2: each `card … --format payload` used to issue another valid printed card."""
+    cli = Cli(db_url, tmp_path / "data")
+    members, changed = tmp_path / "members.csv", tmp_path / "changed.csv"
+    members.write_bytes(csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,蓝领之星,"))
+    changed.write_bytes(csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,蓝领之星;劳动模范,"))
+    assert [r.returncode for r in cli.run(["init"])] == [0]
+    assert [r.returncode for r in cli.run(["import-members", str(members)])] == [0]
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    runs = cli.run(["card", "WZ1", "--format", "payload", "--out", str(first)],
+                   ["card", "WZ1", "--format", "payload", "--out", str(second)])  # at once
+    assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
+    assert first.read_text() == second.read_text()
+    assert sum("未发新卡" in r.stderr for r in runs) == 1
+    assert [r.returncode for r in cli.run(["import-members", str(changed)])] == [0]
+    renewed = tmp_path / "renewed.txt"
+    [card] = cli.run(["card", "WZ1", "--format", "payload", "--out", str(renewed)])
+    assert card.returncode == 0 and "已注销" in card.stderr
+    old, new = cli.run(["verify", first.read_text()], ["verify", renewed.read_text()])
+    assert (old.returncode, json.loads(old.stdout)["reason"]) == (1, "revoked")
+    assert (new.returncode, json.loads(new.stdout)["reason"]) == (0, "ok")
+
+
 def test_demo_seeds_a_district_whose_family_cards_verify_at_a_spot(db_url: str,
                                                                    tmp_path: Path) -> None:
     cli = Cli(db_url, tmp_path / "data")

@@ -10,14 +10,20 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 
+import httpx
 import pytest
+from sqlalchemy import select
 
 from app.verify import Reason
+from district import audit
+from district.cli import staff_commands
 from district.phones import activation
 from district.phones.tables import ActivationCode
 from district.registry import people
 from district.staff import accounts
+from district.tables import Card
 from tests.api_support import Phone, Server, at_once
+from tests.console_support import ADMIN, csrf, sign_in
 from tests.district_window_support import enroll, window_code, with_catalog
 from tests.sync_support import SPOUSE, activated, change
 
@@ -114,3 +120,30 @@ def test_twenty_wrong_passwords_at_once_get_five_refusals_then_429(
     assert Counter(at_once(calls)) == {401: accounts.USER_FAILURES,
                                        429: CROWD - accounts.USER_FAILURES}
     assert _sign_in(servers[-1], "clerk", "right-password") == 429
+
+
+def test_twenty_prints_at_once_of_one_person_leave_one_valid_printed_card(
+        servers: list[Server]) -> None:
+    """Clerks pressing 打印纸质卡 for 陈建国 at the same moment, on one or two instances: every
+    page shows the same card, and he holds one valid printed card."""
+    with servers[0].district.sessions.begin() as session:
+        staff_commands.seed_staff(session, "test", int(servers[0].clock()))
+    clerks = [httpx.Client(base_url=s.url, timeout=60) for s in servers]
+    try:
+        assert [sign_in(http, *ADMIN).status_code for http in clerks] == [303] * len(clerks)
+        tokens = [csrf(http) for http in clerks]
+        answers = at_once([partial(clerks[i % len(clerks)].post, "/console/members/WZ1/print",
+                                   data={"csrf": tokens[i % len(clerks)]})
+                           for i in range(CROWD)])
+    finally:
+        for http in clerks:
+            http.close()
+    assert {a.status_code for a in answers} == {303}
+    shown = {a.headers["location"].split("?")[0] for a in answers}
+    with servers[0].district.sessions() as session:
+        member = people.member_by_no(session, "WZ1")
+        printed = list(session.scalars(select(Card.serial).where(
+            Card.member_id == member.id, Card.holder_key.is_(None), Card.status == "valid")))
+        issued = audit.recent(session, action="card.issue")
+    assert len(printed) == 1 and shown == {f"/console/cards/{printed[0]}/print"}
+    assert len(issued) == 1

@@ -170,6 +170,29 @@ def test_replacing_a_printed_card_revokes_it_and_prints_a_new_one(console: Conso
     assert answer.status_code == 303 and serials(console, "WZ2014000004") == [new]
 
 
+def test_printing_again_shows_the_persons_card_and_a_replacement_revokes_it(
+        console: Console) -> None:
+    """Issue 11.2: 打印纸质卡 pressed twice used to issue a second valid printed card."""
+    member = "WZ2014000102"
+    [held] = serials(console, member)  # the demo's printed card
+    with signed_in(console, ADMIN) as http:
+        token = csrf(http)
+        pressed = [http.post(f"/console/members/{member}/print", data={"csrf": token})
+                   for _ in range(2)]
+        again = http.get(pressed[1].headers["location"]).text
+        form = hidden(http.get(f"/console/cards/{held}/replace").text, "csrf")
+        replaced = http.post(f"/console/cards/{held}/replace", data={"csrf": form})
+        new_page = http.get(replaced.headers["location"]).text
+        old_page = http.get(f"/console/cards/{held}/print")
+    assert [p.headers["location"] for p in pressed] == [
+        f"/console/cards/{held}/print?done=again"] * 2
+    assert "这是此人现有的纸质卡，再次打印即可；没有发新卡。" in again
+    [new] = serials(console, member)
+    assert replaced.headers["location"] == f"/console/cards/{new}/print?done=replaced"
+    assert "此人原来的纸质卡已注销" in new_page and str(new) in new_page
+    assert old_page.status_code == 409
+
+
 def test_family_requests_are_approved_or_rejected_with_a_reason(console: Console) -> None:
     with console.district.sessions.begin() as session:
         for name in ("张小红", "张小明"):

@@ -171,12 +171,14 @@ def test_the_trust_list_certifies_every_town_with_its_own_serial_range(
 def test_rotation_keeps_old_cards_valid_and_signs_new_cards_with_the_new_key(
         district: District) -> None:
     with district.sessions.begin() as session:
-        import_members(session, csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,,"), "t", NOW)
-        old_card = printing.static_card(session, district.keys(), "WZ1", None, "t", NOW)
+        import_members(session, csv_bytes("WZ1,陈建国,3317,WZ-MD,木渎精工工会,,",
+                                          "WZ2,王秀英,1234,WZ-MD,木渎精工工会,,"), "t", NOW)
+        old_card = printing.static_card(session, district.keys(), "WZ1", None, "t", NOW).card
     old_kid = old_card.issuer_kid
     new_kid = district.rotate_issuer("WZ-MD", "admin", NOW + 100)
     with district.sessions.begin() as session:
-        new_card = printing.static_card(session, district.keys(), "WZ1", None, "t", NOW + 200)
+        new_card = printing.static_card(session, district.keys(), "WZ2", None, "t",
+                                        NOW + 200).card
         verifier = lists.verifier(session)
         active = keyring.active_issuer(session, "WZ-MD").kid
         [entry] = audit.recent(session, action="issuer_key.rotate")

@@ -111,7 +111,7 @@ def test_statistics_show_the_sales_by_spot_town_and_kind_and_the_flagged_one(
     assert 'id="saved-total">99.84<' in shown  # 38.22 + 23.40 + 38.22 元
     assert shown.count('<svg class="chart"') == 4 and "古松园" in shown
     assert "木渎镇" in shown and "东山镇" in shown and "家属" in shown
-    assert "同一天在同一景点的两个窗口使用" in shown
+    assert "同一人同一天在同一景点的两个窗口使用" in shown
     assert "名单过期，由主管放行" in shown  # a sale let through on stale lists is listed too
     kind_chart = shown.split('id="by_kind"')[1].split("</svg>")[0]
     assert ">会员<" in kind_chart and ">member<" not in kind_chart  # the bars say it in words

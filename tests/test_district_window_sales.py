@@ -4,12 +4,17 @@ refused) when they break the usage rules; on SQLite and PostgreSQL through a rea
 from __future__ import annotations
 
 import json
+from functools import partial
 
+import httpx
 from sqlalchemy import select
 
+from district.cards import printing
+from district.cli import staff_commands
 from district.tables import AuditEntry
 from district.windows.tables import Redemption
-from tests.api_support import Phone, Server
+from tests.api_support import Phone, Server, at_once
+from tests.console_support import ADMIN, sign_in
 from tests.district_window_support import sale, sale_change, window, with_catalog
 from tests.sync_support import activated, pull_all, push
 
@@ -87,6 +92,65 @@ def test_one_card_at_two_windows_of_a_spot_and_twice_at_one_are_flagged(server: 
     assert [t["status"] for t in twice] == ["applied", "applied"]
     assert [r.flag for r in _stored(server)] == [None, "two_windows", "two_windows", None, None,
                                                  "over_limit"]
+
+
+def _printed(server: Server, member_no: str = "WZ1", family_no: int | None = None) -> int:
+    """The person's printed card (the console's 打印纸质卡)."""
+    with server.district.sessions.begin() as session:
+        return printing.static_card(session, server.district.keys(), member_no, family_no,
+                                    "clerk", int(server.clock())).card.serial
+
+
+def _flagged_on_the_console(server: Server) -> str:
+    """The console's 需要核查的售票, as the district admin sees it."""
+    with server.district.sessions.begin() as session:
+        staff_commands.seed_staff(session, "test", int(server.clock()))
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        assert sign_in(http, *ADMIN).status_code == 303
+        return http.get("/console/stats").text.split('id="flagged"')[1].split("</section>")[0]
+
+
+def test_one_person_with_a_phone_card_and_a_printed_card_is_flagged_as_one(
+        server: Server) -> None:
+    """Issue 11.2: the phone card bought at 严家花园; the same member's printed card bought again
+    the same day at that window and at another: both flagged, and listed on the console. His
+    wife's printed card is a person of its own."""
+    _phone, on_phone = _member(server)
+    printed = _printed(server)
+    server.add_family("WZ1", "王喆")
+    wife = _printed(server, "WZ1", 1)
+    first, second = window(server), window(server)
+    now = server.clock()
+    answers = [push(first, sale_change(1, sale(on_phone, now)))[0],
+               push(first, sale_change(2, sale(printed, now + 60)))[0],
+               push(second, sale_change(1, sale(printed, now + 120)))[0],
+               push(first, sale_change(3, sale(wife, now + 180, kind="family",
+                                                paid_fen=5460)))[0]]
+    assert [a["status"] for a in answers] == ["applied"] * 4
+    assert [(r.card_serial, r.flag) for r in _stored(server)] == [
+        (on_phone, None), (printed, "over_limit"), (printed, "two_windows"), (wife, None)]
+    shown = _flagged_on_the_console(server)
+    assert shown.count(f"<td>{printed}</td>") == 2
+    assert "同一人同一天在同一景点超过优惠次数" in shown
+    assert "同一人同一天在同一景点的两个窗口使用" in shown
+    assert f"<td>{on_phone}</td>" not in shown and f"<td>{wife}</td>" not in shown
+
+
+def test_windows_selling_to_one_person_at_once_with_two_cards_leave_one_sale_unflagged(
+        servers: list[Server]) -> None:
+    """Eight windows (over one or two server instances) push, at the same moment, a sale of the
+    same member: four with the phone card, four with the printed card."""
+    server = servers[0]
+    _phone, on_phone = _member(server)
+    printed = _printed(server)
+    tablets = [window(servers[n % len(servers)]) for n in range(8)]
+    now = server.clock()
+    answers = at_once([partial(push, tablet, sale_change(1, sale((on_phone, printed)[n % 2],
+                                                                  now + n)))
+                       for n, tablet in enumerate(tablets)])
+    assert [a[0]["status"] for a in answers] == ["applied"] * 8
+    flags = [r.flag for r in _stored(server)]
+    assert len(flags) == 8 and flags.count(None) == 1, flags
 
 
 def test_the_override_the_presentation_and_the_hash_chain_are_kept_as_sent(

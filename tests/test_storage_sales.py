@@ -17,24 +17,29 @@ from pathlib import Path
 import pytest
 
 from app.models import CardKind, OverrideRecord, Sale
+from app.person import person_key
 from app.sales import GENESIS, sealed
 from storage.device import open_device
 from storage.engine.collection import CompactionPolicy
 from tests.storage_support import Harness
 
 DAY0 = 20_775  # 2026-11-18 in China
+CHEN = person_key("WZ2014012345", CardKind.MEMBER)  # 陈建国, whichever card he shows
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def next_sale(last: Sale | None, day: int = DAY0, serial: int | None = None,
-              pid: str | None = None, spot: str = "yanjia") -> Sale:
+              pid: str | None = None, spot: str = "yanjia", person: str | None = "") -> Sale:
+    """The next sale of the chain; `person` "" names a person of its own, None none (a sale kept
+    before windows named the person)."""
     seq = 1 if last is None else last.seq + 1
     return sealed(Sale(
         id=f"{seq:032x}", seq=seq, at=day * 86_400 + seq, day=day, spot_id=spot,
         ticket_id="mudu-4", ticket_name="木渎古镇四景联票", serial=serial or 100_000 + seq,
         kind=CardKind(seq % 2), name="陈建国", presentation_id=pid, list_fen=7800,
         paid_fen=3978 if seq % 2 == 0 else 5460, override=False,
-        prev_hash=GENESIS if last is None else last.hash, hash=""))
+        prev_hash=GENESIS if last is None else last.hash, hash="",
+        person=person_key(f"WZ{seq}", CardKind.MEMBER) if person == "" else person))
 
 
 def fill(harness: Harness, days: list[int]) -> list[Sale]:
@@ -73,17 +78,29 @@ def test_a_sale_that_does_not_extend_the_chain_is_refused(harness: Harness) -> N
 
 def test_usage_rules_are_answered_after_a_restart(harness: Harness) -> None:
     pid = bytes(range(16))
-    sale = next_sale(None, serial=100_001, pid=pid.hex())
+    sale = next_sale(None, serial=100_001, pid=pid.hex(), person=CHEN)
     harness.device.sales.append(sale)
     log = harness.reopen().sales
-    assert log.uses_today(100_001, "yanjia", DAY0) == 1
-    assert log.uses_today(100_001, "yanjia", DAY0 + 1) == 0
-    assert log.uses_today(100_001, "qiyuan", DAY0) == 0
-    assert log.uses_today(100_002, "yanjia", DAY0) == 0
-    harness.device.sales.append(next_sale(sale, serial=100_001))
-    assert harness.reopen().sales.uses_today(100_001, "yanjia", DAY0) == 2
+    assert log.uses_today(CHEN, 100_001, "yanjia", DAY0) == 1
+    assert log.uses_today(CHEN, 100_777, "yanjia", DAY0) == 1  # his printed card: him too
+    assert log.uses_today(CHEN, 100_001, "yanjia", DAY0 + 1) == 0
+    assert log.uses_today(CHEN, 100_001, "qiyuan", DAY0) == 0
+    other = person_key("WZ2014012345", CardKind.FAMILY, "王喆", "5208")  # his wife
+    assert log.uses_today(other, 100_002, "yanjia", DAY0) == 0
+    harness.device.sales.append(next_sale(sale, serial=100_777, person=CHEN))
+    log = harness.reopen().sales
+    assert log.uses_today(CHEN, 100_001, "yanjia", DAY0) == 2
     assert log.presentation_used(pid)
     assert not log.presentation_used(bytes(16))
+
+
+def test_a_sale_kept_before_the_person_was_counts_for_its_card(harness: Harness) -> None:
+    older = next_sale(None, serial=100_001, person=None)
+    harness.device.sales.append(older)
+    log = harness.reopen().sales
+    assert log.all() == [older] and log.verify_chain() is None
+    assert log.uses_today(CHEN, 100_001, "yanjia", DAY0) == 1
+    assert log.uses_today(CHEN, 100_777, "yanjia", DAY0) == 0
 
 
 def test_pruning_drops_old_sent_sales_and_the_rest_still_verifies(harness: Harness) -> None:
@@ -92,7 +109,8 @@ def test_pruning_drops_old_sent_sales_and_the_rest_still_verifies(harness: Harne
     log = harness.reopen().sales
     assert log.all() == sales[3:]
     assert log.verify_chain() is None
-    assert log.uses_today(sales[0].serial, "yanjia", DAY0) == 0
+    assert log.uses_today(person_key("WZ1", CardKind.MEMBER), sales[0].serial, "yanjia",
+                          DAY0) == 0
     after = next_sale(sales[-1], DAY0 + 41)
     log.append(after)
     assert harness.reopen().sales.verify_chain() is None
@@ -128,10 +146,11 @@ def test_a_tampered_file_breaks_the_chain_at_the_edited_sale(tmp_path: Path) -> 
     lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)
     edited = [line.replace('"paid_fen":5460', '"paid_fen":100') if '"seq":3,' in line else line
               for line in lines]
-    assert edited != lines
+    edited = [line.replace("WZ2", "WZ9") if '"seq":2,' in line else line for line in edited]
+    assert len([a for a, b in zip(edited, lines, strict=True) if a != b]) == 2
     journal.write_text("".join(edited), encoding="utf-8")
     with open_device(tmp_path) as device:
-        assert device.sales.verify_chain() == 3
+        assert device.sales.verify_chain() == 2  # whose card it was is in the hash too
 
 
 # kill -9 mid-append -------------------------------------------------------------------------

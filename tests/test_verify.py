@@ -11,6 +11,7 @@ from app.card import present
 from app.chinatime import china_day
 from app.keys import KeyPair
 from app.models import CardKind
+from app.person import person_of
 from app.qrtext import encode_qr_text
 from app.trust import Status
 from app.verify import Freshness, Reason, Verifier
@@ -197,25 +198,31 @@ def test_lists_older_than_a_week_need_an_override(kit: Kit, phone: KeyPair) -> N
 
 class Ledger:
     def __init__(self) -> None:
-        self.sales: set[tuple[int, str, int]] = set()
+        self.sales: set[tuple[str, str, int]] = set()
         self.presentations: set[bytes] = set()
 
-    def uses_today(self, serial: int, spot_id: str, day: int) -> int:
-        return int((serial, spot_id, day) in self.sales)
+    def uses_today(self, person: str, serial: int, spot_id: str, day: int) -> int:
+        return int((person, spot_id, day) in self.sales)
 
     def presentation_used(self, presentation_id: bytes) -> bool:
         return presentation_id in self.presentations
 
 
-def test_one_discount_per_card_per_spot_per_day(kit: Kit, phone: KeyPair) -> None:
+def test_one_discount_per_person_per_spot_per_day(kit: Kit, phone: KeyPair) -> None:
     ledger = Ledger()
     verifier = kit.verifier("mudu", ledger)
-    card = kit.card(kit.claims(holder=phone))
+    claims = kit.claims(holder=phone)
+    card = kit.card(claims)
     first = verifier.verify(phone_text(card, phone), NOW)
     assert first.valid and first.presentation_id is not None
-    ledger.sales.add((100_001, "mudu", china_day(NOW)))
+    ledger.sales.add((person_of(claims), "mudu", china_day(NOW)))
     assert verifier.verify(phone_text(card, phone, NOW + 60), NOW + 60).reason is (
         Reason.ALREADY_USED_TODAY)
+    printed = static_text(kit.card(kit.claims(100_777, member_no=claims.member_no)))  # his
+    assert verifier.verify(printed, NOW + 60).reason is Reason.ALREADY_USED_TODAY
+    wife = static_text(kit.card(kit.claims(100_002, CardKind.FAMILY, name="王喆",
+                                           id_last4="5208")))
+    assert verifier.verify(wife, NOW + 60).valid
     assert verifier.verify(phone_text(card, phone, NOW + DAY), NOW + DAY).valid
 
 

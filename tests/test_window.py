@@ -182,6 +182,45 @@ def test_a_card_that_bought_today_is_refused_until_tomorrow(window: Window) -> N
     assert window.desk.scan(phone_text(card, phone, NOW + DAY)).verdict.valid
 
 
+def test_one_person_buys_once_a_day_at_a_spot_with_the_phone_or_the_printed_card(
+        window: Window) -> None:
+    """Issue 11.2: 陈建国's phone card bought; his printed card (another serial) is refused the
+    same day at the same spot. His wife and his father are persons of their own: each buys once,
+    with whichever of their cards."""
+    kit = window.kit
+    window.desk.sell(window.scan_phone(), "mudu-4")
+    window.clock.now = NOW + 60
+    his_printed = static_text(kit.card(kit.claims(100_777, member_no="WZ2014012345")))
+    refused = window.desk.scan(his_printed)
+    assert_refused(refused, Reason.ALREADY_USED_TODAY, "今日已优惠")
+    assert refused.words.detail == Words("此人今天在本景区的优惠已用完（手机卡、纸质卡合计）",
+                                         "This person's discount here is used up today "
+                                         "(phone and printed cards together)")
+    bought = window.desk.sell(window.scan_phone(100_002, CardKind.FAMILY, name="王喆",
+                                                id_last4="5208"), "mudu-4")
+    her_printed = static_text(kit.card(kit.claims(100_003, CardKind.FAMILY, name="王喆",
+                                                  id_last4="5208")))
+    assert_refused(window.desk.scan(her_printed), Reason.ALREADY_USED_TODAY, "今日已优惠")
+    father = window.scan_phone(100_004, CardKind.FAMILY, name="陈福根", relation="父亲",
+                               id_last4="0016")
+    assert window.desk.sell(father, "mudu-4").paid_fen == bought.paid_fen == 5460
+    window.clock.now = NOW + DAY
+    assert window.desk.scan(his_printed).words.colour is Colour.AMBER  # tomorrow: sells
+
+
+def test_his_phone_and_printed_card_scanned_together_buy_only_once(window: Window) -> None:
+    kit = window.kit
+    on_phone = window.scan_phone()
+    printed = window.desk.scan(static_text(kit.card(kit.claims(100_777,
+                                                               member_no="WZ2014012345"))))
+    assert on_phone.verdict.valid and printed.verdict.valid
+    window.desk.sell(printed, "mudu-4")
+    with pytest.raises(DeskRefused) as refused:
+        window.desk.sell(on_phone, "yanjia-1")
+    assert refused.value.words.zh == "今日已优惠"
+    assert len(window.device.sales.all()) == 1 and len(window.sale_changes()) == 1
+
+
 def test_the_code_that_bought_a_ticket_cannot_be_shown_again(window: Window) -> None:
     card, phone = window.phone_card()
     text = phone_text(card, phone, NOW)
@@ -268,7 +307,7 @@ def test_a_sale_on_disk_is_there_after_a_restart(disk_window: Window, tmp_path: 
     disk_window.desk = disk_window.open_desk()
     assert disk_window.device.sales.all() == [sale]
     assert [c.record_id for c in disk_window.sale_changes()] == [sale.id]
-    assert disk_window.device.sales.uses_today(100_001, SPOT, china_day(NOW)) == 1
+    assert_refused(disk_window.scan_phone(), Reason.ALREADY_USED_TODAY, "今日已优惠")
 
 
 def test_a_sale_logged_but_not_yet_in_the_outbox_is_sent_after_a_restart(

@@ -50,7 +50,7 @@ def _base_claims(member: Member, union: Union, key: SigningKey, now: int, years:
                       titles=member.title_list)
 
 
-def _check_active(member: Member, family: FamilyMember | None) -> None:
+def check_active(member: Member, family: FamilyMember | None) -> None:
     if member.status != people.ACTIVE:
         raise Conflict(f"会员 {member.member_no} 状态为 {member.status}，不能发卡",
                        f"member {member.member_no} is {member.status}: no card can be issued")
@@ -69,17 +69,24 @@ def member_card(session: Session, member: Member) -> Card:
     return card
 
 
-def issue_card(session: Session, keys: KeyRing, member: Member, *, actor: str, now: int,
-               holder_key: bytes | None = None, family: FamilyMember | None = None,
-               years: int = 3) -> Card:
-    """One card for the member (or one of their family), bound to `holder_key` if given."""
-    _check_active(member, family)
-    key, pair = keys.issuer(session, member.town_id)
+def claims_for(session: Session, key: SigningKey, member: Member, family: FamilyMember | None,
+               now: int, years: int) -> CardClaims:
+    """What a card issued now for the member (or one of their family) certifies (serial 0)."""
     claims = _base_claims(member, people.union_of(session, member), key, now, years)
     if family is not None:
         claims = replace(claims, kind=CardKind.FAMILY, name=family.name, id_last4=family.id_last4,
                          relation=family.relation, primary_serial=member_card(session,
                                                                               member).serial)
+    return claims
+
+
+def issue_card(session: Session, keys: KeyRing, member: Member, *, actor: str, now: int,
+               holder_key: bytes | None = None, family: FamilyMember | None = None,
+               years: int = 3) -> Card:
+    """One card for the member (or one of their family), bound to `holder_key` if given."""
+    check_active(member, family)
+    key, pair = keys.issuer(session, member.town_id)
+    claims = claims_for(session, key, member, family, now, years)
     serial = allocate_serials(session, member.town_id, 1)[0]
     claims = replace(claims, serial=serial, holder_key=holder_key)
     card = Card(**_row(claims, sign_card(claims, pair), member, family, key))
@@ -114,15 +121,21 @@ def _town_batch(session: Session, keys: KeyRing, members: Sequence[Member],
 
 def issue_member_cards(session: Session, keys: KeyRing, members: Sequence[Member], *,
                        actor: str, now: int, years: int = 3) -> list[int]:
-    """Printed member cards for many members at once (bulk insert); returns the serials."""
+    """Printed member cards for many members at once (bulk insert); returns the serials. A
+    member who already holds a valid printed card keeps it and gets no second one."""
     for member in members:
-        _check_active(member, None)
+        check_active(member, None)
     unions = {u.id: u for u in session.scalars(select(Union))}
     by_town: dict[str, list[Member]] = {}
     for member in members:
         by_town.setdefault(member.town_id, []).append(member)
     serials: list[int] = []
-    for town_id, group in sorted(by_town.items()):
+    for town_id, everyone in sorted(by_town.items()):
+        lock_town(session, town_id)
+        holding = _holding_printed(session, town_id)
+        group = [m for m in everyone if m.id not in holding]
+        if not group:
+            continue
         rows = _town_batch(session, keys, group, unions, now, years)
         for start in range(0, len(rows), 5000):
             session.execute(insert(CARDS), rows[start:start + 5000])
@@ -131,6 +144,13 @@ def issue_member_cards(session: Session, keys: KeyRing, members: Sequence[Member
                      {"count": len(rows), "first": rows[0]["serial"],
                       "last": rows[-1]["serial"]}, now)
     return serials
+
+
+def _holding_printed(session: Session, town_id: str) -> set[int]:
+    """The members of the town who hold a valid printed card of their own."""
+    return set(session.scalars(select(Card.member_id).join(Member, Card.member_id == Member.id)
+                               .where(Member.town_id == town_id, Card.family_id.is_(None),
+                                      Card.holder_key.is_(None), Card.status == VALID)))
 
 
 def get_card(session: Session, serial: int) -> Card:
@@ -158,31 +178,60 @@ def revoke(session: Session, keys: KeyRing, serial: int, reason: str, actor: str
 
 def replace_card(session: Session, keys: KeyRing, serial: int, holder_key: bytes | None,
                  actor: str, now: int) -> Card:
-    """补办: a new card for the same person; the old one is revoked and points at the new.
-
-    Replacing a member's own card also re-issues the family cards that named it as primary;
-    those shown from the member's old phone (bound to the old card's key) move to `holder_key`.
-    """
+    """补办: a new card for the same person; the old one is revoked and points at the new
+    (`retire`), and the status list is signed again."""
     old = get_card(session, serial)
     member = session.get_one(Member, old.member_id)
     family = session.get(FamilyMember, old.family_id) if old.family_id else None
     _mark_revoked(session, old, "replaced", actor, now)
     new = issue_card(session, keys, member, actor=actor, now=now, holder_key=holder_key,
                      family=family)
-    old.replaced_by = new.serial
-    if family is None:
-        dependants = session.scalars(select(Card).where(Card.primary_serial == old.serial,
-                                                        Card.status == VALID)).all()
-        for dependant in dependants:
-            _mark_revoked(session, dependant, "primary replaced", actor, now)
-            again = issue_card(session, keys, member, actor=actor, now=now,
-                               holder_key=_follow(dependant.holder_key, old.holder_key,
-                                                  holder_key),
-                               family=session.get(FamilyMember, dependant.family_id or 0))
-            dependant.replaced_by = again.serial
+    _hand_over(session, keys, old, new, actor, now)
     session.flush()
     lists.sign_status(session, keys, now)
     return new
+
+
+def retire(session: Session, keys: KeyRing, old: Card, new: Card, reason: str, actor: str,
+           now: int) -> None:
+    """`new` takes over from `old`: old is revoked (with `reason`) and points at new. The caller
+    signs the status list again.
+
+    When old is a member's own card, the family cards that named it as primary are re-issued;
+    those shown from the member's old phone (bound to old's key) move to new's key."""
+    _mark_revoked(session, old, reason, actor, now)
+    _hand_over(session, keys, old, new, actor, now)
+
+
+def _hand_over(session: Session, keys: KeyRing, old: Card, new: Card, actor: str,
+               now: int) -> None:
+    old.replaced_by = new.serial
+    if old.family_id is not None:
+        return
+    member = session.get_one(Member, old.member_id)
+    dependants = session.scalars(select(Card).where(Card.primary_serial == old.serial,
+                                                    Card.status == VALID)).all()
+    for dependant in dependants:
+        _mark_revoked(session, dependant, "primary replaced", actor, now)
+        again = issue_card(session, keys, member, actor=actor, now=now,
+                           holder_key=_follow(dependant.holder_key, old.holder_key,
+                                              new.holder_key),
+                           family=session.get(FamilyMember, dependant.family_id or 0))
+        dependant.replaced_by = again.serial
+
+
+def printed_cards(session: Session, member: Member, family: FamilyMember | None) -> list[Card]:
+    """The person's valid printed (static) cards, newest first."""
+    whose = Card.family_id.is_(None) if family is None else Card.family_id == family.id
+    return list(session.scalars(select(Card).where(
+        Card.member_id == member.id, whose, Card.holder_key.is_(None), Card.status == VALID)
+        .order_by(Card.serial.desc())))
+
+
+def lock_town(session: Session, town_id: str) -> None:
+    """Lock the town's row (its serial counter) until the transaction ends: whoever prints
+    cards of the town's members takes it before looking at the cards they hold."""
+    session.execute(select(Town.id).where(Town.id == town_id).with_for_update())
 
 
 def _follow(key: bytes | None, old_key: bytes | None, new_key: bytes | None) -> bytes | None:

@@ -90,16 +90,27 @@ def card(d: District, args: argparse.Namespace) -> int:
     if args.format == "png" and not args.out:
         raise Invalid("PNG 格式需要 --out 文件", "--format png needs --out FILE")
     with d.sessions.begin() as session:
-        issued = printing.static_card(session, d.keys(), args.member_no, args.family,
-                                      args.actor, now())
+        printed = printing.static_card(session, d.keys(), args.member_no, args.family,
+                                       args.actor, now())
+    issued = printed.card
     if args.format == "png":
         Path(args.out).write_bytes(printing.png(issued))
     elif args.out:
         Path(args.out).write_text(printing.payload_text(issued) + "\n", encoding="ascii")
     else:
         _say(printing.payload_text(issued))
-    print(f"卡号 / serial {issued.serial}", file=sys.stderr)
+    print(f"卡号 / serial {issued.serial}; {_printed_words(printed)}", file=sys.stderr)
     return 0
+
+
+def _printed_words(printed: printing.Printed) -> str:
+    if not printed.new:
+        return "此人现有的纸质卡，再次打印，未发新卡 / the person's current printed card, again"
+    if not printed.replaced:
+        return "新发纸质卡 / a new printed card"
+    old = ", ".join(str(serial) for serial in printed.replaced)
+    return (f"新发纸质卡，原纸质卡 {old} 已注销 / a new printed card; the person's printed "
+            f"card {old} is revoked")
 
 
 def revoke(d: District, args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from district.web_context import clock, district_of
 
 router = APIRouter(route_class=ConsoleRoute)
 PHONE_REPLACED = "补办：换手机，需重新激活"
+PRINT_NOTICES = ("new", "again", "replaced")
 
 
 def _owner(session: Session, card: Card) -> tuple[Member, FamilyMember | None]:
@@ -41,24 +42,33 @@ def _printable(session: Session, serial: int, town_id: str | None) -> Card:
 @router.post(PREFIX + "/members/{member_no}/print")
 def print_card(request: Request, who: Who, member_no: str, csrf: Annotated[str, Form()] = "",
                family_no: Annotated[str, Form()] = "") -> Response:
-    """Issue a printed static card for the member or one of their approved family."""
+    """The printed card of the member or one of their approved family: the one they hold,
+    printed again, or a new one (`printing.static_card`)."""
     check_csrf(who, csrf)
     d = district_of(request)
     with d.sessions.begin() as session:
         queries.member_in_scope(session, member_no, scope(who))
         number = int(family_no) if family_no.isdigit() else None
-        card = printing.static_card(session, d.keys(), member_no, number, who.staff.username,
-                                    clock(request), d.settings.card_years)
-    return RedirectResponse(f"{PREFIX}/cards/{card.serial}/print", status_code=303)
+        printed = printing.static_card(session, d.keys(), member_no, number,
+                                       who.staff.username, clock(request), d.settings.card_years)
+    return _to_print_page(printed)
+
+
+def _to_print_page(printed: printing.Printed) -> RedirectResponse:
+    """The print page, saying whether the card is the one the person held or a new one."""
+    done = "again" if not printed.new else "replaced" if printed.replaced else "new"
+    return RedirectResponse(f"{PREFIX}/cards/{printed.card.serial}/print?done={done}",
+                            status_code=303)
 
 
 @router.get(PREFIX + "/cards/{serial}/print", response_class=HTMLResponse)
-def print_page(request: Request, who: Who, serial: int) -> HTMLResponse:
+def print_page(request: Request, who: Who, serial: int, done: str = "") -> HTMLResponse:
     with district_of(request).sessions() as session:
         card = _printable(session, serial, scope(who))
         member, family = _owner(session, card)
         union = queries.detail(session, member).union
-    return page(request, "print.html", who, card=card, member=member, family=family, union=union)
+    return page(request, "print.html", who, card=card, member=member, family=family, union=union,
+                done=done if done in PRINT_NOTICES else "")
 
 
 @router.get(PREFIX + "/cards/{serial}/qr.png")
@@ -127,8 +137,8 @@ def replace(request: Request, who: Who, serial: int,
         card = queries.card_in_scope(session, serial, scope(who))
         member_no = session.get_one(Member, card.member_id).member_no
         if card.holder_key is None:
-            new = issuance.replace_card(session, d.keys(), serial, None, actor, now)
-            return RedirectResponse(f"{PREFIX}/cards/{new.serial}/print", status_code=303)
+            return _to_print_page(printing.replace_printed(session, d.keys(), serial, actor, now,
+                                                           d.settings.card_years))
         phone = _phone_of(session, card)
         if phone is not None:
             devices.revoke_device(session, d.keys(), phone.id, PHONE_REPLACED, actor, now)

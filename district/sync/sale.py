@@ -22,11 +22,14 @@ from district.windows.tables import Redemption
 
 
 def lock_cards(session: Session, changes: Sequence[WireChange]) -> None:
-    """Lock the cards a batch of sales names, in serial order, before any sale runs."""
+    """Lock, in serial order and before any sale runs, every card of each member whose card a
+    batch of sales names: the usage rule counts a person, whichever of their cards (phone,
+    printed, a replaced one) was shown, so the pushes of one person's two cards meet here."""
     serials = sorted({s.serial for s in (WireSale.parse(c.record_id, c.fields) for c in changes)
                       if s is not None})
     if serials:
-        session.execute(select(Card.serial).where(Card.serial.in_(serials))
+        members = select(Card.member_id).where(Card.serial.in_(serials))
+        session.execute(select(Card.serial).where(Card.member_id.in_(members))
                         .order_by(Card.serial).with_for_update())
 
 

@@ -6,9 +6,11 @@ Never lost: a serial the district does not know is stored with the flag "unknown
 that cannot be what the window says (a ticket the spot does not sell, a card of another kind, a
 price that is not the ticket's, a time before the window was enrolled or ahead of the district's
 clock) is kept for review with its reason and never counted as savings.
-Flagged, not refused: the card used at two windows of one spot on one day ("two_windows"), or
-more than the daily limit at one spot ("over_limit"). The card's row is locked while checking,
-so two windows' concurrent pushes of one card see each other. A sale with "override": true also
+Flagged, not refused: a person (`app.person`: the member, or one family member — whichever of
+their cards, phone or printed, was shown) served at two windows of one spot on one day
+("two_windows"), or more than the daily limit at one spot ("over_limit"). Every card of the
+member is locked while checking (`district.sync.sale.lock_cards`), so two windows' concurrent
+pushes of one person's cards see each other. A sale with "override": true also
 carries "override_by" and "override_reason" (the supervisor who let it through on stale lists,
 and why): they go to the audit log.
 """
@@ -18,14 +20,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from app.models import CardKind, Rounding
+from app.person import person_key
 from app.prices import apply_rate
 from app.sale_wire import WireSale
 from district.feed import publish
-from district.tables import Card, Ticket
+from district.registry import people
+from district.tables import Card, FamilyMember, Member, Ticket
 from district.windows.tables import Redemption
 
 TWO_WINDOWS, OVER_LIMIT, UNKNOWN_CARD = "two_windows", "over_limit", "unknown_card"
@@ -71,11 +75,27 @@ def _flag(session: Session, sale: WireSale, card: Card | None, device_id: str,
     if card is None:
         return UNKNOWN_CARD
     earlier = list(session.scalars(select(Redemption).where(
-        Redemption.card_serial == sale.serial, Redemption.spot_id == sale.spot_id,
+        _of_person(session, card), Redemption.spot_id == sale.spot_id,
         Redemption.day == sale.day)))
     if any(r.device_id is not None and r.device_id != device_id for r in earlier):
         return TWO_WINDOWS
     return OVER_LIMIT if len(earlier) + 1 > daily_limit else None
+
+
+def _of_person(session: Session, card: Card) -> ColumnElement[bool]:
+    """The redemptions of the card's person, with any of their cards: the member's own, or those
+    of the member's family members with the same name and ID digits (as the window keys them)."""
+    if card.family_id is None:
+        return and_(Redemption.member_id == card.member_id, Redemption.family_id.is_(None))
+    member = session.get_one(Member, card.member_id)
+    family = session.get_one(FamilyMember, card.family_id)
+    key = _family_key(member, family)
+    same = [f.id for f in people.all_family(session, member) if _family_key(member, f) == key]
+    return and_(Redemption.member_id == card.member_id, Redemption.family_id.in_(same))
+
+
+def _family_key(member: Member, family: FamilyMember) -> str:
+    return person_key(member.member_no, CardKind.FAMILY, family.name, family.id_last4)
 
 
 def store(session: Session, sale: WireSale, card: Card | None, window: Window,
