@@ -177,7 +177,7 @@ def test_the_day_report_counts_and_adds_up_and_exports() -> None:
     assert csv_file.name == f"日报-yanjia-{report_date(window)}.csv"
     text = csv_file.data.decode("utf-8-sig")
     assert "39.78" in text and "54.60" in text and text.startswith("日期 Date,")
-    assert f"已下载 {csv_file.name}（浏览器的下载文件夹）" in all_text(report.view)
+    assert f"已下载 {csv_file.name}" in all_text(report.view)
     assert "/" not in all_text(find(report.view, "report-saved"))  # no path on a server's disk
 
 
