@@ -41,7 +41,6 @@ from app.window_station import WindowParts, WindowStation
 from remote.district_http import HttpDistrictClient
 from remote.sync_http import HttpSyncTransport
 from storage import CorruptFileError, DeviceStore, StorageError
-from storage.exports import ExportWriter
 from views import MemberServices, mount
 
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
@@ -71,10 +70,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def build_services(device: DeviceStore, clock: Clock, client: HttpClient | None = None,
-                   server: str | None = None, transport: SyncTransport | None = None,
-                   exports: Path | None = None) -> MemberServices:
+                   server: str | None = None, transport: SyncTransport | None = None
+                   ) -> MemberServices:
     """The device's services over its store: a member's phone, or a scenic spot's window once
-    enrolled; `client` reaches the district (httpx), `exports` keeps the window's CSV files."""
+    enrolled; `client` reaches the district (httpx)."""
     client = client or HttpDistrictClient()
     wallet = Wallet(device.keys, device.cards, clock)
     engine = sync_engine(device, wallet, clock, transport)
@@ -97,19 +96,17 @@ def build_services(device: DeviceStore, clock: Clock, client: HttpClient | None 
         family=family,
         sync=engine,
         window=window_station(device, wallet, catalog, engine, client, clock,
-                              activation.server_url(), exports),
+                              activation.server_url()),
     )
 
 
 def window_station(device: DeviceStore, wallet: Wallet, catalog: Catalog, engine: SyncEngine,
-                   client: WindowEnroller, clock: Clock, server_url: str,
-                   exports: Path | None) -> WindowStation:
+                   client: WindowEnroller, clock: Clock, server_url: str) -> WindowStation:
     """The window role over the same store: enrollment, the desk, the day report."""
     enrollment = WindowEnrollment(client, wallet, device.trust, device.settings,
                                   on_enrolled=lambda: engine.restart(other_person=False))
     parts = WindowParts(device.trust, catalog, device.sales, device.overrides, engine, clock)
-    station = WindowStation(enrollment, parts, server_url,
-                            ExportWriter(exports) if exports is not None else None)
+    station = WindowStation(enrollment, parts, server_url)
 
     def heard(event: SyncEvent) -> None:
         if event == "synced":
@@ -175,9 +172,8 @@ def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
     return stopper
 
 
-def run(device: DeviceStore, args: argparse.Namespace, data_dir: Path) -> None:
-    services = build_services(device, time.time, server=args.server,
-                              exports=data_dir / "exports")
+def run(device: DeviceStore, args: argparse.Namespace) -> None:
+    services = build_services(device, time.time, server=args.server)
     stop_sync = (start_sync(services.sync, time.time) if isinstance(services.sync, SyncEngine)
                  else lambda: None)
     try:
@@ -227,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.demo:
             provision_demo(device.keys, device.cards, device.catalog, device.trust, time.time)
-        run(device, args, data_dir)
+        run(device, args)
     finally:
         device.close()
     return 0

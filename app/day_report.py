@@ -1,8 +1,9 @@
 """The window's day report (SPEC §2): counts by card kind, list total, charged total, discount
 given, overrides; and a CSV for reconciliation with the tourism company.
 
-The CSV is UTF-8 with a BOM (so Excel opens the Chinese right), a Chinese header row and an English
-one, one row per sale in sale order, then a totals row. Money in 元 with two decimals; card
+The CSV is UTF-8 with a BOM (so Excel opens the Chinese right), one header row that names each
+column in Chinese and English ("日期 Date": Excel and the company's tools take the first row as the
+header), one row per sale in sale order, then a totals row. Money in 元 with two decimals; card
 holders' names are masked (陈*国): the company reconciles by serial and ticket, not by name.
 """
 
@@ -18,10 +19,9 @@ from app.models import CardKind, Sale
 from app.ports import SalesLog
 from app.prices import format_yuan
 
-HEADER_ZH = ("日期", "时间", "序号", "卡号", "持卡人", "类别", "票种", "原价(元)", "实收(元)",
-             "优惠(元)", "主管授权", "记录号")
-HEADER_EN = ("Date", "Time", "Seq", "Serial", "Holder", "Kind", "Ticket", "List (yuan)",
-             "Charged (yuan)", "Discount (yuan)", "Override", "Sale ID")
+HEADER = ("日期 Date", "时间 Time", "序号 Seq", "卡号 Serial", "持卡人 Holder", "类别 Kind",
+          "票种 Ticket", "原价(元) List (yuan)", "实收(元) Charged (yuan)",
+          "优惠(元) Discount (yuan)", "主管授权 Override", "记录号 Sale ID")
 KIND_ZH = {CardKind.MEMBER: "会员", CardKind.FAMILY: "家属"}
 
 
@@ -32,6 +32,15 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """A file to hand to the clerk: its name and bytes (the screen downloads or shares it)."""
+
+    name: str
+    data: bytes
+    mime_type: str = "text/csv"
 
 
 @dataclass(frozen=True)
@@ -72,11 +81,15 @@ class DayReport:
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(HEADER_ZH)
-        writer.writerow(HEADER_EN)
+        writer.writerow(HEADER)
         writer.writerows(self._row(s) for s in self.sales)
         writer.writerow(self._totals())
         return out.getvalue()
+
+    def csv_file(self) -> CsvFile:
+        """The day's CSV for the tourism company, named for the spot and the date."""
+        return CsvFile(f"日报-{self.spot_id}-{self.date.isoformat()}.csv",
+                       self.to_csv().encode("utf-8"))
 
     def _row(self, s: Sale) -> list[str]:
         clock = dt.datetime.fromtimestamp(s.at + CHINA_OFFSET, dt.UTC).strftime("%H:%M:%S")

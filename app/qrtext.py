@@ -3,6 +3,11 @@
 Encoding uses the `base45` package. Decoding is on the window's hot path, where that
 package's per-character loop costs as much as an Ed25519 verification; `b45decode` here
 works on character pairs and is tested against the package on arbitrary input.
+
+A scanner gun types the code as key presses. On a window PC with a Chinese input method
+switched on, those keys arrive as full-width characters (`UP1：…％…`, a full-width space) or
+as Chinese punctuation (`。` for `.`, `￥` for `$`): `from_input_method` turns them back
+before decoding, so such a scan reads as the card it is.
 """
 
 from __future__ import annotations
@@ -12,6 +17,13 @@ import base45
 PREFIX = "UP1:"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _TABLE = bytes(ALPHABET.index(chr(c)) if chr(c) in ALPHABET else 0xFF for c in range(256))
+
+# Full-width forms U+FF01–FF5E are ASCII 0x21–0x7E shifted by 0xFEE0; U+3000 is the
+# full-width space. A Chinese input method's own punctuation for the base45 alphabet's
+# symbols: 。 for `.`, ￥ (or ¥) for `$`, 、 for `/` (the key some input methods map to it).
+_IME = {**{0xFF01 + i: 0x21 + i for i in range(0x5E)}, 0x3000: 0x20, ord("。"): ord("."),
+        ord("￥"): ord("$"), ord("¥"): ord("$"), ord("、"): ord("/")}
+
 
 class QrTextError(ValueError):
     """The text is not a UnionPass QR text. `args[0]` is "prefix" or "base45"."""
@@ -57,9 +69,16 @@ def _triples(low: bytes, mid: bytes, high: bytes) -> bytes:
     return bytes(out)
 
 
+def from_input_method(text: str) -> str:
+    """The text a scanner gun meant, from what a Chinese input method made of its keys:
+    full-width letters, digits, symbols and space to ASCII, and 。￥、 to `.`, `$`, `/`."""
+    return text if text.isascii() else text.translate(_IME)
+
+
 def decode_qr_text(text: str) -> bytes:
-    """Bytes inside a QR text; raises QrTextError("prefix" | "base45")."""
-    cleaned = text.strip()
+    """Bytes inside a QR text (typed through a Chinese input method or not); raises
+    QrTextError("prefix" | "base45")."""
+    cleaned = from_input_method(text).strip()
     if not cleaned.startswith(PREFIX):
         raise QrTextError("prefix")
     try:

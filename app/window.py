@@ -13,11 +13,11 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from app.catalog import Catalog
-from app.chinatime import china_day
+from app.chinatime import CHINA_OFFSET, DAY, china_day
 from app.models import CardKind, Change, OverrideRecord, ParkedChange, Pinned, Sale, Ticket
 from app.person import person_of
 from app.ports import Clock, OverrideLog, SalesLog, TrustStore
@@ -107,6 +107,17 @@ class ListAges:
 
 
 @dataclass(frozen=True)
+class Shift:
+    """What this desk did since it opened (or since midnight, China time, if it stayed open):
+    the clerk's count of scans and sales, shown on the desk."""
+
+    since: int  # when the count began (epoch seconds)
+    scans: int = 0
+    refused: int = 0
+    sold: int = 0
+
+
+@dataclass(frozen=True)
 class _Armed:
     supervisor: str
     reason: str
@@ -136,6 +147,7 @@ class WindowDesk:
         self._last: Scanned | None = None
         self._tickets: tuple[float, dict[CardKind, tuple[Offer, ...]]] | None = None
         self._pinned_read = False
+        self._shift = Shift(int(clock()))
         self._record_lost_tail()
 
     @property
@@ -149,7 +161,26 @@ class WindowDesk:
     # scan ----------------------------------------------------------------------------------------
 
     def scan(self, text: str) -> Scanned:
-        """The verdict for a scanned text and, if valid, this spot's tickets at the card's price."""
+        """The verdict for a scanned text and, if valid, this spot's tickets at the card's price
+        (counted in the shift)."""
+        with self._lock:
+            scanned = self._scan(text)
+            shift = self._current_shift(scanned.at)
+            self._shift = replace(shift, scans=shift.scans + 1,
+                                  refused=shift.refused + (not scanned.verdict.valid))
+            return scanned
+
+    def shift(self) -> Shift:
+        """This shift's counts: since the desk opened, or since midnight if it stayed open."""
+        with self._lock:
+            return self._current_shift(int(self._clock()))
+
+    def _current_shift(self, now: int) -> Shift:
+        if china_day(now) != china_day(self._shift.since):
+            self._shift = Shift(china_day(now) * DAY - CHINA_OFFSET)  # midnight in China
+        return self._shift
+
+    def _scan(self, text: str) -> Scanned:
         now = self._clock()
         with self._lock:
             lists = self._lists()
@@ -199,6 +230,8 @@ class WindowDesk:
             self._recorder.record(SALE_ENTITY, sale.id, fields)
             if stale:
                 self._log_override(sale, now)
+            shift = self._current_shift(now)
+            self._shift = replace(shift, sold=shift.sold + 1)
             return sale
 
     def _sellable(self, scanned: Scanned, ticket_id: str, now: int) -> Offer:
@@ -257,7 +290,7 @@ class WindowDesk:
             last, text = self._last, self._last_text
             if last is not None and text is not None and last.verdict.reason is (
                     Reason.LISTS_TOO_OLD):
-                return self.scan(text)
+                return self._scan(text)
             return None
 
     def _log_override(self, sale: Sale, now: int) -> None:

@@ -1,11 +1,11 @@
 """The window device as the screens see it: enrolled or not, the desk for its spot, the day
-report and its CSV export. Built by main.py over the device store; the desk is made once the
-device is enrolled (it needs the spot) and told to re-read its tickets after every sync.
+report (its CSV goes to the clerk's screen: views/file_offer.py). Built by main.py over the
+device store; the desk is made once the device is enrolled (it needs the spot) and told to
+re-read its tickets after every sync.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.catalog import Catalog
@@ -17,7 +17,6 @@ from app.sync_apply import DAILY_LIMIT
 from app.window import SaleRecorder, WindowDesk
 from app.window_enroll import EnrolledSpot, WindowEnrollment
 
-SaveExport = Callable[[str, str], str]  # (file name, text) → where it was kept
 RETENTION_DAYS = 30  # synced sales older than this leave the window device
 
 
@@ -34,9 +33,8 @@ class WindowParts:
 
 
 class WindowStation:
-    def __init__(self, enrollment: WindowEnrollment, parts: WindowParts, server_url: str,
-                 save_export: SaveExport | None = None) -> None:
-        self.enrollment, self._parts, self._save = enrollment, parts, save_export
+    def __init__(self, enrollment: WindowEnrollment, parts: WindowParts, server_url: str) -> None:
+        self.enrollment, self._parts = enrollment, parts
         self._server_url = server_url
         self._desk: WindowDesk | None = None
         self._pruned_on: int | None = None
@@ -100,13 +98,3 @@ class WindowStation:
             return None
         chosen = china_day(self._parts.clock()) if day is None else day
         return DayReport.of(self._parts.sales, chosen, spot.spot_id)
-
-    def can_export(self) -> bool:
-        return self._save is not None
-
-    def export(self, report: DayReport) -> str:
-        """Keep the day's CSV for the tourism company's reconciliation; returns where."""
-        if self._save is None:
-            raise RuntimeError("this build keeps no files")
-        return self._save(f"日报-{report.spot_id}-{report.date.isoformat()}.csv",
-                          report.to_csv())

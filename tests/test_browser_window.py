@@ -212,7 +212,8 @@ def test_the_clerk_sells_the_package_and_the_desk_goes_back_to_scanning(
         window: Window) -> None:
     page = window.page
     page.get_by_role("button", name=OFFER).click()
-    page.get_by_role("button", name=re.compile(r"确认收款 ¥39\.78$")).click(timeout=LOAD)
+    confirm = re.compile(rf"确认收款 ¥39\.78 · {PACKAGE}$")  # the button names the ticket
+    page.get_by_role("button", name=confirm).click(timeout=LOAD)
     sold = page.get_by_text(f"已售出 {PACKAGE} · 收款 ¥39.78", exact=True)
     sold.wait_for(timeout=LOAD)
     expect(page.get_by_text("会员 5.1折", exact=True)).to_have_count(0)

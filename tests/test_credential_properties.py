@@ -67,6 +67,23 @@ def test_qr_text_round_trips_any_bytes(data: bytes) -> None:
     assert text.startswith("UP1:") and decode_qr_text(text) == data
 
 
+def full_width(text: str, chinese_punctuation: bool) -> str:
+    """What a Chinese input method makes of a scanner gun's keys: full-width forms and the
+    ideographic space; with its Chinese punctuation on, also 。 for . and ￥ for $."""
+    if chinese_punctuation:
+        text = text.replace(".", "。").replace("$", "￥")
+    return "".join("\u3000" if c == " " else chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c
+                   for c in text)
+
+
+@given(st.binary(max_size=600), st.booleans())
+def test_a_qr_text_typed_through_a_chinese_input_method_decodes_the_same(
+        data: bytes, chinese_punctuation: bool) -> None:
+    typed = full_width(encode_qr_text(data), chinese_punctuation)
+    assert typed.startswith("ＵＰ１：") and not typed.isascii()
+    assert decode_qr_text(typed) == data
+
+
 @given(st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", max_size=40))
 def test_fast_base45_agrees_with_the_base45_package(text: str) -> None:
     try:

@@ -47,6 +47,19 @@ def test_a_printed_static_card_is_valid_but_asks_to_check_id(kit: Kit) -> None:
     assert verdict.valid and verdict.static and verdict.check_id
 
 
+def test_a_card_typed_through_a_chinese_input_method_is_still_valid(
+        kit: Kit, phone: KeyPair) -> None:
+    """A window PC's Chinese input method turns the scanner gun's `:` and `%` into `：` and
+    `％` (and letters, digits and space into their full-width forms)."""
+    text = phone_text(kit.card(kit.claims(holder=phone)), phone)
+    assert "%" in text or " " in text or "$" in text  # the symbols an input method changes
+    typed = text.replace(":", "：").replace("%", "％").replace(" ", "\u3000")
+    assert kit.verifier().verify(typed, NOW).valid
+    every_key = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else "\u3000" for c in text)
+    verdict = kit.verifier().verify(every_key, NOW)
+    assert verdict.valid and verdict.name == "陈建国"
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

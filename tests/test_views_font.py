@@ -8,6 +8,7 @@ from fontTools.ttLib import TTFont
 
 from app.demo import PEOPLE, SPOTS, UNION
 from app.i18n import MESSAGES
+from district.registry.glyphs import COVERAGE, Coverage
 from views.theme import FONT_ASSET, FONT_FAMILY, build_theme
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -37,6 +38,26 @@ def test_the_font_covers_gbk_names_beyond_gb2312() -> None:
     for ch in "喆堃昇珺玥":  # common in given names; in GBK, not in GB2312
         assert ord(ch) in cmap
         assert not _in_gb2312(ch)
+
+
+def test_the_font_draws_names_beyond_gbk_in_every_cjk_extension() -> None:
+    cmap = font_cmap()
+    assert {0x20BB7, 0x4DAE} <= cmap  # 𠮷 (Extension B), 䶮 (Extension A): real names
+    assert set(range(0x4E00, 0x9FF0)) <= cmap  # every Unified Ideograph up to Unicode 12
+    assert set(range(0x3400, 0x4DB6)) <= cmap  # all of Extension A
+    assert len({c for c in cmap if c >= 0x20000}) > 2_300  # what the face has of B–G
+
+
+def test_the_coverage_list_the_district_reads_is_exactly_the_fonts() -> None:
+    cmap, listed = font_cmap(), Coverage.read(COVERAGE)
+    assert COVERAGE.parent == (ASSETS / FONT_ASSET).parent
+    assert all(listed.draws(chr(c)) for c in cmap)
+    assert not any(listed.draws(chr(c)) for c in range(0x110000) if c not in cmap
+                   and not 0xD800 <= c <= 0xDFFF)
+
+
+def test_the_font_costs_less_than_the_gbk_subset_it_replaced() -> None:
+    assert (ASSETS / FONT_ASSET).stat().st_size < 9_085_040  # the GBK-only file's bytes
 
 
 def _in_gb2312(ch: str) -> bool:

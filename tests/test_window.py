@@ -399,3 +399,36 @@ def test_a_new_catalogue_from_a_sync_is_offered_after_a_refresh(window: Window) 
     window.desk.refresh_catalog()
     offers = {o.ticket.id: o.price_fen for o in window.scan_phone().offers}
     assert offers["mudu-4"] == 5100
+
+
+# the shift's count -----------------------------------------------------------------------------
+
+def test_the_desk_counts_this_shifts_scans_refusals_and_sales(window: Window) -> None:
+    opened = window.desk.shift()
+    assert (opened.since, opened.scans, opened.refused, opened.sold) == (int(NOW), 0, 0, 0)
+    window.desk.sell(window.scan_phone(), "mudu-4")
+    window.desk.scan("hello")
+    window.scan_phone()  # the same card again: 今日已优惠
+    shift = window.desk.shift()
+    assert (shift.scans, shift.refused, shift.sold) == (3, 2, 1)
+
+
+def test_the_shift_count_starts_again_at_midnight_china_time(window: Window) -> None:
+    window.desk.sell(window.scan_phone(), "mudu-4")
+    window.clock.now += DAY
+    assert window.desk.shift().scans == 0
+    window.scan_phone(100_003)
+    shift = window.desk.shift()
+    assert (shift.scans, shift.refused, shift.sold) == (1, 0, 0)
+    assert china_day(shift.since) == china_day(window.clock.now)
+    assert china_day(shift.since - 1) == china_day(window.clock.now) - 1  # midnight exactly
+
+
+def test_a_supervisors_override_rechecks_the_last_scan_without_counting_it_again(
+        window: Window) -> None:
+    window.kit.lists_issued_at = NOW - 8 * DAY
+    window.pin()
+    window.scan_phone()  # refused: lists too old
+    again = window.desk.override("李主任", "断网")
+    assert again is not None and again.verdict.valid
+    assert (window.desk.shift().scans, window.desk.shift().refused) == (1, 1)

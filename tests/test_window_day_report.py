@@ -36,17 +36,21 @@ def test_the_day_report_counts_kinds_and_totals_in_fen(window: Window) -> None:
     assert (tomorrow.count(), tomorrow.paid_fen) == (1, 1530)
 
 
-def test_the_csv_opens_in_excel_with_yuan_and_a_totals_row(window: Window) -> None:
+def test_the_csv_opens_in_excel_with_one_header_row_yuan_and_a_totals_row(
+        window: Window) -> None:
     sell_three(window)
     text = DayReport.of(window.device.sales, china_day(NOW), SPOT).to_csv()
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0][:3] == ["日期", "时间", "序号"] and rows[1][:3] == ["Date", "Time", "Seq"]
-    assert len(rows) == 2 + 3 + 1
-    first = rows[2]
+    # One header row, each column named in both languages: the first data row is a sale.
+    assert rows[0][:3] == ["日期 Date", "时间 Time", "序号 Seq"]
+    assert rows[0][7:10] == ["原价(元) List (yuan)", "实收(元) Charged (yuan)",
+                             "优惠(元) Discount (yuan)"]
+    assert len(rows) == 1 + 3 + 1
+    first = rows[1]
     assert first[:10] == ["2026-11-18", "19:06:40", "1", "100001", "陈*国", "会员",
                           "木渎古镇四景联票", "78.00", "39.78", "38.22"]
-    assert rows[3][4:6] == ["王*", "家属"] and rows[3][8] == "54.60"
+    assert rows[2][4:6] == ["王*", "家属"] and rows[2][8] == "54.60"
     assert rows[-1][1:3] == ["合计 Total", "3"]
     assert rows[-1][5] == "会员 2 / 家属 1"
     assert rows[-1][7:11] == ["234.00", "134.16", "99.84", "0"]
@@ -55,7 +59,7 @@ def test_the_csv_opens_in_excel_with_yuan_and_a_totals_row(window: Window) -> No
 def test_an_empty_day_still_exports_headers_and_zero_totals(window: Window) -> None:
     rows = list(csv.reader(io.StringIO(
         DayReport.of(window.device.sales, china_day(NOW), SPOT).to_csv().removeprefix("\ufeff"))))
-    assert len(rows) == 3 and rows[-1][7:11] == ["0.00", "0.00", "0.00", "0"]
+    assert len(rows) == 2 and rows[-1][7:11] == ["0.00", "0.00", "0.00", "0"]
 
 
 def test_an_overridden_sale_is_marked_and_counted(window: Window) -> None:
@@ -66,7 +70,16 @@ def test_an_overridden_sale_is_marked_and_counted(window: Window) -> None:
     report = DayReport.of(window.device.sales, china_day(NOW), SPOT)
     assert report.overrides == 1
     rows = list(csv.reader(io.StringIO(report.to_csv().removeprefix("\ufeff"))))
-    assert rows[2][10] == "是" and rows[-1][10] == "1"
+    assert rows[1][10] == "是" and rows[-1][10] == "1"
+
+
+def test_the_csv_file_is_named_for_the_spot_and_day_and_is_utf8_with_a_bom(
+        window: Window) -> None:
+    sell_three(window)
+    made = DayReport.of(window.device.sales, china_day(NOW), SPOT).csv_file()
+    assert made.name == f"日报-{SPOT}-2026-11-18.csv" and made.mime_type == "text/csv"
+    assert made.data.startswith(b"\xef\xbb\xbf") and b"39.78" in made.data
+    assert made.data.decode("utf-8-sig").splitlines()[0].startswith("日期 Date,时间 Time,")
 
 
 def test_names_are_masked_for_the_company() -> None:

@@ -1,11 +1,10 @@
 """The window device as its screens see it (app/window_station.py): no desk before enrollment,
-the desk of the enrolled spot after, the day report, the CSV kept in a file, and synced sales
-older than the retention period pruned once a day while unsent ones stay."""
+the desk of the enrolled spot after, the day report, and synced sales older than the retention
+period pruned once a day while unsent ones stay."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from app.catalog import Catalog
 from app.chinatime import china_day
@@ -18,7 +17,6 @@ from app.wallet import Wallet
 from app.window_enroll import WindowEnrollment, WindowEnrollRefused, WindowGrant
 from app.window_station import RETENTION_DAYS, WindowParts, WindowStation
 from storage.device import DeviceStore
-from storage.exports import ExportWriter
 from storage.memory import in_memory_device
 from tests.fakes import DAY, NOW, Clock
 from tests.kit import Kit, phone_text
@@ -42,7 +40,7 @@ class District:
                            sign_status_list(self.kit.status(), root), NOW)
 
 
-def station(tmp_path: Path, clock: Clock) -> tuple[WindowStation, DeviceStore, Kit]:
+def station(clock: Clock) -> tuple[WindowStation, DeviceStore, Kit]:
     kit, device = Kit(), in_memory_device()
     device.catalog.replace(*demo_catalog())
     wallet = Wallet(device.keys, device.cards, clock)
@@ -51,8 +49,7 @@ def station(tmp_path: Path, clock: Clock) -> tuple[WindowStation, DeviceStore, K
     enrollment = WindowEnrollment(District(kit), wallet, device.trust, device.settings)
     parts = WindowParts(device.trust, Catalog(device.catalog), device.sales, device.overrides,
                         engine, clock)
-    return (WindowStation(enrollment, parts, "http://district", ExportWriter(tmp_path)),
-            device, kit)
+    return WindowStation(enrollment, parts, "http://district"), device, kit
 
 
 def sell(made: WindowStation, kit: Kit, clock: Clock, serial: int) -> None:
@@ -63,9 +60,9 @@ def sell(made: WindowStation, kit: Kit, clock: Clock, serial: int) -> None:
     desk.sell(desk.scan(phone_text(card, phone, clock.now)), "mudu-4")
 
 
-def test_before_enrollment_there_is_no_desk_and_after_it_the_spots(tmp_path: Path) -> None:
+def test_before_enrollment_there_is_no_desk_and_after_it_the_spots() -> None:
     clock = Clock()
-    made, _, kit = station(tmp_path, clock)
+    made, _, kit = station(clock)
     assert made.desk() is None and made.report() is None and not made.is_enrolled()
     spot = made.enroll("ABCD-EFGH", "http://district")
     assert (spot.spot_id, spot.spot_name) == (SPOT, "严家花园")
@@ -76,22 +73,9 @@ def test_before_enrollment_there_is_no_desk_and_after_it_the_spots(tmp_path: Pat
     assert report is not None and (report.count(), report.paid_fen) == (1, 3978)
 
 
-def test_the_day_report_is_kept_as_a_csv_file(tmp_path: Path) -> None:
+def test_old_synced_sales_are_pruned_once_a_day_and_unsent_ones_stay() -> None:
     clock = Clock()
-    made, _, kit = station(tmp_path / "exports", clock)
-    made.enroll("ABCD-EFGH", "http://district")
-    sell(made, kit, clock, 100_001)
-    report = made.report()
-    assert report is not None
-    where = Path(made.export(report))
-    text = where.read_text(encoding="utf-8")
-    assert where.parent == tmp_path / "exports" and where.name.startswith(f"日报-{SPOT}-")
-    assert text.startswith("\ufeff") and "39.78" in text and "78.00" in text
-
-
-def test_old_synced_sales_are_pruned_once_a_day_and_unsent_ones_stay(tmp_path: Path) -> None:
-    clock = Clock()
-    made, device, kit = station(tmp_path, clock)
+    made, device, kit = station(clock)
     made.enroll("ABCD-EFGH", "http://district")
     sell(made, kit, clock, 100_001)  # sent below
     sell(made, kit, clock, 100_003)  # never sent

@@ -14,7 +14,7 @@ from app.models import FamilyMember, FamilyRequest, ParkedChange, Sale, Spot
 from app.savings import SavingsSummary
 from app.sync import SyncEvent, SyncReport, SyncStatus
 from app.wallet import CardView
-from app.window import ListAges, Scanned
+from app.window import ListAges, Scanned, Shift
 from app.window_enroll import EnrolledSpot
 
 
@@ -70,17 +70,16 @@ class DeskService(Protocol):
     """`app.window.WindowDesk`: local only, fast enough for the UI loop."""
 
     def scan(self, text: str) -> Scanned: ...
+    def shift(self) -> Shift: ...
     def sell(self, scanned: Scanned, ticket_id: str) -> Sale: ...
     def override(self, supervisor: str, reason: str) -> Scanned | None: ...
     def list_ages(self) -> ListAges: ...
 
 
 class ReportService(Protocol):
-    """The day report and its export (`app.window_station.WindowStation`)."""
+    """The day report (`app.window_station.WindowStation`); its CSV is `DayReport.csv_file`."""
 
     def report(self, day: int | None = None) -> DayReport | None: ...
-    def can_export(self) -> bool: ...
-    def export(self, report: DayReport) -> str: ...
 
 
 class WindowService(ReportService, Protocol):

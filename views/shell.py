@@ -18,6 +18,7 @@ from views.family_requests import FamilyPage
 from views.savings import savings_list
 from views.services import MemberServices, Navigate, SaveLanguage, Translator
 from views.settings import not_enrolled, settings_page
+from views.sounds import Speaker
 from views.spots import spots_list
 from views.sync import SYNC_ROUTE, SyncPanel, SyncStrip
 from views.widgets import empty_state
@@ -59,6 +60,7 @@ class Shell:
         self.navigate = navigate
         self.on_language_change: Callable[[], None] = lambda: None
         self._live: list[Callable[[], None]] = []
+        self._speaker = Speaker()  # the window's verdict tones: one pair of players per page
 
     def set_language(self, language: str) -> None:
         self.tr.language = language
@@ -164,7 +166,7 @@ class Shell:
         if desk is None:
             form = WindowEnrollForm(station, self.tr, self.navigate)
             return self._over_card(WINDOW_ROUTE, "window.enroll_title", form.view)
-        screen = DeskScreen(desk, self.tr, self.navigate)
+        screen = DeskScreen(desk, self.tr, self.navigate, speaker=self._speaker)
         self._live.append(screen.render_ages)
         spot = station.spot()
         title = f"{self.tr('window.title')} · {spot.spot_name if spot else ''}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 FONT_FAMILY = "NotoSansSC"
-FONT_ASSET = "fonts/NotoSansSC-GBK.otf"
+FONT_ASSET = "fonts/NotoSansSC-Names.otf"
 
 UNION_RED = "#B71C1C"
 UNION_RED_DARK = "#7F0000"

@@ -1,7 +1,8 @@
 """The window's scan screen (SPEC §2 Window staff): a scan field that keeps the focus (a scanner
 gun types the code and Enter), the verdict full width in its colour — green member, blue family,
-amber check the ID, red refused with the reason — the card's tickets at its price, confirm, sold.
-It goes back to scanning by itself; the list ages and the sync state stay in view.
+amber check the ID, red refused with the reason — with its tone (views/sounds.py), the card's
+tickets at its price, confirm (naming the ticket), sold. It goes back to scanning by itself; the
+list ages, this shift's count and the sync state stay in view.
 
 Scanning and selling are local (well under a millisecond and a few milliseconds): they run on the
 UI loop so the verdict shows as soon as the text arrives.
@@ -10,9 +11,11 @@ UI loop so the verdict shows as soon as the text arrives.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import flet as ft
 
+from app.chinatime import CHINA
 from app.prices import format_yuan
 from app.verdict_text import Colour, Words
 from app.verify import Freshness, Reason
@@ -21,6 +24,7 @@ from views import theme
 from views.camera import CameraMode
 from views.plumbing import Redraw, Sleep, redraw_control
 from views.services import DeskService, Navigate, Translator
+from views.sounds import Speaker, tone_for
 from views.widgets import error_text, field, hint, panel
 
 COLOURS = {Colour.GREEN: theme.MEMBER_GREEN, Colour.BLUE: theme.FAMILY_BLUE,
@@ -34,13 +38,16 @@ def words(w: Words, tr: Translator) -> str:
 
 class DeskScreen:
     def __init__(self, desk: DeskService, tr: Translator, navigate: Navigate, *,
-                 redraw: Redraw = redraw_control, sleep: Sleep = asyncio.sleep) -> None:
+                 redraw: Redraw = redraw_control, sleep: Sleep = asyncio.sleep,
+                 speaker: Speaker | None = None) -> None:
         self._desk, self._tr, self._navigate = desk, tr, navigate
         self._redraw, self._sleep = redraw, sleep
+        self._speaker = speaker or Speaker()
         self._scanned: Scanned | None = None
         self._chosen: Offer | None = None
         self._shown = 0  # bumps with every verdict: a pending auto-return checks it
         self.ages_bar = ft.Container(border_radius=8, padding=8)  # its line: render_ages
+        self.shift_line = ft.Container(padding=ft.Padding.symmetric(horizontal=8))
         self.scan = self._scan_field()
         self.verdict = ft.Container(key="window-verdict", visible=False, border_radius=16,
                                     padding=ft.Padding.symmetric(horizontal=20, vertical=28))
@@ -51,8 +58,8 @@ class DeskScreen:
         # Stretched: the verdict spans the whole width, readable at arm's length.
         self.view = ft.Column(key="window-desk", spacing=12,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
-                                  self.ages_bar, self.scan, self.camera.view, self.error,
-                                  self.verdict])
+                                  self.ages_bar, self.shift_line, self.scan, self.camera.view,
+                                  self.error, self.verdict])
         self.render_ages()
 
     def _scan_field(self) -> ft.TextField:
@@ -77,6 +84,15 @@ class DeskScreen:
         self.ages_bar.bgcolor = ("#E8F5E9" if fresh else
                                  COLOURS[Colour.AMBER] if ages.freshness is Freshness.AGING
                                  else COLOURS[Colour.RED])
+        self.render_shift()
+
+    def render_shift(self) -> None:
+        """本班 08:00 起：扫码 12 次 · 拒绝 1 · 售出 9 张 — the clerk's count for the shift."""
+        shift = self._desk.shift()
+        since = dt.datetime.fromtimestamp(shift.since, CHINA).strftime("%H:%M")
+        self.shift_line.content = ft.Text(
+            self._tr("window.shift", since=since, scans=shift.scans, refused=shift.refused,
+                     sold=shift.sold), key="window-shift", size=theme.SMALL, color=theme.MUTED)
 
     # scanning ----------------------------------------------------------------------------------
 
@@ -99,7 +115,9 @@ class DeskScreen:
     def show(self, scanned: Scanned) -> None:
         self._scanned, self._chosen, self.error.visible = scanned, None, False
         self._shown += 1
+        self._speaker.play(tone_for(scanned.words.colour))
         self._draw_verdict()
+        self.render_shift()
         valid = scanned.verdict.valid
         self._later(IDLE_RETURN if valid else REFUSED_RETURN)
 
@@ -133,9 +151,12 @@ class DeskScreen:
             return [self._confirm(self._chosen)]
         return [self._offer(o) for o in scanned.offers]
 
+    def _ticket_name(self, offer: Offer) -> str:
+        return offer.ticket.name_en if self._tr.language == "en" else offer.ticket.name
+
     def _offer(self, offer: Offer) -> ft.Control:
         """The ticket's name over its prices: two lines that fit a phone held at the window."""
-        name = offer.ticket.name_en if self._tr.language == "en" else offer.ticket.name
+        name = self._ticket_name(offer)
         prices = f"¥{format_yuan(offer.list_fen)} → ¥{format_yuan(offer.price_fen)}"
         return ft.FilledButton(
             ft.Column(spacing=0, tight=True,
@@ -148,7 +169,8 @@ class DeskScreen:
     def _confirm(self, offer: Offer) -> ft.Control:
         return ft.Row(wrap=True, spacing=12, controls=[
             ft.FilledButton(ft.Text(self._tr("window.confirm",
-                                             price=format_yuan(offer.price_fen)),
+                                             price=format_yuan(offer.price_fen),
+                                             ticket=self._ticket_name(offer)),
                                     size=22, weight=ft.FontWeight.BOLD),
                             key="window-confirm", height=theme.TOUCH + 12,
                             bgcolor=ft.Colors.WHITE, color=theme.INK, icon=ft.Icons.PAYMENTS,
@@ -188,6 +210,7 @@ class DeskScreen:
             self._tr("window.sold", price=format_yuan(sale.paid_fen), ticket=sale.ticket_name),
             key="window-sold", size=30, weight=ft.FontWeight.BOLD, color=ft.Colors.WHITE)
         self.verdict.bgcolor, self.verdict.visible = theme.MEMBER_GREEN, True
+        self.render_shift()
         self._redraw(self.view)
         self._later(SOLD_RETURN)
         await self._refocus()
@@ -230,8 +253,10 @@ class DeskScreen:
         self._redraw(self.view)
 
     async def focus(self) -> None:
-        """The scan field takes the focus (when the screen is shown): a scanner gun's keys go
-        nowhere otherwise."""
+        """When the screen is shown: the verdict tones get their players on this page, and the
+        scan field takes the focus (a scanner gun's keys go nowhere otherwise)."""
+        if self._attached():
+            self._speaker.attach()
         await self._refocus()
 
     async def _refocus(self) -> None:

@@ -1,5 +1,6 @@
 """The window's day report (SPEC §2): counts by card kind, list total, charged total, discount
-given, the day's sales, and the CSV export for reconciliation with the tourism company."""
+given, the day's sales, and the CSV for reconciliation with the tourism company — downloaded in
+a browser, shared from a phone or tablet (views/file_offer.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.day_report import DayReport, mask_name
 from app.models import CardKind
 from app.prices import format_yuan
 from views import theme
+from views.file_offer import Handed, OfferFile, offer_file
 from views.plumbing import Redraw, redraw_control
 from views.services import ReportService, Translator
 from views.widgets import empty_state, heading, hint, panel
@@ -27,10 +29,10 @@ def _figure(label: str, value: str, key: str) -> ft.Container:
 
 class ReportScreen:
     def __init__(self, service: ReportService, tr: Translator, *,
-                 redraw: Redraw = redraw_control) -> None:
-        self._service, self._tr, self._redraw = service, tr, redraw
+                 redraw: Redraw = redraw_control, offer: OfferFile = offer_file) -> None:
+        self._service, self._tr, self._redraw, self._offer = service, tr, redraw, offer
         self.saved = ft.Text("", key="report-saved", visible=False, size=theme.SMALL,
-                             selectable=True, color=theme.INK)
+                             color=theme.INK)
         self.view = ft.Column(key="window-report", spacing=12)
         self.render()
 
@@ -67,7 +69,7 @@ class ReportScreen:
     def _export(self) -> ft.Control:
         return ft.OutlinedButton(self._tr("report.export"), key="report-export",
                                  icon=ft.Icons.DOWNLOAD, height=theme.TOUCH,
-                                 disabled=not self._service.can_export(), on_click=self.export)
+                                 on_click=self.export)
 
     def _sales(self, report: DayReport) -> list[ft.Control]:
         if not report.sales:
@@ -84,10 +86,17 @@ class ReportScreen:
             for s in reversed(report.sales)]
         return [panel(ft.Column(spacing=0, controls=rows), padding=4)]
 
-    def export(self) -> None:
+    async def export(self) -> None:
+        """The day's CSV to the clerk's device: a download, or the share sheet on a phone."""
         report = self._service.report()
         if report is None:
             return
-        where = self._service.export(report)
-        self.saved.value, self.saved.visible = self._tr("report.saved", path=where), True
+        made = report.csv_file()
+        handed = await self._offer(made)
+        self.saved.value = self._tr(HANDED[handed], name=made.name)
+        self.saved.visible = True
         self._redraw(self.view)
+
+
+HANDED = {Handed.DOWNLOADED: "report.downloaded", Handed.SHARED: "report.shared",
+          Handed.SAVED: "report.saved", Handed.CANCELLED: "report.cancelled"}

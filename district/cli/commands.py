@@ -83,6 +83,11 @@ def import_members(d: District, args: argparse.Namespace) -> int:
     _say(f"导入完成 / imported {report.rows:,} rows in {time.perf_counter() - started:.1f} s: "
          f"{report.created:,} new, {report.updated:,} updated, {report.unchanged:,} unchanged, "
          f"{report.unions_created:,} new unions")
+    if report.undrawable:
+        _say(f"注意 / warning: {len(report.undrawable):,} 个姓名含有本应用字体没有的字 / "
+             "names have characters the app's font cannot draw:")
+        for name in report.undrawable:
+            _say(f"  {name}")
     return 0
 
 

@@ -7,7 +7,7 @@ member number), never duplicates it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from district import audit
 from district.bulk import CHUNK, upsert
+from district.registry.glyphs import Undrawable, undrawable_names
 from district.registry.members_csv import MemberRow, Progress, decode, parse
 from district.tables import Member, Town, Union
 
@@ -30,6 +31,7 @@ class ImportReport:
     updated: int
     unchanged: int
     unions_created: int
+    undrawable: tuple[Undrawable, ...] = ()  # imported, but the app shows boxes in their names
 
 
 def _union_ids(session: Session) -> dict[tuple[str, str], int]:
@@ -84,4 +86,6 @@ def import_members(session: Session, data: bytes, actor: str, now: int,
     """Decode and validate the whole file (raising CsvRejected / Invalid), then write it."""
     towns = set(session.scalars(select(Town.id)))
     rows = parse(decode(data), towns, progress)
-    return import_rows(session, rows, actor, now, progress)
+    report = import_rows(session, rows, actor, now, progress)
+    return replace(report, undrawable=undrawable_names((r.line, r.member_no, r.name)
+                                                       for r in rows))
