@@ -1,8 +1,10 @@
 """A real district server for the phone's tests: `python -m district` init + demo + serve on
-loopback (SQLite in a temporary folder), and one-time activation codes made the console's way."""
+loopback (SQLite in a temporary folder), one-time activation codes made the console's way, the
+signed lists a window downloads, and a phone activated before its app starts."""
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import subprocess
@@ -15,9 +17,14 @@ from pathlib import Path
 
 import httpx
 
+import storage
+from app.demo import verifier_from
+from app.models import Pinned
+from app.verify import Verifier
 from district.phones.activation import create_activation_code
 from district.service import District
 from district.settings import AUTO_APPROVE_ENV, Settings
+from main import build_services
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_MEMBER = "WZ2014012345"  # 陈建国, 蓝领之星, two approved family members
@@ -46,6 +53,42 @@ class DistrictServer:
                                               int(time.time()))
         finally:
             district.close()
+
+    def window_verifier(self) -> Verifier:
+        """What a window knows: the district's root key and its newest signed lists, as
+        `GET /api/v1/lists/trust` and `/status` hand them out."""
+        lists = {kind: httpx.get(f"{self.url}/api/v1/lists/{kind}", timeout=10).json()
+                 for kind in ("trust", "status")}
+        raw = {kind: base64.b64decode(answer["data"]) for kind, answer in lists.items()}
+        root = base64.b64decode(lists["trust"]["root_public_key"])
+        return verifier_from(Pinned(root, raw["trust"], raw["status"]))
+
+    def activate_phone(self, data_dir: Path, member_no: str = DEMO_MEMBER) -> None:
+        """The member's phone activated with a fresh code (its card, family cards and lists),
+        as the activation screen leaves it; its app then opens with the card."""
+        device = storage.open_device(data_dir)
+        try:
+            build_services(device, time.time).activation.activate(
+                member_no, self.new_code(member_no), self.url)
+        finally:
+            device.close()
+
+    def window_code(self, spot_id: str) -> str:
+        """`python -m district --data DIR enroll-window SPOT_ID`: the code alone on stdout."""
+        done = subprocess.run(_district(self.data_dir, "enroll-window", spot_id), cwd=ROOT,
+                              check=True, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    def enroll_window(self, data_dir: Path, spot_id: str) -> None:
+        """A window device enrolled at `spot_id` with a fresh code, as the enrollment screen
+        leaves it; its app then opens on the desk (its first sync brings the newest lists)."""
+        device = storage.open_device(data_dir)
+        try:
+            station = build_services(device, time.time).window
+            assert station is not None
+            station.enroll(self.window_code(spot_id), self.url)
+        finally:
+            device.close()
 
     def start(self, auto_approve: bool = False, *serve_args: str) -> None:
         """`serve` on the port (with `serve_args`, e.g. --forwarded-allow-ips), once healthy."""

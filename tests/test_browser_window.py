@@ -5,14 +5,16 @@ A real district server (SQLite, demo data). In the test process a member's phone
 (陈建国, WZ2014012345) on a device store of its own; its card's QR text, with a presentation
 signed right then, is what a scanner gun would type. A window app (`main.py --web`, no demo
 card) is enrolled for 严家花园 through the UI with a code from `python -m district
-enroll-window yanjia`. The scanner gun is emulated by typing the QR text fast into the scan
-field and pressing Enter: green 会员 5.1折 with the name and the 木渎 package at ¥78.00 → ¥39.78;
-sale; back to scanning by itself; the same card again is red 今日已优惠. The day report counts the
-sale. The window syncs by itself: the district's database holds the sale, the console's 优惠统计
-shows it for 严家花园, and after a sync the member's own app shows it on the savings page.
+enroll-window yanjia`: after 登记 the desk replaces the enrollment form by itself (it once
+stayed: the form navigated to /window from /window and Flet fires no route change).
 
-After 登记 the desk replaces the enrollment form by itself (it once stayed: the form navigated to
-/window from /window and Flet fires no route change).
+The desk's tests use a second window app, enrolled the same way before it starts. The scanner
+gun is emulated by typing the QR text fast into the scan field and pressing Enter: green 会员
+5.1折 with the name and the 木渎 package at ¥78.00 → ¥39.78; sale; back to scanning by itself;
+the same card again is red 今日已优惠. The day report counts the sale. The window syncs by
+itself: the district's database holds the sale, the console's 优惠统计 shows it for 严家花园,
+and after a sync the member's own app shows it on the savings page. That sale is one journey,
+one test; every test runs alone as well as after the others.
 
 Screenshots: artifacts/screenshots/window-*-zh.png, console-stats-zh.png, member-savings-zh.png.
 """
@@ -22,11 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,6 @@ from district.windows.tables import Redemption
 from main import PROBE_ENV, build_services
 from storage import DeviceStore
 from tests.browser_support import (
-    ROOT,
     SHOTS,
     free_port,
     launch,
@@ -98,30 +97,36 @@ class MemberPhone:
 
 
 @dataclass
-class Window:
+class Shared:
+    """The district, the member's phone (activated before any window has its lists, so that
+    they hold its card) and the browser, for the whole module."""
+
     folder: Path
     browser: Browser
-    url: str
-    page: Page
     district: DistrictServer
     member: MemberPhone
 
 
-def enrollment_code(district: DistrictServer, spot_id: str) -> str:
-    """`python -m district --data DIR enroll-window SPOT_ID`: the code alone on stdout."""
-    done = subprocess.run(
-        [sys.executable, "-m", "district", "--data", str(district.data_dir), "enroll-window",
-         spot_id], cwd=ROOT, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
+@dataclass
+class Window:
+    url: str
+    page: Page
+
+    def open(self, route: str = "/window") -> Page:
+        """Type the route's address (a page load: the tab's session reconnects)."""
+        self.page.goto(f"{self.url}{route}")
+        self.page.wait_for_selector("flt-semantics-placeholder", state="attached",
+                                    timeout=LOAD)
+        self.page.eval_on_selector("flt-semantics-placeholder", "e => e.click()")
+        return self.page
 
 
 @pytest.fixture(scope="module")
-def window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     folder = tmp_path_factory.mktemp("window")
     with (pytest.MonkeyPatch.context() as env, sync_playwright() as p,
           district_server(folder, free_port()) as district, ExitStack() as stack):
         env.setenv(PROBE_ENV, "1")  # running_app hands os.environ to the app
-        # The member's phone first, so that the window's lists already hold its card.
         member_dir = folder / "member" / "data"
         device = storage.open_device(member_dir)
         stack.callback(device.close)  # closing twice is harmless
@@ -132,13 +137,29 @@ def window(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Window]:
         member = MemberPhone(member_dir, device, services, activated.card.serial, clock)
         browser: Browser = launch(p)
         stack.callback(browser.close)
-        (folder / "window").mkdir()  # running_app logs beside the data folder
-        url = stack.enter_context(running_app(folder / "window" / "data", free_port(),
-                                              "--server", district.url, demo=False))
-        shown = Window(folder, browser, url, open_phone(browser, f"{url}/window"), district,
-                       member)
-        stack.callback(lambda: shown.page.close())
-        yield shown
+        yield Shared(folder, browser, district, member)
+
+
+@contextmanager
+def window_app(shared: Shared, data_dir: Path) -> Iterator[Window]:
+    """A window app on `data_dir`, its page open on /window."""
+    data_dir.parent.mkdir(parents=True, exist_ok=True)  # running_app logs beside the data
+    with running_app(data_dir, free_port(), "--server", shared.district.url,
+                     demo=False) as url:
+        page = open_phone(shared.browser, f"{url}/window")
+        try:
+            yield Window(url, page)
+        finally:
+            page.close()
+
+
+@pytest.fixture(scope="module")
+def desk(shared: Shared) -> Iterator[Window]:
+    """A window enrolled at 严家花园 before its app starts: it opens on the desk."""
+    data_dir = shared.folder / "desk" / "data"
+    shared.district.enroll_window(data_dir, "yanjia")
+    with window_app(shared, data_dir) as window:
+        yield window
 
 
 def scan(page: Page, text: str) -> None:
@@ -171,25 +192,26 @@ def enrolled_windows(district: DistrictServer, spot_id: str) -> int:
         opened.close()
 
 
-def test_the_window_enrolls_with_a_code_from_the_cli(window: Window) -> None:
-    page = window.page
-    page.get_by_role("textbox", name="登记码").wait_for(timeout=LOAD)
-    type_into(page, "登记码", enrollment_code(window.district, "yanjia"))
-    page.get_by_role("button", name="登记", exact=True).click()
-    deadline = time.monotonic() + LOAD / 1000
-    while enrolled_windows(window.district, "yanjia") == 0:
-        assert time.monotonic() < deadline, "the district has no window for 严家花园"
-        time.sleep(0.3)
-    page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)  # the desk, by itself
-    expect(page.get_by_text("登记码已经用过", exact=False)).to_have_count(0)
+def test_the_window_enrolls_with_a_code_from_the_cli(shared: Shared, tmp_path: Path) -> None:
+    district = shared.district
+    before = enrolled_windows(district, "yanjia")
+    with window_app(shared, tmp_path / "window" / "data") as window:
+        page = window.page
+        page.get_by_role("textbox", name="登记码").wait_for(timeout=LOAD)
+        type_into(page, "登记码", district.window_code("yanjia"))
+        page.get_by_role("button", name="登记", exact=True).click()
+        deadline = time.monotonic() + LOAD / 1000
+        while enrolled_windows(district, "yanjia") == before:
+            assert time.monotonic() < deadline, "the district has no new window for 严家花园"
+            time.sleep(0.3)
+        page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)  # the desk, by itself
+        page.get_by_role("textbox", name="扫码").wait_for(timeout=LOAD)
+        expect(page.get_by_text("登记码已经用过", exact=False)).to_have_count(0)
+        expect(page.get_by_role("textbox", name="登记码")).to_have_count(0)
 
 
-def test_once_enrolled_the_desk_replaces_the_form_by_itself(window: Window) -> None:
-    window.page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=10_000)
-
-
-def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(window: Window) -> None:
-    page = window.page
+def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(desk: Window) -> None:
+    page = desk.open()
     page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)
     page.get_by_role("textbox", name="扫码").wait_for(timeout=LOAD)
     # The lists come with the first sync after enrollment: then the age line says how old.
@@ -197,9 +219,8 @@ def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(window: Window)
     screenshot(page, "window-desk-zh")
 
 
-def test_a_member_card_scans_green_with_the_mudu_package_at_51_percent(window: Window) -> None:
-    page = window.page
-    scan(page, window.member.qr_text())
+def scanned_green(page: Page, text: str) -> None:
+    scan(page, text)
     page.get_by_text("会员 5.1折", exact=True).wait_for(timeout=LOAD)
     expect(page.get_by_text("陈建国", exact=True)).to_be_visible()
     offer = page.get_by_role("button", name=OFFER)
@@ -208,23 +229,20 @@ def test_a_member_card_scans_green_with_the_mudu_package_at_51_percent(window: W
     assert near(colour_beside(png, page, "会员 5.1折"), GREEN)
 
 
-def test_the_clerk_sells_the_package_and_the_desk_goes_back_to_scanning(
-        window: Window) -> None:
-    page = window.page
+def sold(page: Page) -> None:
     page.get_by_role("button", name=OFFER).click()
     confirm = re.compile(rf"确认收款 ¥39\.78 · {PACKAGE}$")  # the button names the ticket
     page.get_by_role("button", name=confirm).click(timeout=LOAD)
-    sold = page.get_by_text(f"已售出 {PACKAGE} · 收款 ¥39.78", exact=True)
-    sold.wait_for(timeout=LOAD)
+    done = page.get_by_text(f"已售出 {PACKAGE} · 收款 ¥39.78", exact=True)
+    done.wait_for(timeout=LOAD)
     expect(page.get_by_text("会员 5.1折", exact=True)).to_have_count(0)
     screenshot(page, "window-sold-zh")
-    expect(sold).to_have_count(0, timeout=10_000)  # by itself, no tap
+    expect(done).to_have_count(0, timeout=10_000)  # by itself, no tap
     expect(page.get_by_role("textbox", name="扫码")).to_be_visible()
 
 
-def test_the_same_card_again_is_refused_for_today(window: Window) -> None:
-    page = window.page
-    scan(page, window.member.qr_text(next_slot=True))  # a fresh code: the day rule refuses
+def refused_for_today(page: Page, text: str) -> None:
+    scan(page, text)
     page.get_by_text("今日已优惠", exact=True).wait_for(timeout=LOAD)
     expect(page.get_by_text("此人今天在本景区的优惠已用完（手机卡、纸质卡合计）",
                             exact=True)).to_be_visible()
@@ -233,8 +251,7 @@ def test_the_same_card_again_is_refused_for_today(window: Window) -> None:
     assert near(colour_beside(png, page, "今日已优惠"), RED)
 
 
-def test_the_day_report_counts_the_sale(window: Window) -> None:
-    page = window.page
+def counted_in_the_day_report(page: Page) -> None:
     # An IconButton's tooltip labels a node around the button, which itself has no name.
     page.get_by_label("当日报表", exact=True).get_by_role("button").click()
     today = dt.datetime.now(CHINA).date().isoformat()
@@ -259,19 +276,19 @@ def synced_sale(district: DistrictServer, serial: int) -> Redemption | None:
         opened.close()
 
 
-def test_the_window_syncs_the_sale_and_the_console_counts_it(window: Window) -> None:
+def synced_and_counted_in_the_console(shared: Shared) -> None:
     deadline = time.monotonic() + SYNCED
-    while (sale := synced_sale(window.district, window.member.serial)) is None:
+    while (sale := synced_sale(shared.district, shared.member.serial)) is None:
         assert time.monotonic() < deadline, "the window did not push its sale"
         time.sleep(0.5)
     assert (sale.spot_id, sale.ticket_id, sale.list_fen, sale.kind) == (
         "yanjia", "mudu-4", 7800, "member")
     assert sale.flag is None
-    page = window.browser.new_page(viewport={"width": 1280, "height": 800})
+    page = shared.browser.new_page(viewport={"width": 1280, "height": 800})
     try:
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
             "http://127.0.0.1:") else route.abort())
-        page.goto(f"{window.district.url}/console/stats")
+        page.goto(f"{shared.district.url}/console/stats")
         expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
         page.get_by_label("用户名").fill(ADMIN[0])
         page.get_by_label("密码").fill(ADMIN[1])
@@ -287,8 +304,8 @@ def test_the_window_syncs_the_sale_and_the_console_counts_it(window: Window) -> 
         page.close()
 
 
-def test_the_members_savings_page_shows_the_purchase(window: Window) -> None:
-    member = window.member
+def shown_on_the_members_savings_page(shared: Shared) -> None:
+    member = shared.member
     engine = member.services.sync
     assert engine is not None
     report = engine.sync()
@@ -298,9 +315,9 @@ def test_the_members_savings_page_shows_the_purchase(window: Window) -> None:
     assert len(bought) == 1, summary.items
     member.device.close()  # the member's app opens the same store
     url_port = free_port()
-    with running_app(member.data_dir, url_port, "--server", window.district.url,
+    with running_app(member.data_dir, url_port, "--server", shared.district.url,
                      demo=False) as url:
-        page = open_phone(window.browser, f"{url}/savings")
+        page = open_phone(shared.browser, f"{url}/savings")
         try:
             page.get_by_text("我的优惠", exact=True).wait_for(timeout=LOAD)
             year = dt.datetime.now(CHINA).year
@@ -313,3 +330,17 @@ def test_the_members_savings_page_shows_the_purchase(window: Window) -> None:
             screenshot(page, "member-savings-zh")
         finally:
             page.close()
+
+
+def test_a_sale_from_the_scan_to_the_console_and_the_members_savings(
+        shared: Shared, desk: Window) -> None:
+    """One journey: each step needs the one before (the sale, then what follows from it)."""
+    page = desk.open()
+    page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)
+    member = shared.member
+    scanned_green(page, member.qr_text())
+    sold(page)
+    refused_for_today(page, member.qr_text(next_slot=True))  # a fresh code: the day rule
+    counted_in_the_day_report(page)
+    synced_and_counted_in_the_console(shared)
+    shown_on_the_members_savings_page(shared)

@@ -1,41 +1,11 @@
-"""The shell: routes, member tabs, roles, the language switch and the QR ticker's lifetime."""
+"""The shell: routes, member tabs, roles and the language switch."""
 
 from __future__ import annotations
-
-import asyncio
-from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
-from typing import Any
 
 import flet as ft
 import pytest
 
-from tests.fakes import CODE, MEMBER_NO
-from tests.views_support import all_text, click, demo_member, find, has_key, make_shell
-from views.shell import Session
-
-
-class FakeHost:
-    """Stands in for ft.Page: a route, a view stack, and a count of updates."""
-
-    def __init__(self, route: str = "/") -> None:
-        self.route = route
-        self.views: list[ft.View] = []
-        self.updates = 0
-
-    def update(self) -> None:
-        self.updates += 1
-
-
-class Tasks:
-    def __init__(self) -> None:
-        self.started: list[Future[None]] = []
-
-    def __call__(self, handler: Callable[[], Coroutine[Any, Any, None]]) -> Future[None]:
-        handler().close()  # never awaited here: the ticker itself is tested in test_views_card
-        future: Future[None] = Future()
-        self.started.append(future)
-        return future
+from tests.views_support import all_text, click, find, has_key, make_shell
 
 
 @pytest.mark.parametrize(("route", "key"), [
@@ -113,53 +83,3 @@ def test_choosing_chinese_in_settings_switches_back() -> None:
     click(find(shell.screen("/settings").views[-1], "language-zh"))
     assert saved == ["zh"]
     assert "吴中区总工会 会员证" in all_text(shell.screen("/card").views[0])
-
-
-def test_the_session_runs_the_ticker_only_while_a_card_is_shown() -> None:
-    shell, _, _ = make_shell()
-    host, tasks = FakeHost("/card"), Tasks()
-    session = Session(host, shell, tasks)
-    session.show()
-    assert [v.route for v in host.views] == ["/card"] and host.updates == 1
-    assert len(tasks.started) == 1
-    host.route = "/spots"
-    session.show()
-    assert tasks.started[0].cancelled()
-    assert len(tasks.started) == 1
-
-
-def test_changing_language_restarts_the_ticker_on_the_redrawn_card() -> None:
-    shell, _, _ = make_shell()
-    host, tasks = FakeHost("/card"), Tasks()
-    Session(host, shell, tasks).show()
-    shell.toggle_language()
-    assert tasks.started[0].cancelled() and not tasks.started[1].cancelled()
-    assert "Member Card" in all_text(host.views[0])
-
-
-def test_back_from_a_family_card_goes_to_the_family_list() -> None:
-    shell, went, _ = make_shell()
-    host = FakeHost("/family/100002")
-    session = Session(host, shell, Tasks())
-    session.show()
-    session.pop()
-    assert went == ["/family"]
-
-
-def test_news_from_the_sync_redraws_the_shown_screen_in_place_keeping_a_half_typed_form() -> None:
-    member = demo_member(with_cards=False)
-    member.services.activation.activate(MEMBER_NO, CODE, "http://127.0.0.1:8600")
-    shell, _, _ = make_shell(member)
-    host = FakeHost("/family")
-    session = Session(host, shell, Tasks())
-    session.show()
-    name = find(host.views, "family-name")
-    assert isinstance(name, ft.TextField)
-    name.value = "陈小"  # the member is typing
-    member.services.family.request("王芳", "配偶", "5208")
-    assert member.services.sync is not None
-    member.services.sync.sync()
-    asyncio.run(session.redraw_live())
-    assert host.updates == 2 and find(host.views, "family-name") is name
-    assert name.value == "陈小" and "已批准" in all_text(host.views)
-    assert "全部已发送" in all_text(host.views)

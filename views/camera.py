@@ -101,6 +101,12 @@ class CameraMode:
         if page is not None:
             page.run_task(self._watch, run)
 
+    def stop(self) -> None:
+        """The desk left the page (another screen, a reload, a closed tab): the camera goes
+        with it, and so does the loop taking its pictures."""
+        if self.camera is not None:
+            self.close()
+
     def close(self) -> None:
         self._run += 1
         self.camera = None

@@ -1,16 +1,14 @@
-"""Routes, role navigation, the language switch and the lifetime of the card's QR ticker."""
+"""Routes, role navigation and the language switch: the screen each route shows."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import flet as ft
 
-from app.sync import SyncEvent
 from views import theme
 from views.activate import ActivationForm
 from views.card import QrPanel, card_content
@@ -39,13 +37,15 @@ _FAMILY_CARD = re.compile(r"^/family/(\d+)$")
 
 @dataclass
 class Screen:
-    """What one route shows: the view stack, on a card the QR panel to keep fresh, and what to
-    redraw in place when a sync or a save changes something (`live`, run on the UI loop)."""
+    """What one route shows: the view stack, on a card the QR panel to keep fresh, what to
+    redraw in place when a sync or a save changes something (`live`, run on the UI loop), and
+    what to stop when it leaves the page (`hidden`)."""
 
     route: str
     views: list[ft.View]
     qr: QrPanel | None = None
     live: list[Callable[[], None]] = field(default_factory=list)
+    hidden: list[Callable[[], None]] = field(default_factory=list)  # the screen left: stop
     on_shown: Callable[[], Coroutine[Any, Any, None]] | None = None  # e.g. focus a field
 
 
@@ -174,7 +174,7 @@ class Shell:
                        scroll=ft.ScrollMode.AUTO, bgcolor=theme.PAPER,
                        padding=ft.Padding.symmetric(horizontal=12, vertical=12),
                        controls=[*self._strip(), screen.view])
-        return Screen(WINDOW_ROUTE, [view], on_shown=screen.focus)
+        return Screen(WINDOW_ROUTE, [view], hidden=[screen.camera.stop], on_shown=screen.focus)
 
     def _report(self) -> Screen:
         station = self.services.window
@@ -263,81 +263,3 @@ class Shell:
             padding=ft.Padding.symmetric(horizontal=12, vertical=12),
             controls=[body],
         )
-
-
-TaskStarter = Callable[[Callable[[], Coroutine[Any, Any, None]]], "Future[None]"]
-
-
-class Host(Protocol):
-    """The part of `ft.Page` the shell drives (a fake in tests)."""
-
-    route: str
-    views: list[ft.View]
-
-    def update(self) -> None: ...
-
-
-class Session:
-    """One page session: shows the route's screen and runs its QR ticker while it is visible."""
-
-    def __init__(self, host: Host, shell: Shell, start_task: TaskStarter) -> None:
-        self._host, self._shell, self._start_task = host, shell, start_task
-        self._ticker: Future[None] | None = None
-        self.screen: Screen | None = None
-        shell.on_language_change = self.show
-
-    def show(self) -> None:
-        self.stop()
-        self.screen = self._shell.screen(self._host.route)
-        self._host.views.clear()
-        self._host.views.extend(self.screen.views)
-        self._host.update()
-        if self.screen.qr is not None:
-            self._ticker = self._start_task(self.screen.qr.run)
-        if self.screen.on_shown is not None:
-            self._start_task(self.screen.on_shown)
-
-    async def redraw_live(self) -> None:
-        """A save or a sync changed something: redraw the live parts of this screen in place
-        (a half-typed form keeps what was typed)."""
-        if self.screen is None or not self.screen.live:
-            return
-        for redraw in self.screen.live:
-            redraw()
-        self._host.update()
-
-    def stop(self) -> None:
-        """Cancel the QR ticker (leaving the card, changing language, closing the page)."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            self._ticker = None
-
-    def pop(self) -> None:
-        """Back: go to the view under the top one."""
-        views = self.screen.views if self.screen else []
-        self._shell.navigate(views[-2].route if len(views) > 1 else HOME)
-
-
-def mount(page: ft.Page, services: MemberServices, *, language: str,
-          save_language: SaveLanguage) -> Session:
-    """Wire a Flet page to the member's services; returns the session (for tests and main)."""
-    shell = Shell(services, language=language, save_language=save_language,
-                  navigate=page.navigate)
-    theme.configure_page(page, shell.tr("app.title"))
-    session = Session(page, shell, page.run_task)
-    def heard(_event: SyncEvent) -> None:  # on the thread that saved or synced
-        page.run_task(session.redraw_live)
-
-    unsubscribe = (services.sync.subscribe(heard) if services.sync is not None
-                   else lambda: None)
-
-    def closed() -> None:
-        unsubscribe()
-        session.stop()
-
-    page.on_route_change = session.show
-    page.on_view_pop = session.pop
-    page.on_disconnect = closed
-    page.on_close = closed
-    session.show()
-    return session
