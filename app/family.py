@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.ports import CardRepository, DistrictClient, FamilyStates, SettingsRepository
 from app.sync import SyncReport
+from app.text_rules import NAME_MAX, has_symbols
 
 RELATIONS: tuple[str, ...] = ("配偶", "子女", "父亲", "母亲", "其他")
 ID_LAST4 = re.compile(r"^[0-9]{3}[0-9X]$")
@@ -32,7 +33,12 @@ ENTITY = "family_request"
 
 
 class InvalidFamilyRequest(DistrictRefused):
-    """The form is not filled in the way the district needs it."""
+    """The form is not filled in the way the district needs it; `field` names the field at
+    fault ("name", "relation" or "id_last4")."""
+
+    @property
+    def field(self) -> str:
+        return self.code
 
 
 class Syncer(Protocol):
@@ -43,10 +49,28 @@ class Syncer(Protocol):
     def sync(self) -> SyncReport: ...
 
 
+def name_problem(name: str) -> InvalidFamilyRequest | None:
+    """What is wrong with a family member's name as typed (None: nothing); the form asks as
+    the member types, the request before it is saved."""
+    name = name.strip()
+    if not name:
+        return InvalidFamilyRequest("请填写家属姓名", "Enter the family member's name", "name")
+    if len(name) > NAME_MAX:
+        return InvalidFamilyRequest(
+            f"家属姓名最多{NAME_MAX}个字，现在是{len(name)}个",
+            f"A name is at most {NAME_MAX} characters; this one has {len(name)}", "name")
+    if has_symbols(name):
+        return InvalidFamilyRequest("姓名只能用文字，不能有表情符号、特殊符号或控制字符",
+                                    "A name is words only: no emoji, symbols or control "
+                                    "characters", "name")
+    return None
+
+
 def _validated(name: str, relation: str, id_last4: str) -> tuple[str, str, str]:
     name, id_last4 = name.strip(), id_last4.strip().upper()
-    if not name or len(name) > 40:
-        raise InvalidFamilyRequest("请填写家属姓名", "Enter the family member's name", "name")
+    problem = name_problem(name)
+    if problem is not None:
+        raise problem
     if relation not in RELATIONS:
         raise InvalidFamilyRequest("请选择与您的关系", "Choose how you are related", "relation")
     if not ID_LAST4.match(id_last4):
