@@ -43,6 +43,7 @@ def allocate_serials(session: Session, town_id: str, count: int) -> range:
 
 def _base_claims(member: Member, union: Union, key: SigningKey, now: int, years: int,
                  serial: int = 0) -> CardClaims:
+    """The member's own card; titles (蓝领之星, 劳动模范) belong to the member alone."""
     return CardClaims(serial=serial, kind=CardKind.MEMBER, name=member.name,
                       member_no=member.member_no, union=union.name, id_last4=member.id_last4,
                       issuer_id=member.town_id,
@@ -76,10 +77,10 @@ def issue_card(session: Session, keys: KeyRing, member: Member, *, actor: str, n
     _check_active(member, family)
     key, pair = keys.issuer(session, member.town_id)
     claims = _base_claims(member, people.union_of(session, member), key, now, years)
-    if family is not None:
+    if family is not None:  # the family member's card: their name, none of the member's titles
         claims = replace(claims, kind=CardKind.FAMILY, name=family.name, id_last4=family.id_last4,
-                         relation=family.relation, primary_serial=member_card(session,
-                                                                              member).serial)
+                         relation=family.relation, titles=(),
+                         primary_serial=member_card(session, member).serial)
     serial = allocate_serials(session, member.town_id, 1)[0]
     claims = replace(claims, serial=serial, holder_key=holder_key)
     card = Card(**_row(claims, sign_card(claims, pair), member, family, key))
