@@ -66,17 +66,25 @@ def name_problem(name: str) -> InvalidFamilyRequest | None:
     return None
 
 
-def _validated(name: str, relation: str, id_last4: str) -> tuple[str, str, str]:
-    name, id_last4 = name.strip(), id_last4.strip().upper()
-    problem = name_problem(name)
-    if problem is not None:
-        raise problem
+def form_problems(name: str, relation: str, id_last4: str) -> list[InvalidFamilyRequest]:
+    """Every field's problem at once (empty: the request may be saved), for the form to show
+    each under its field."""
+    problems = [name_problem(name)]
     if relation not in RELATIONS:
-        raise InvalidFamilyRequest("请选择与您的关系", "Choose how you are related", "relation")
-    if not ID_LAST4.match(id_last4):
-        raise InvalidFamilyRequest("身份证后4位应为4位数字（最后一位可为X）",
-                                   "The ID's last 4 are 4 digits (the last may be X)", "id_last4")
-    return name, relation, id_last4
+        problems.append(InvalidFamilyRequest("请选择与您的关系", "Choose how you are related",
+                                             "relation"))
+    if not ID_LAST4.match(id_last4.strip().upper()):
+        problems.append(InvalidFamilyRequest(
+            "身份证后4位应为4位数字（最后一位可为X）",
+            "The ID's last 4 are 4 digits (the last may be X)", "id_last4"))
+    return [p for p in problems if p is not None]
+
+
+def _validated(name: str, relation: str, id_last4: str) -> tuple[str, str, str]:
+    problems = form_problems(name, relation, id_last4)
+    if problems:
+        raise problems[0]
+    return name.strip(), relation, id_last4.strip().upper()
 
 
 def _request_of(change: Change) -> FamilyRequest:
