@@ -155,7 +155,7 @@ def test_a_long_name_or_an_emoji_is_refused_under_the_name_with_a_counter(
     page = family_form(phone)
     type_into(page, "家属姓名", "王" * 41, delay=10)
     page.get_by_text("家属姓名最多40个字，现在是41个").wait_for(timeout=LOAD)
-    expect(page.get_by_text("41/40")).to_be_visible()
+    expect(page.get_by_text("41/40").last).to_be_visible()  # (the first: a live region)
     screenshot(page, "family-form-too-long-zh")
     name = page.get_by_role("textbox", name="家属姓名")
     name.click()
@@ -205,6 +205,7 @@ def test_elder_mode_enlarges_every_member_screen_and_outlives_a_reload(phone: Ph
     page = family_form(phone)
     screenshot(page, "elder-family-zh")
     assert touch_size(page.get_by_role("button", name="出示").first) >= ELDER_TOUCH
+    assert touch_size(page.get_by_role("button", name="撤回").first) >= ELDER_TOUCH
     above_the_bottom_bar(page, send_button(page))
     assert touch_size(send_button(page)) >= ELDER_TOUCH
     send_button(page).click()

@@ -66,6 +66,9 @@ class QrPanel:
 
 def _header(card: CardView, tr: Translator) -> ft.Container:
     family = card.kind is CardKind.FAMILY
+    title = tr("card.title_family" if family else "card.title")
+    if tr.look.elder and len(title) > 10:  # two whole lines, not one character left over
+        title = title.replace(" ", "\n", 1)
     return ft.Container(
         key="card-header",
         gradient=ft.LinearGradient(colors=[theme.UNION_RED, theme.UNION_RED_DARK]),
@@ -76,7 +79,7 @@ def _header(card: CardView, tr: Translator) -> ft.Container:
             controls=[
                 ft.Icon(ft.Icons.VERIFIED, color=theme.GOLD, size=28),
                 ft.Text(
-                    tr("card.title_family" if family else "card.title"),
+                    title,
                     key="card-title",
                     size=tr.look.title if tr.look.elder else 19,
                     weight=ft.FontWeight.BOLD,

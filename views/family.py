@@ -7,7 +7,7 @@ import flet as ft
 from app.wallet import CardView
 from views import theme
 from views.services import Navigate, Translator
-from views.widgets import empty_state, heading, hint
+from views.widgets import empty_state, heading, hint, list_row
 
 
 def family_route(serial: int) -> str:
@@ -24,19 +24,18 @@ def _tile(card: CardView, tr: Translator, navigate: Navigate) -> ft.Container:
         bgcolor=ft.Colors.WHITE,
         border_radius=12,
         border=ft.Border.all(1, "#E8DADA"),
-        content=ft.ListTile(
-            key=f"family-{card.serial}",
-            min_height=look.touch + 16,
+        content=list_row(
+            key=f"family-{card.serial}", look=look, on_click=show,
             leading=ft.Icon(ft.Icons.FAMILY_RESTROOM, color=theme.FAMILY_BLUE,
                             size=look.icon + 8),
-            title=ft.Text(card.name, size=look.title, weight=ft.FontWeight.BOLD),
+            title=ft.Text(card.name, size=look.title, weight=ft.FontWeight.BOLD,
+                          color=theme.INK),
             subtitle=ft.Text(subtitle, size=look.small, color=theme.MUTED),
             trailing=ft.FilledButton(
                 tr("family.show"), key=f"family-show-{card.serial}", on_click=show,
                 height=look.touch if look.elder else look.touch - 8,
                 style=ft.ButtonStyle(text_style=theme.text_style(look.body))
                 if look.elder else None),
-            on_click=show,
         ),
     )
 

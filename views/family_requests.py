@@ -19,7 +19,7 @@ from views.family import family_list
 from views.family_form import RELATION_KEYS, FamilyForm
 from views.plumbing import Redraw, RunBlocking, in_thread, redraw_control
 from views.services import FamilyService, Navigate, Translator, WalletService
-from views.widgets import error_text, heading, hint, panel
+from views.widgets import error_text, heading, hint, list_row, panel
 
 STATE_KEYS = {FamilyState.PENDING: "family.state_pending",
               FamilyState.APPROVED: "family.state_approved",
@@ -91,20 +91,20 @@ class FamilyPage:
         return [heading(self._tr("family.requests"), look=self._tr.look),
                 panel(ft.Column(spacing=0, controls=rows), padding=4)]
 
-    def _pending_row(self, request: FamilyRequest) -> ft.ListTile:
+    def _pending_row(self, request: FamilyRequest) -> ft.Container:
         look = self._tr.look
-        return ft.ListTile(
-            key=f"family-pending-{request.id}", min_height=look.touch,
+        return list_row(
+            key=f"family-pending-{request.id}", look=look,
             leading=ft.Icon(ft.Icons.SCHEDULE_SEND, color=theme.MUTED, size=look.icon),
             title=ft.Text(request.name, size=look.body, weight=ft.FontWeight.BOLD),
             subtitle=ft.Text(f"{self._relation(request.relation)} · "
                              f"{self._tr('family.state_unsent')}", size=look.small,
                              color=theme.MUTED))
 
-    def _member_row(self, member: FamilyMember) -> ft.ListTile:
+    def _member_row(self, member: FamilyMember) -> ft.Container:
         state, look = self._tr(STATE_KEYS.get(member.state, "family.state_pending")), self._tr.look
-        return ft.ListTile(
-            key=f"family-member-{member.number}", min_height=look.touch,
+        return list_row(
+            key=f"family-member-{member.number}", look=look,
             leading=ft.Icon(ft.Icons.PERSON, color=theme.FAMILY_BLUE, size=look.icon),
             title=ft.Text(member.name, size=look.body, weight=ft.FontWeight.BOLD),
             subtitle=ft.Text(f"{self._relation(member.relation)} · {state}", size=look.small,

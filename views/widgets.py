@@ -50,6 +50,29 @@ def panel(content: ft.Control, *, key: str | None = None, padding: int = 16) -> 
     )
 
 
+def list_row(*, key: str, leading: ft.Control, title: ft.Text, subtitle: ft.Text,
+             trailing: ft.Control | None = None, on_click: ft.ControlEventHandler[ft.Container]
+             | None = None, look: Look = STANDARD) -> ft.Container:
+    """A list's row: icon, two lines, and its button at full size (a ListTile holds its
+    trailing button to 48 pixels, under elder mode's 60). Two lines keep it `look.touch`
+    high at least. A screen reader reads the two lines as the row's name (as a ListTile's),
+    then the button."""
+    column = ft.Column(spacing=2, expand=True, controls=[title, subtitle])
+    row = ft.Row(spacing=12, vertical_alignment=ft.CrossAxisAlignment.CENTER,
+                 controls=[leading, column])
+    content: ft.Control = row
+    if trailing is not None:
+        column.expand = False
+        row.controls = [leading, ft.Semantics(exclude_semantics=True, expand=True,
+                                              content=column), trailing]
+        content = ft.Semantics(container=True, label=f"{title.value}\n{subtitle.value}",
+                               content=row)
+    return ft.Container(
+        key=key, on_click=on_click, ink=on_click is not None,
+        padding=ft.Padding.symmetric(horizontal=12, vertical=10 if look.elder else 8),
+        content=content)
+
+
 def field(label: str, key: str, value: str = "", *,
           capitalization: ft.TextCapitalization | None = None,
           keyboard_type: ft.KeyboardType = ft.KeyboardType.TEXT,
