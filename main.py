@@ -132,12 +132,21 @@ def language_saver(settings: SettingsRepository) -> Callable[[str], None]:
     return save
 
 
+def elder_saver(settings: SettingsRepository) -> Callable[[bool], None]:
+    def save(elder: bool) -> None:
+        settings.save(dataclasses.replace(settings.load(), elder_mode=elder))
+
+    return save
+
+
 def flet_main(device: DeviceStore, services: MemberServices) -> Callable[[ft.Page], None]:
     """The per-session entry Flet calls for every page (browser tab or app window)."""
 
     def on_page(page: ft.Page) -> None:
-        mount(page, services, language=device.settings.load().language,
-              save_language=language_saver(device.settings))
+        saved = device.settings.load()
+        mount(page, services, language=saved.language,
+              save_language=language_saver(device.settings), elder=saved.elder_mode,
+              save_elder=elder_saver(device.settings))
 
     return on_page
 

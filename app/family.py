@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.ports import CardRepository, DistrictClient, FamilyStates, SettingsRepository
 from app.sync import SyncReport
+from app.text_rules import NAME_MAX, has_symbols
 
 RELATIONS: tuple[str, ...] = ("配偶", "子女", "父亲", "母亲", "其他")
 ID_LAST4 = re.compile(r"^[0-9]{3}[0-9X]$")
@@ -32,7 +33,12 @@ ENTITY = "family_request"
 
 
 class InvalidFamilyRequest(DistrictRefused):
-    """The form is not filled in the way the district needs it."""
+    """The form is not filled in the way the district needs it; `field` names the field at
+    fault ("name", "relation" or "id_last4")."""
+
+    @property
+    def field(self) -> str:
+        return self.code
 
 
 class Syncer(Protocol):
@@ -43,16 +49,42 @@ class Syncer(Protocol):
     def sync(self) -> SyncReport: ...
 
 
-def _validated(name: str, relation: str, id_last4: str) -> tuple[str, str, str]:
-    name, id_last4 = name.strip(), id_last4.strip().upper()
-    if not name or len(name) > 40:
-        raise InvalidFamilyRequest("请填写家属姓名", "Enter the family member's name", "name")
+def name_problem(name: str) -> InvalidFamilyRequest | None:
+    """What is wrong with a family member's name as typed (None: nothing); the form asks as
+    the member types, the request before it is saved."""
+    name = name.strip()
+    if not name:
+        return InvalidFamilyRequest("请填写家属姓名", "Enter the family member's name", "name")
+    if len(name) > NAME_MAX:
+        return InvalidFamilyRequest(
+            f"家属姓名最多{NAME_MAX}个字，现在是{len(name)}个",
+            f"A name is at most {NAME_MAX} characters; this one has {len(name)}", "name")
+    if has_symbols(name):
+        return InvalidFamilyRequest("姓名只能用文字，不能有表情符号、特殊符号或控制字符",
+                                    "A name is words only: no emoji, symbols or control "
+                                    "characters", "name")
+    return None
+
+
+def form_problems(name: str, relation: str, id_last4: str) -> list[InvalidFamilyRequest]:
+    """Every field's problem at once (empty: the request may be saved), for the form to show
+    each under its field."""
+    problems = [name_problem(name)]
     if relation not in RELATIONS:
-        raise InvalidFamilyRequest("请选择与您的关系", "Choose how you are related", "relation")
-    if not ID_LAST4.match(id_last4):
-        raise InvalidFamilyRequest("身份证后4位应为4位数字（最后一位可为X）",
-                                   "The ID's last 4 are 4 digits (the last may be X)", "id_last4")
-    return name, relation, id_last4
+        problems.append(InvalidFamilyRequest("请选择与您的关系", "Choose how you are related",
+                                             "relation"))
+    if not ID_LAST4.match(id_last4.strip().upper()):
+        problems.append(InvalidFamilyRequest(
+            "身份证后4位应为4位数字（最后一位可为X）",
+            "The ID's last 4 are 4 digits (the last may be X)", "id_last4"))
+    return [p for p in problems if p is not None]
+
+
+def _validated(name: str, relation: str, id_last4: str) -> tuple[str, str, str]:
+    problems = form_problems(name, relation, id_last4)
+    if problems:
+        raise problems[0]
+    return name.strip(), relation, id_last4.strip().upper()
 
 
 def _request_of(change: Change) -> FamilyRequest:

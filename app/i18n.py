@@ -17,6 +17,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.spots": {"zh": "景区", "en": "Spots"},
     "nav.savings": {"zh": "优惠", "en": "Savings"},
     "nav.settings": {"zh": "设置", "en": "Settings"},
+    "nav.back": {"zh": "返回", "en": "Back"},
     "lang.switch": {"zh": "English", "en": "中文"},
     "lang.name": {"zh": "中文", "en": "English"},
     # Card
@@ -82,6 +83,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "family.name": {"zh": "家属姓名", "en": "Family member's name"},
     "family.relation": {"zh": "与您的关系", "en": "Relation to you"},
+    "family.relation_hint": {"zh": "家属卡上会写明关系", "en": "The card shows the relation"},
     "family.id_tail": {"zh": "身份证后4位", "en": "Last 4 of ID number"},
     "family.send": {"zh": "提交申请", "en": "Send request"},
     "family.queued": {
@@ -143,6 +145,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind.family": {"zh": "家属", "en": "Family"},
     # Settings and roles
     "settings.language": {"zh": "语言", "en": "Language"},
+    "settings.look": {"zh": "显示", "en": "Display"},
+    "settings.elder": {"zh": "长辈模式", "en": "Elder mode"},
+    "settings.elder_hint": {
+        "zh": "字更大、按钮更大，所有会员页面一起变",
+        "en": "Larger text and buttons on every member screen",
+    },
+    "settings.elder_on": {"zh": "已开启", "en": "On"},
+    "settings.elder_off": {"zh": "已关闭", "en": "Off"},
     "settings.role": {"zh": "使用身份", "en": "Use this device as"},
     "settings.card": {"zh": "会员证", "en": "Member card"},
     "settings.activate_hint": {

@@ -101,6 +101,7 @@ class Settings:
     language: str = "zh"
     server_url: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    elder_mode: bool = False  # 长辈模式: larger text and touch targets on every member screen
 
 
 # The district, as the phone sees it (SPEC §2 Member: activation and family cards) ------------

@@ -58,10 +58,14 @@ def _day(unix_seconds: int) -> dt.date:
 
 
 def card_view(claims: CardClaims, now: float) -> CardView:
+    """What the card screen shows of `claims`. Titles belong to the person: a family card shows
+    none (the district once copied the member's titles into family cards, and they still
+    circulate)."""
+    titles = claims.titles if claims.kind is CardKind.MEMBER else ()
     return CardView(
         serial=claims.serial, kind=claims.kind, name=claims.name, union=claims.union,
         member_no_masked=mask_member_no(claims.member_no), valid_from=_day(claims.iat),
-        valid_until=_day(claims.exp), titles=claims.titles, relation=claims.relation,
+        valid_until=_day(claims.exp), titles=titles, relation=claims.relation,
         issuer_id=claims.issuer_id,
         is_valid_now=claims.iat - CLOCK_SKEW_SECONDS <= now <= claims.exp,  # a phone a bit slow
     )

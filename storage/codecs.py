@@ -148,11 +148,14 @@ def settings_to_doc(settings: Settings) -> Doc:
         "language": settings.language,
         "server_url": settings.server_url,
         "extra": dict(settings.extra),
+        "elder_mode": settings.elder_mode,
     }
 
 
 def settings_from_doc(doc: Doc) -> Settings:
-    return Settings(doc["language"], doc["server_url"], dict(doc["extra"]))
+    """Settings saved before 长辈模式 existed have no "elder_mode": off."""
+    return Settings(doc["language"], doc["server_url"], dict(doc["extra"]),
+                    bool(doc.get("elder_mode", False)))
 
 
 def device_key_to_doc(private_raw: bytes) -> Doc:

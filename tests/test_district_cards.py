@@ -97,6 +97,28 @@ def test_replacing_a_member_card_re_issues_the_family_cards_that_depend_on_it(
     assert verdict_of(registered, printing.payload_text(again)) is Reason.OK
 
 
+def test_a_family_card_carries_none_of_the_member_titles(registered: District) -> None:
+    """Issue 11.4: the spouse's card showed the member's 蓝领之星. Titles belong to the person:
+    printed, on a phone, or re-issued when the member's card is replaced."""
+    phone = KeyPair.generate()
+    with registered.sessions.begin() as session:
+        member = people.member_by_no(session, "WZ1")
+        own = printing.static_card(session, registered.keys(), "WZ1", None, "t", NOW).card
+        printed = printing.static_card(session, registered.keys(), "WZ1", 1, "t", NOW).card
+        spouse = people.family_number(session, member, 1)
+        on_phone = issuance.issue_card(session, registered.keys(), member, actor="t", now=NOW,
+                                       holder_key=phone.public_raw, family=spouse)
+        issuance.replace_card(session, registered.keys(), own.serial, None, "t", NOW + 10)
+        again = session.get_one(Card, session.get_one(Card, printed.serial).replaced_by)
+    claims = {name: decode_claims(decode_sign1(card.cose).payload)
+              for name, card in (("own", own), ("printed", printed), ("on_phone", on_phone),
+                                 ("again", again))}
+    assert claims["own"].titles == ("蓝领之星",)
+    for name in ("printed", "on_phone", "again"):
+        assert (claims[name].kind, claims[name].name) == (CardKind.FAMILY, "王喆")
+        assert claims[name].titles == (), name
+
+
 def test_a_family_card_needs_the_member_own_card_and_an_active_member(
         registered: District) -> None:
     with registered.sessions.begin() as session, pytest.raises(Conflict, match="first"):

@@ -26,9 +26,10 @@ HUGE = 2**63
     {"seq": HUGE}, {"seq": -1}, {"entity": "family\x00request"}, {"record_id": "r\x00"},
     {"op": "explode"}, {"base_version": HUGE}, {"schema": HUGE},
     {"fields": {**SPOUSE, "name": "王\x00喆"}}, {"fields": {**SPOUSE, "extra": HUGE}},
+    {"fields": {**SPOUSE, "name": "王喆\U0001F600"}}, {"fields": {**SPOUSE, "name": "王" * 41}},
     {"fields": {"name": {"a": {"b": {"c": {"d": {"e": {"f": {"g": {"h": {}}}}}}}}}}},
     {"fields": ["not", "a", "map"]},
-], ids=lambda bad: "-".join(bad))
+], ids=lambda bad: "-".join(f"{k}={str(v)[:12]!r}" for k, v in bad.items()))
 def test_a_bad_value_is_rejected_alone_and_the_rest_of_the_batch_applies(
         server: Server, bad: dict[str, object]) -> None:
     phone = activated(server)
@@ -73,6 +74,29 @@ def test_a_control_character_in_a_family_request_is_422_with_a_message(
     answer = phone.send("POST", "/family", body)
     assert answer.status_code == 422, answer.text
     assert answer.json()["message"] and phone.get("/me").json()["family"] == []
+
+
+@pytest.mark.parametrize("body", [
+    {**SPOUSE, "name": "王喆\U0001F600"}, {**SPOUSE, "name": "王\u2764\ufe0f喆"},
+    {**SPOUSE, "name": "王\u200d喆"}, {**SPOUSE, "name": "\ue000王喆"},
+    {**SPOUSE, "relation": "配偶\u2b50"}, {**SPOUSE, "name": "王" * 41}],
+    ids=["emoji", "heart-with-selector", "zero-width-joiner", "private-use", "relation-star",
+         "41-characters"])
+def test_an_emoji_symbol_or_overlong_name_is_422_with_a_message_and_not_stored(
+        server: Server, body: dict[str, str]) -> None:
+    phone = activated(server)
+    answer = phone.send("POST", "/family", body)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["message"] and phone.get("/me").json()["family"] == []
+
+
+def test_every_cjk_name_the_form_allows_is_taken(server: Server) -> None:
+    """Extension B (𠮷), extension A (䶮), a minority name's middle dot, 40 characters."""
+    phone = activated(server, "WZ3")
+    names = ["吉𠮷", "刘䶮", "阿依古丽·买买提", "王" * 40]
+    for name in names:
+        assert phone.send("POST", "/family", {**SPOUSE, "name": name}).status_code == 201
+    assert [f["name"] for f in phone.get("/me").json()["family"]] == names
 
 
 def test_a_change_id_belongs_to_the_device_that_sent_it(server: Server) -> None:

@@ -144,6 +144,9 @@ def test_another_person_activating_the_phone_starts_the_sync_over_and_sends_noth
     ("王芳", "表哥", "5208", "relation"),
     ("王芳", "配偶", "52", "id_last4"),
     ("王芳", "配偶", "X208", "id_last4"),
+    ("王芳\U0001F600", "配偶", "5208", "name"),
+    ("王\x07芳", "配偶", "5208", "name"),
+    ("王" * 41, "配偶", "5208", "name"),
 ])
 def test_a_badly_filled_form_is_refused_before_anything_is_kept(
         name: str, relation: str, last4: str, code: str) -> None:
@@ -152,6 +155,28 @@ def test_a_badly_filled_form_is_refused_before_anything_is_kept(
         p.services.family.request(name, relation, last4)
     assert invalid.value.code == code
     assert p.services.family.pending() == [] and p.engine.status().waiting == 0
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("", "请填写家属姓名"),
+    ("王" * 41, "家属姓名最多40个字，现在是41个"),
+    ("王芳\U0001F600", "不能有表情符号"),
+    ("王\u2764\ufe0f芳", "不能有表情符号"),
+    ("王\x1b芳", "控制字符"),
+])
+def test_each_name_problem_says_what_is_wrong(name: str, says: str) -> None:
+    with pytest.raises(InvalidFamilyRequest) as invalid:
+        phone().services.family.request(name, "配偶", "5208")
+    assert says in invalid.value.message("zh") and invalid.value.field == "name"
+    assert invalid.value.message("en") != invalid.value.message("zh")
+
+
+def test_names_in_every_cjk_extension_with_a_middle_dot_and_40_characters_are_kept() -> None:
+    p = phone()
+    for name in ("吉𠮷", "刘䶮", "阿依古丽·买买提", "王" * 40):
+        p.services.family.request(name, "配偶", "5208")
+    assert [r.name for r in p.services.family.pending()] == [
+        "吉𠮷", "刘䶮", "阿依古丽·买买提", "王" * 40]
 
 
 def test_family_requests_need_an_activated_phone() -> None:

@@ -11,6 +11,8 @@ import zxingcpp
 from PIL import Image
 
 from app.models import CardKind
+from app.wallet import Wallet
+from tests.kit import Kit
 from tests.views_support import all_text, demo_member, find, has_key
 from views.card import QrPanel, card_content
 from views.services import Translator
@@ -38,6 +40,18 @@ def test_the_card_shows_who_it_belongs_to_with_the_number_masked() -> None:
                      "WZ2*******45", "蓝领之星", "请调高屏幕亮度", "会员购票 5.1折"):
         assert expected in shown
     assert "WZ2014012345" not in shown
+
+
+def test_a_family_card_on_screen_shows_only_its_holder_and_no_member_title() -> None:
+    """Issue 11.4: a family card signed with the member's 蓝领之星 shows no title."""
+    member, kit = demo_member(with_cards=False), Kit()
+    wallet = Wallet(member.device, member.device, member.clock)
+    card = wallet.add_card(kit.card(kit.claims(100_002, CardKind.FAMILY,
+                                               holder=wallet.device_key(), name="王喆")))
+    body, _ = card_content(card, wallet, Translator("zh"))
+    shown = all_text(body)
+    assert "王喆" in shown and "吴中区总工会 家属优惠证" in shown
+    assert "蓝领之星" not in shown and not has_key(body, "card-titles")
 
 
 def test_the_card_speaks_english_when_asked() -> None:

@@ -44,6 +44,19 @@ def test_the_demo_member_has_a_card_and_two_family_cards(provisioned: Provisione
                                                                      ("陈德明", "父亲")]
 
 
+def test_a_family_card_shows_none_of_the_member_titles_it_was_signed_with() -> None:
+    """Family cards the district issued before issue 11.4 carry the member's 蓝领之星."""
+    device, clock, kit = in_memory_device(), Clock(), Kit()
+    wallet = Wallet(device.keys, device.cards, clock)
+    key = wallet.device_key()
+    wallet.add_card(kit.card(kit.claims(100_001, holder=key)))
+    spouse = wallet.add_card(kit.card(kit.claims(100_002, CardKind.FAMILY, holder=key,
+                                                 name="王喆")))
+    assert spouse.titles == () and wallet.family_cards()[0].titles == ()
+    member = wallet.member_card()
+    assert member is not None and member.titles == ("蓝领之星",)
+
+
 def test_the_qr_text_verifies_and_goes_stale_after_two_minutes(provisioned: Provisioned) -> None:
     wallet, clock, device = provisioned
     verify = demo_verifier(device.trust, clock)

@@ -24,19 +24,20 @@ class ActivationForm:
                  run_blocking: RunBlocking[Activated] = in_thread) -> None:
         self._service, self._tr, self._navigate = service, tr, navigate
         self._redraw, self._run = redraw, run_blocking
-        self.member_no = field(tr("activate.member_no"), "activate-member-no",
+        look = tr.look
+        self.member_no = field(tr("activate.member_no"), "activate-member-no", look=look,
                                capitalization=ft.TextCapitalization.CHARACTERS)
-        self.code = field(tr("activate.code"), "activate-code",
+        self.code = field(tr("activate.code"), "activate-code", look=look,
                           capitalization=ft.TextCapitalization.CHARACTERS)
         self.server = field(tr("activate.server"), "activate-server", service.server_url(),
-                            keyboard_type=ft.KeyboardType.URL)
+                            keyboard_type=ft.KeyboardType.URL, look=look)
         self.submit = ft.FilledButton(tr("activate.submit"), key="activate-submit",
-                                      icon=ft.Icons.VERIFIED_USER, height=theme.TOUCH,
+                                      icon=ft.Icons.VERIFIED_USER, height=look.touch,
                                       on_click=self.activate)
         self.busy = ft.Row(key="activate-busy", visible=False, controls=[
             ft.ProgressRing(width=24, height=24, stroke_width=3),
-            ft.Text(tr("activate.working"), size=theme.BODY, color=theme.MUTED)])
-        self.error = error_text("activate-error")
+            ft.Text(tr("activate.working"), size=look.body, color=theme.MUTED)])
+        self.error = error_text("activate-error", look=look)
         self.view = self._layout()
 
     def _layout(self) -> ft.Column:
@@ -45,10 +46,10 @@ class ActivationForm:
                          controls=[self.member_no, self.code, self.server, self.submit,
                                    self.busy, self.error])
         return ft.Column(key="activate", spacing=12, controls=[
-            heading(tr("activate.title")),
-            hint(tr("activate.hint")),
+            heading(tr("activate.title"), look=tr.look),
+            hint(tr("activate.hint"), look=tr.look),
             panel(form),
-            hint(tr("activate.server_hint")),
+            hint(tr("activate.server_hint"), look=tr.look),
         ])
 
     def _set_busy(self, busy: bool) -> None:

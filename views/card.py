@@ -12,6 +12,7 @@ from app.wallet import CardView
 from views import theme
 from views.plumbing import Redraw, Sleep, redraw_control
 from views.services import Translator, WalletService
+from views.theme import Look
 from views.widgets import empty_state
 
 QR_SIZE = 340  # logical pixels: big enough for a window's scanner at arm's length
@@ -36,7 +37,7 @@ class QrPanel:
             filter_quality=ft.FilterQuality.NONE,
             gapless_playback=True,
         )
-        self.countdown = ft.Text(key="qr-countdown", size=theme.SMALL, color=theme.MUTED)
+        self.countdown = ft.Text(key="qr-countdown", size=tr.look.small, color=theme.MUTED)
         self.refresh()
 
     @property
@@ -65,6 +66,9 @@ class QrPanel:
 
 def _header(card: CardView, tr: Translator) -> ft.Container:
     family = card.kind is CardKind.FAMILY
+    title = tr("card.title_family" if family else "card.title")
+    if tr.look.elder and len(title) > 10:  # two whole lines, not one character left over
+        title = title.replace(" ", "\n", 1)
     return ft.Container(
         key="card-header",
         gradient=ft.LinearGradient(colors=[theme.UNION_RED, theme.UNION_RED_DARK]),
@@ -75,9 +79,9 @@ def _header(card: CardView, tr: Translator) -> ft.Container:
             controls=[
                 ft.Icon(ft.Icons.VERIFIED, color=theme.GOLD, size=28),
                 ft.Text(
-                    tr("card.title_family" if family else "card.title"),
+                    title,
                     key="card-title",
-                    size=19,
+                    size=tr.look.title if tr.look.elder else 19,
                     weight=ft.FontWeight.BOLD,
                     color=ft.Colors.WHITE,
                     expand=True,
@@ -87,37 +91,37 @@ def _header(card: CardView, tr: Translator) -> ft.Container:
     )
 
 
-def _field(label: str, value: str, *, key: str) -> ft.Column:
+def _field(label: str, value: str, look: Look, *, key: str) -> ft.Column:
     """A small label over its value: long union names get the card's full width."""
     return ft.Column(
         key=key,
         spacing=0,
         controls=[
-            ft.Text(label, size=13, color=theme.MUTED),
-            ft.Text(value, size=theme.BODY, color=theme.INK),
+            ft.Text(label, size=look.caption, color=theme.MUTED),
+            ft.Text(value, size=look.body, color=theme.INK),
         ],
     )
 
 
 def _identity(card: CardView, tr: Translator) -> ft.Column:
-    family = card.kind is CardKind.FAMILY
+    family, look = card.kind is CardKind.FAMILY, tr.look
     rate = ft.Text(
         tr("card.rate_family" if family else "card.rate_member"),
         key="card-rate",
-        size=theme.SMALL,
+        size=look.small,
         weight=ft.FontWeight.BOLD,
         color=theme.FAMILY_BLUE if family else theme.MEMBER_GREEN,
     )
     name_row: list[ft.Control] = [
-        ft.Text(card.name, key="card-name", size=theme.NAME, weight=ft.FontWeight.BOLD,
+        ft.Text(card.name, key="card-name", size=look.name, weight=ft.FontWeight.BOLD,
                 color=theme.INK),
     ]
     if card.relation:
-        name_row.append(ft.Text(card.relation, key="card-relation", size=theme.BODY,
+        name_row.append(ft.Text(card.relation, key="card-relation", size=look.body,
                                 color=theme.MUTED))
-    if card.titles:
+    if card.titles:  # the holder's own: a family card has none (app.wallet.card_view)
         name_row.append(ft.Row(key="card-titles", wrap=True, spacing=6, tight=True,
-                               controls=[_title_badge(title) for title in card.titles]))
+                               controls=[_title_badge(title, look) for title in card.titles]))
     return ft.Column(
         spacing=4,
         controls=[
@@ -130,18 +134,19 @@ def _identity(card: CardView, tr: Translator) -> ft.Column:
 def _details(card: CardView, tr: Translator) -> ft.Column:
     validity = tr("card.valid_range", start=card.valid_from.isoformat(),
                   end=card.valid_until.isoformat())
+    look = tr.look
     controls: list[ft.Control] = [
-        _field(tr("card.union"), card.union, key="card-union"),
-        _field(tr("card.member_no"), card.member_no_masked, key="card-member-no"),
-        _field(tr("card.valid"), validity, key="card-validity"),
+        _field(tr("card.union"), card.union, look, key="card-union"),
+        _field(tr("card.member_no"), card.member_no_masked, look, key="card-member-no"),
+        _field(tr("card.valid"), validity, look, key="card-validity"),
     ]
     if not card.is_valid_now:
-        controls.append(ft.Text(tr("card.not_valid"), key="card-not-valid",
+        controls.append(ft.Text(tr("card.not_valid"), key="card-not-valid", size=look.body,
                                 color=ft.Colors.RED_900, weight=ft.FontWeight.BOLD))
     return ft.Column(spacing=6, controls=controls)
 
 
-def _title_badge(title: str) -> ft.Container:
+def _title_badge(title: str, look: Look) -> ft.Container:
     """An honour such as 蓝领之星 or 劳模, shown like a gold ribbon on the card."""
     return ft.Container(
         bgcolor="#FFF3C4",
@@ -150,13 +155,14 @@ def _title_badge(title: str) -> ft.Container:
         padding=ft.Padding.symmetric(horizontal=12, vertical=6),
         content=ft.Row(tight=True, spacing=4, controls=[
             ft.Icon(ft.Icons.STAR, size=18, color="#C79100"),
-            ft.Text(title, size=theme.BODY, weight=ft.FontWeight.BOLD,
+            ft.Text(title, size=look.body, weight=ft.FontWeight.BOLD,
                     color=theme.UNION_RED_DARK),
         ]),
     )
 
 
 def _qr_block(panel: QrPanel, tr: Translator) -> ft.Column:
+    small = tr.look.small
     return ft.Column(
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         spacing=4,
@@ -165,17 +171,16 @@ def _qr_block(panel: QrPanel, tr: Translator) -> ft.Column:
                          alignment=ft.Alignment.CENTER),
             ft.Row(
                 alignment=ft.MainAxisAlignment.CENTER,
-                controls=[ft.Icon(ft.Icons.AUTORENEW, size=18, color=theme.MUTED),
+                controls=[ft.Icon(ft.Icons.AUTORENEW, size=small + 3, color=theme.MUTED),
                           panel.countdown],
             ),
-            ft.Text(tr("card.auto_refresh"), size=theme.SMALL, color=theme.MUTED,
+            ft.Text(tr("card.auto_refresh"), size=small, color=theme.MUTED,
                     text_align=ft.TextAlign.CENTER),
             ft.Row(
                 key="card-brightness",
                 alignment=ft.MainAxisAlignment.CENTER,
-                controls=[ft.Icon(ft.Icons.LIGHT_MODE, size=18, color="#C79100"),
-                          ft.Text(tr("card.brightness"), size=theme.SMALL,
-                                  color=theme.INK)],
+                controls=[ft.Icon(ft.Icons.LIGHT_MODE, size=small + 3, color="#C79100"),
+                          ft.Text(tr("card.brightness"), size=small, color=theme.INK)],
             ),
         ],
     )
@@ -208,6 +213,6 @@ def card_content(card: CardView | None, wallet: WalletService,
     """The card screen's body and its QR panel, or the empty state when there is no card."""
     if card is None:
         return empty_state(ft.Icons.BADGE, tr("card.empty_title"), tr("card.empty_body"),
-                           key="card-empty"), None
+                           key="card-empty", look=tr.look), None
     panel = QrPanel(wallet, card.serial, tr)
     return card_face(card, panel, tr), panel

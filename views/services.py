@@ -16,6 +16,7 @@ from app.sync import SyncEvent, SyncReport, SyncStatus
 from app.wallet import CardView
 from app.window import ListAges, Scanned, Shift
 from app.window_enroll import EnrolledSpot
+from views.theme import STANDARD, Look
 
 
 class WalletService(Protocol):
@@ -107,13 +108,17 @@ class MemberServices:
 
 Navigate = Callable[[str], None]
 SaveLanguage = Callable[[str], None]
+SaveElder = Callable[[bool], None]
 
 
 class Translator:
-    """Looks messages up in the current language; the shell switches `language`."""
+    """The member's two reading preferences, which the shell switches: `language`, the one
+    messages are looked up in, and `look`, the sizes every member screen is drawn with
+    (standard, or 长辈模式 elder mode)."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, look: Look = STANDARD) -> None:
         self.language = normalize_language(language)
+        self.look = look
 
     def __call__(self, key: str, **params: object) -> str:
         return text(key, self.language, **params)

@@ -13,7 +13,7 @@ import flet as ft
 
 from app.sync import SyncEvent
 from views import theme
-from views.services import MemberServices, SaveLanguage
+from views.services import MemberServices, SaveElder, SaveLanguage
 from views.shell import HOME, Screen, Shell
 
 TaskStarter = Callable[[Callable[[], Coroutine[Any, Any, None]]], "Future[None]"]
@@ -124,11 +124,15 @@ class Session:
 
 
 def mount(page: ft.Page, services: MemberServices, *, language: str,
-          save_language: SaveLanguage) -> Session:
+          save_language: SaveLanguage, elder: bool = False,
+          save_elder: SaveElder | None = None) -> Session:
     """Wire a Flet page to the member's services; returns the session (for tests and main)."""
     shell = Shell(services, language=language, save_language=save_language,
-                  navigate=page.navigate)
+                  navigate=page.navigate, elder=elder,
+                  save_elder=save_elder or (lambda _elder: None),
+                  restyle=lambda look, lang: theme.restyle(page, look, lang))
     theme.configure_page(page, shell.tr("app.title"))
+    theme.restyle(page, shell.tr.look, shell.tr.language)
     session = Session(page, shell, page.run_task,
                       services.sync.subscribe if services.sync is not None else None)
     page.on_route_change = session.show

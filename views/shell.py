@@ -14,11 +14,12 @@ from views.activate import ActivationForm
 from views.card import QrPanel, card_content
 from views.family_requests import FamilyPage
 from views.savings import savings_list
-from views.services import MemberServices, Navigate, SaveLanguage, Translator
+from views.services import MemberServices, Navigate, SaveElder, SaveLanguage, Translator
 from views.settings import not_enrolled, settings_page
 from views.sounds import Speaker
 from views.spots import spots_list
 from views.sync import SYNC_ROUTE, SyncPanel, SyncStrip
+from views.theme import Look, look_of
 from views.widgets import empty_state
 from views.window import DeskScreen
 from views.window_enroll import WINDOW_ROUTE, WindowEnrollForm
@@ -49,14 +50,23 @@ class Screen:
     on_shown: Callable[[], Coroutine[Any, Any, None]] | None = None  # e.g. focus a field
 
 
+Restyle = Callable[[Look, str], None]
+
+
+def _keep(_: bool) -> None:
+    """Elder mode chosen where nothing saves it (a preview, a test): it lasts the session."""
+
+
 class Shell:
     """Builds the screen for a route. Knows nothing of the page, so tests drive it directly."""
 
     def __init__(self, services: MemberServices, *, language: str,
-                 save_language: SaveLanguage, navigate: Navigate) -> None:
+                 save_language: SaveLanguage, navigate: Navigate, elder: bool = False,
+                 save_elder: SaveElder = _keep, restyle: Restyle | None = None) -> None:
         self.services = services
-        self.tr = Translator(language)
-        self._save_language = save_language
+        self.tr = Translator(language, look_of(elder))
+        self._save_language, self._save_elder = save_language, save_elder
+        self._restyle, self._styled = restyle, (self.tr.look, self.tr.language)
         self.navigate = navigate
         self.on_language_change: Callable[[], None] = lambda: None
         self._live: list[Callable[[], None]] = []
@@ -67,11 +77,20 @@ class Shell:
         self._save_language(language)
         self.on_language_change()
 
+    def set_elder(self, elder: bool) -> None:
+        """长辈模式 on or off: saved, and every member screen is drawn in it from now on."""
+        self.tr.look = look_of(elder)
+        self._save_elder(elder)
+        self.on_language_change()  # the same redraw of the screen as a language change
+
     def toggle_language(self) -> None:
         self.set_language("en" if self.tr.language == "zh" else "zh")
 
     def screen(self, route: str) -> Screen:
         self._live = []
+        if self._restyle is not None and self._styled != (self.tr.look, self.tr.language):
+            self._styled = (self.tr.look, self.tr.language)
+            self._restyle(*self._styled)
         built = self._build(route)
         built.live.extend(self._live)
         return built
@@ -101,7 +120,7 @@ class Shell:
         if shown is None:
             body = ft.Column(horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
                 body, ft.FilledButton(self.tr("activate.title"), key="card-activate",
-                                      icon=ft.Icons.VERIFIED_USER, height=theme.TOUCH,
+                                      icon=ft.Icons.VERIFIED_USER, height=self.tr.look.touch,
                                       on_click=lambda: self.navigate("/activate"))])
         return Screen("/card", [self._tab_view("/card", body)], qr)
 
@@ -121,12 +140,14 @@ class Shell:
         base = self._family().views
         if card is None:
             body: ft.Control = empty_state(ft.Icons.HELP_OUTLINE, self.tr("family.not_found"),
-                                           self.tr("family.hint"), key="family-missing")
+                                           self.tr("family.hint"), key="family-missing",
+                                           look=self.tr.look)
             qr = None
         else:
             body, qr = card_content(card, wallet, self.tr)
         route = f"/family/{serial}"
-        return Screen(route, [*base, self._pushed_view(route, "family.title", body)], qr)
+        return Screen(route, [*base, self._pushed_view(route, "family.title", body,
+                                                       back="/family")], qr)
 
     def _spots(self) -> Screen:
         body = spots_list(self.services.catalog.price_rows(), self.tr)
@@ -146,12 +167,14 @@ class Shell:
         return sync_panel.view
 
     def _settings(self) -> Screen:
-        body = settings_page(self.tr, self.set_language, self.navigate, self._sync_panel())
+        body = settings_page(self.tr, self.set_language, self.navigate, self._sync_panel(),
+                             choose_elder=self.set_elder)
         return self._over_card("/settings", "nav.settings", body)
 
     def _sync(self) -> Screen:
         body = self._sync_panel() or empty_state(ft.Icons.CLOUD_OFF, self.tr("sync.title"),
-                                                 self.tr("sync.never"), key="sync-none")
+                                                 self.tr("sync.never"), key="sync-none",
+                                                 look=self.tr.look)
         return self._over_card(SYNC_ROUTE, "sync.title", body)
 
     def _is_window(self) -> bool:
@@ -184,7 +207,7 @@ class Shell:
         screen = ReportScreen(station, self.tr)
         self._live.append(screen.render)
         return Screen(REPORT_ROUTE, [*base, self._pushed_view(REPORT_ROUTE, "report.open",
-                                                              screen.view)])
+                                                              screen.view, back=WINDOW_ROUTE)])
 
     def _cadre(self) -> Screen:
         body = not_enrolled("role.cadre", "role.cadre_body", self.tr, self.navigate)
@@ -192,28 +215,52 @@ class Shell:
 
     def _over_card(self, route: str, title_key: str, body: ft.Control) -> Screen:
         base = self._tab_view("/card", ft.Container())
-        return Screen(route, [base, self._pushed_view(route, title_key, body)])
+        return Screen(route, [base, self._pushed_view(route, title_key, body, back=HOME)])
 
     # View chrome ----------------------------------------------------------------------------
 
-    def _app_bar(self, title: str, *, report: bool = False) -> ft.AppBar:
-        extra: list[ft.Control] = [ft.IconButton(
-            ft.Icons.ASSESSMENT, key="open-report", tooltip=self.tr("report.open"),
-            icon_color=ft.Colors.WHITE, on_click=lambda: self.navigate(REPORT_ROUTE))
-        ] if report else []
+    def _icon_button(self, icon: ft.IconData, key: str, name: str,
+                     go: Callable[[], None]) -> ft.Control:
+        """A white app-bar icon, as big as a finger needs in elder mode, that a screen reader
+        reads as a button named in the UI's language (a tooltip alone names a node beside an
+        unnamed button)."""
+        look = self.tr.look
+        side = look.touch if look.elder else None
+        button = ft.IconButton(icon, key=key, tooltip=name, icon_color=ft.Colors.WHITE,
+                               icon_size=look.icon, width=side, height=side, on_click=go)
+        return ft.Semantics(key=f"{key}-named", label=name, button=True,
+                            exclude_semantics=True, on_tap=go, content=button)
+
+    def _app_bar(self, title: str, *, report: bool = False,
+                 back: str | None = None) -> ft.AppBar:
+        """The red bar: 返回 on a pushed screen (not Flutter's own arrow, which is read "Back"
+        in every language), the title, 当日报表 on a window, the language switch, settings."""
+        look = self.tr.look
+        extra: list[ft.Control] = [self._icon_button(
+            ft.Icons.ASSESSMENT, "open-report", self.tr("report.open"),
+            lambda: self.navigate(REPORT_ROUTE))] if report else []
+        leading = None if back is None else self._icon_button(
+            ft.Icons.ARROW_BACK, "back", self.tr("nav.back"), lambda: self.navigate(back))
         return ft.AppBar(
-            title=ft.Text(title, weight=ft.FontWeight.BOLD),
+            leading=leading,
+            leading_width=look.touch + 8 if look.elder and back else None,
+            automatically_imply_leading=False,
+            title=ft.Text(title, weight=ft.FontWeight.BOLD,
+                          size=look.title if look.elder else None),
+            toolbar_height=look.touch + 8 if look.elder else None,
             bgcolor=theme.UNION_RED,
             color=ft.Colors.WHITE,
             actions=[
                 *extra,
                 ft.TextButton(
                     self.tr("lang.switch"), key="lang-toggle", on_click=self.toggle_language,
-                    style=ft.ButtonStyle(color=ft.Colors.WHITE),
+                    height=look.touch if look.elder else None,
+                    style=ft.ButtonStyle(color=ft.Colors.WHITE,
+                                         text_style=theme.text_style(look.body)
+                                         if look.elder else None),
                 ),
-                ft.IconButton(ft.Icons.SETTINGS, key="open-settings",
-                              tooltip=self.tr("nav.settings"), icon_color=ft.Colors.WHITE,
-                              on_click=lambda: self.navigate("/settings")),
+                self._icon_button(ft.Icons.SETTINGS, "open-settings", self.tr("nav.settings"),
+                                  lambda: self.navigate("/settings")),
             ],
         )
 
@@ -228,7 +275,8 @@ class Shell:
             selected_index=routes.index(route),
             on_change=on_change,
             destinations=[
-                ft.NavigationBarDestination(icon=icon, label=self.tr(label_key))
+                ft.NavigationBarDestination(icon=ft.Icon(icon, size=self.tr.look.icon),
+                                            label=self.tr(label_key))
                 for _, label_key, icon in MEMBER_TABS
             ],
         )
@@ -254,10 +302,11 @@ class Shell:
             controls=[*self._strip(), body],
         )
 
-    def _pushed_view(self, route: str, title_key: str, body: ft.Control) -> ft.View:
+    def _pushed_view(self, route: str, title_key: str, body: ft.Control, *,
+                     back: str) -> ft.View:
         return ft.View(
             route=route,
-            appbar=self._app_bar(self.tr(title_key)),
+            appbar=self._app_bar(self.tr(title_key), back=back),
             scroll=ft.ScrollMode.AUTO,
             bgcolor=theme.PAPER,
             padding=ft.Padding.symmetric(horizontal=12, vertical=12),

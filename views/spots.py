@@ -18,8 +18,8 @@ def _price(label: str, fen: int, tr: Translator, *, color: str, strike: bool = F
         horizontal_alignment=ft.CrossAxisAlignment.CENTER,
         expand=True,
         controls=[
-            ft.Text(label, size=13, color=theme.MUTED),
-            ft.Text(tr("money.yuan", amount=format_yuan(fen)), size=theme.BODY,
+            ft.Text(label, size=tr.look.caption, color=theme.MUTED),
+            ft.Text(tr("money.yuan", amount=format_yuan(fen)), size=tr.look.body,
                     weight=ft.FontWeight.BOLD, color=color, style=style),
         ],
     )
@@ -28,7 +28,7 @@ def _price(label: str, fen: int, tr: Translator, *, color: str, strike: bool = F
 def _title_row(row: PriceRow, tr: Translator) -> ft.Row:
     name = row.ticket.name if tr.language == "zh" else row.ticket.name_en
     controls: list[ft.Control] = [
-        ft.Text(name, size=theme.BODY + 1, weight=ft.FontWeight.BOLD, color=theme.INK,
+        ft.Text(name, size=tr.look.body + 1, weight=ft.FontWeight.BOLD, color=theme.INK,
                 expand=True),
     ]
     if row.ticket.is_package:
@@ -37,7 +37,7 @@ def _title_row(row: PriceRow, tr: Translator) -> ft.Row:
             bgcolor=theme.GOLD,
             border_radius=8,
             padding=ft.Padding.symmetric(horizontal=8, vertical=2),
-            content=ft.Text(tr("spots.package"), size=13, weight=ft.FontWeight.BOLD,
+            content=ft.Text(tr("spots.package"), size=tr.look.caption, weight=ft.FontWeight.BOLD,
                             color=theme.UNION_RED_DARK),
         ))
     return ft.Row(controls, vertical_alignment=ft.CrossAxisAlignment.CENTER)
@@ -47,7 +47,8 @@ def price_card(row: PriceRow, tr: Translator) -> ft.Container:
     controls: list[ft.Control] = [_title_row(row, tr)]
     if row.ticket.is_package:
         names = "、".join(s.name if tr.language == "zh" else s.name_en for s in row.spots)
-        controls.append(ft.Text(tr("spots.covers", spots=names), size=13, color=theme.MUTED))
+        controls.append(ft.Text(tr("spots.covers", spots=names), size=tr.look.caption,
+                                color=theme.MUTED))
     controls.append(ft.Row(spacing=4, controls=[
         _price(tr("spots.list"), row.list_fen, tr, color=theme.MUTED, strike=True),
         _price(tr("spots.member"), row.member_fen, tr, color=theme.MEMBER_GREEN),
@@ -65,10 +66,11 @@ def price_card(row: PriceRow, tr: Translator) -> ft.Container:
 
 def spots_list(rows: list[PriceRow], tr: Translator) -> ft.Column:
     """Packages first (they save the most), then single spots in catalogue order."""
-    controls: list[ft.Control] = [heading(tr("spots.title")), hint(tr("spots.hint"))]
+    controls: list[ft.Control] = [heading(tr("spots.title"), look=tr.look),
+                                  hint(tr("spots.hint"), look=tr.look)]
     if not rows:
         controls.append(empty_state(ft.Icons.LANDSCAPE, tr("spots.empty"), tr("spots.hint"),
-                                    key="spots-empty"))
+                                    key="spots-empty", look=tr.look))
     ordered = sorted(rows, key=lambda r: not r.ticket.is_package)
     controls.extend(price_card(row, tr) for row in ordered)
     return ft.Column(key="spots-list", spacing=10, controls=controls)

@@ -38,11 +38,12 @@ class SyncStrip:
     def __init__(self, service: SyncService, tr: Translator, navigate: Navigate, *,
                  clock: Callable[[], float] = time.time) -> None:
         self._service, self._tr, self._clock = service, tr, clock
-        self.icon = ft.Icon(ft.Icons.CLOUD_DONE, size=20)
+        self.icon = ft.Icon(ft.Icons.CLOUD_DONE, size=tr.look.small + 5)
         self.line = ft.Text("")
         self.row = ft.Row(spacing=8)
         self.view = ft.Container(
-            key="sync-strip", padding=ft.Padding.symmetric(horizontal=4, vertical=6),
+            key="sync-strip",  # in elder mode a 60-pixel target, as every tappable row
+            padding=ft.Padding.symmetric(horizontal=4, vertical=18 if tr.look.elder else 6),
             on_click=lambda: navigate(SYNC_ROUTE), tooltip=tr("sync.open"), content=self.row)
         self.render()
 
@@ -51,7 +52,7 @@ class SyncStrip:
         in place, was seen drawing two characters over each other (上次同步 as 上阕步)."""
         status = self._service.status()
         self.line = ft.Text(status_line(status, self._tr.language, self._clock()),
-                            key="sync-strip-line", size=theme.SMALL, color=theme.MUTED,
+                            key="sync-strip-line", size=self._tr.look.small, color=theme.MUTED,
                             expand=True)
         self.icon.icon, self.icon.color = _strip_icon(status)
         self.row.controls = [self.icon, self.line,
@@ -71,11 +72,11 @@ class SyncPanel:
                  run_blocking: RunBlocking[SyncReport] = in_thread) -> None:
         self._service, self._tr, self._clock = service, tr, clock
         self._redraw, self._run = redraw, run_blocking
-        self.line = ft.Text("", key="sync-status", size=theme.BODY)
-        self.error = error_text("sync-error")
+        self.line = ft.Text("", key="sync-status", size=tr.look.body)
+        self.error = error_text("sync-error", look=tr.look)
         self.busy = ft.ProgressRing(key="sync-busy", visible=False, width=20, height=20)
         self.button = ft.OutlinedButton(tr("sync.now"), key="sync-now", icon=ft.Icons.SYNC,
-                                        height=theme.TOUCH, on_click=self.sync_now)
+                                        height=tr.look.touch, on_click=self.sync_now)
         self.attention = ft.Column(key="sync-attention", spacing=8)
         self.view = ft.Column(spacing=12, controls=[
             panel(ft.Column(spacing=8, controls=[
@@ -87,20 +88,22 @@ class SyncPanel:
         self.line.value = status_line(self._service.status(), self._tr.language, self._clock())
         parked = self._service.parked()
         self.attention.controls = [
-            heading(self._tr("sync.attention")), hint(self._tr("sync.attention_hint")),
+            heading(self._tr("sync.attention"), look=self._tr.look),
+            hint(self._tr("sync.attention_hint"), look=self._tr.look),
             panel(ft.Column(spacing=0, controls=[self._row(p) for p in parked]), padding=4),
         ] if parked else []
 
     def _row(self, parked: ParkedChange) -> ft.ListTile:
         reason = parked.message if self._tr.language == "zh" else parked.message_en
-        change_id = parked.change.change_id
+        change_id, look = parked.change.change_id, self._tr.look
         return ft.ListTile(
-            key=f"parked-{change_id}", min_height=theme.TOUCH,
+            key=f"parked-{change_id}", min_height=look.touch,
             leading=ft.Icon(ft.Icons.ERROR_OUTLINE, color=ft.Colors.RED_900),
-            title=ft.Text(_item_title(parked, self._tr), size=theme.BODY,
+            title=ft.Text(_item_title(parked, self._tr), size=look.body,
                           weight=ft.FontWeight.BOLD),
-            subtitle=ft.Text(reason or parked.reason, size=theme.SMALL, color=theme.INK),
+            subtitle=ft.Text(reason or parked.reason, size=look.small, color=theme.INK),
             trailing=ft.TextButton(self._tr("sync.dismiss"), key=f"dismiss-{change_id}",
+                                   height=look.touch,
                                    on_click=lambda: self.dismiss(change_id)))
 
     def dismiss(self, change_id: str) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CardKind
-from app.text_rules import INT64_MAX
+from app.text_rules import INT64_MAX, NAME_MAX
 from app.wallet import mask_member_no
 from district.api.common import ERRORS, PREFIX, ApiRoute, b64, bearer, member_session
 from district.api.fields import PlainText
@@ -34,7 +34,7 @@ Token = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 
 class FamilyAsk(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-    name: PlainText = Field(min_length=1, max_length=64, examples=["王喆"])
+    name: PlainText = Field(min_length=1, max_length=NAME_MAX, examples=["王喆"])
     relation: PlainText = Field(min_length=1, max_length=16, examples=["配偶"])
     id_last4: PlainText = Field(min_length=4, max_length=4, examples=["5208", "123X"])
 

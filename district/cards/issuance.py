@@ -43,6 +43,7 @@ def allocate_serials(session: Session, town_id: str, count: int) -> range:
 
 def _base_claims(member: Member, union: Union, key: SigningKey, now: int, years: int,
                  serial: int = 0) -> CardClaims:
+    """The member's own card; titles (蓝领之星, 劳动模范) belong to the member alone."""
     return CardClaims(serial=serial, kind=CardKind.MEMBER, name=member.name,
                       member_no=member.member_no, union=union.name, id_last4=member.id_last4,
                       issuer_id=member.town_id,
@@ -73,10 +74,10 @@ def claims_for(session: Session, key: SigningKey, member: Member, family: Family
                now: int, years: int) -> CardClaims:
     """What a card issued now for the member (or one of their family) certifies (serial 0)."""
     claims = _base_claims(member, people.union_of(session, member), key, now, years)
-    if family is not None:
+    if family is not None:  # the family member's card: their name, none of the member's titles
         claims = replace(claims, kind=CardKind.FAMILY, name=family.name, id_last4=family.id_last4,
-                         relation=family.relation, primary_serial=member_card(session,
-                                                                              member).serial)
+                         relation=family.relation, titles=(),
+                         primary_serial=member_card(session, member).serial)
     return claims
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.text_rules import has_control_characters
+from app.text_rules import NAME_MAX, has_control_characters, has_symbols
 from district.errors import Conflict, Invalid, NotFound
 from district.tables import FamilyMember, Member, Union
 
@@ -84,6 +84,7 @@ def add_family(session: Session, member: Member, name: str, relation: str, id_la
     if not (name.strip() and relation.strip() and _is_id_last4(id_last4)):
         raise Invalid("家属的姓名、关系和身份证后四位都要填写正确",
                       "a family member needs a name, a relation and the ID's last 4")
+    _check_family_name(name, relation)
     lock_member(session, member)
     count = session.scalar(select(func.count()).select_from(FamilyMember).where(
         FamilyMember.member_id == member.id, FamilyMember.status.in_((ACTIVE, PENDING)))) or 0
@@ -94,6 +95,16 @@ def add_family(session: Session, member: Member, name: str, relation: str, id_la
     session.add(family)
     session.flush()
     return family
+
+
+def _check_family_name(name: str, relation: str) -> None:
+    """A name of at most 40 characters, in words: an emoji or a symbol draws as a box on every
+    card and window, so it is refused here as on the phone."""
+    if len(name.strip()) > NAME_MAX:
+        raise Invalid(f"家属姓名最多 {NAME_MAX} 个字", f"a name is at most {NAME_MAX} characters")
+    if has_symbols(name + relation):
+        raise Invalid("姓名和关系只能用文字，不能有表情符号或特殊符号",
+                      "a name and a relation are words only: no emoji or symbols")
 
 
 def _is_id_last4(text: str) -> bool:
