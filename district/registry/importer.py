@@ -60,7 +60,7 @@ def _values(row: MemberRow, union_id: int) -> dict[str, Any]:
             "status": row.status}
 
 
-def _other_towns(session: Session, rows: Sequence[MemberRow], scope: str,
+def other_towns(session: Session, rows: Sequence[MemberRow], scope: str,
                  header: str = "member_no") -> list[Problem]:
     """Rows of a clerk's file whose member number belongs to a member of another town."""
     towns = {no: town for no, town in session.execute(
@@ -78,10 +78,10 @@ def check_file(session: Session, data: bytes, progress: Progress | None = None,
     checked = check(read_sheet(data), town_names(session), progress, scope)
     if scope is not None:
         number = checked.layout.column("member_no")
-        problems = _other_towns(session, checked.rows, scope,
+        problems = other_towns(session, checked.rows, scope,
                                 number.header if number else "member_no")
         if problems:
-            raise Rejected(problems, checked.layout, checked.rows[:PREVIEW])
+            raise Rejected(problems, checked.layout, checked.rows[:PREVIEW], checked.sheet)
     return checked
 
 
@@ -89,7 +89,7 @@ def import_rows(session: Session, rows: Sequence[MemberRow], actor: str, now: in
                 progress: Progress | None = None, scope: str | None = None) -> ImportReport:
     """Write checked rows: new members inserted, changed ones updated, the rest untouched."""
     if scope is not None:
-        problems = _other_towns(session, rows, scope)  # a member may have moved meanwhile
+        problems = other_towns(session, rows, scope)  # a member may have moved meanwhile
         if problems:
             raise CsvRejected(problems)
     unions, unions_created = _ensure_unions(session, rows)

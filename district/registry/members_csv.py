@@ -54,8 +54,7 @@ class MemberRow:
 class Checked:
     """A file that passed every check: its layout and its rows, in file order."""
 
-    kind: str
-    title: str
+    sheet: Sheet
     layout: Layout
     rows: list[MemberRow]
 
@@ -206,16 +205,17 @@ def check(sheet: Sheet, towns: TownNames, progress: Progress | None = None,
     parse = _Parse(sheet, understand(line, cells, scope), position + 1)
     _rows(parse, towns, scope, progress)
     if parse.problems:
-        raise Rejected(parse.problems, parse.layout, parse.rows[:PREVIEW])
-    return Checked(sheet.kind, sheet.title, parse.layout, parse.rows)
+        raise Rejected(parse.problems, parse.layout, parse.rows[:PREVIEW], sheet)
+    return Checked(Sheet(sheet.kind, sheet.title, []), parse.layout, parse.rows)
 
 
 class Rejected(CsvRejected):
     """Bad rows in a file whose header was understood: the layout and the first rows come
     along, for the console's preview."""
 
-    def __init__(self, problems: list[Problem], layout: Layout, preview: list[MemberRow]) -> None:
+    def __init__(self, problems: list[Problem], layout: Layout, preview: list[MemberRow],
+                 sheet: Sheet) -> None:
         super().__init__(problems)
-        self.layout = layout
-        self.preview = preview
+        self.layout, self.preview = layout, preview
+        self.kind, self.title = sheet.kind, sheet.title
 
