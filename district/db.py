@@ -54,11 +54,16 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+READ_ONLY = "unionpass_read_only"
+
+
 def _sqlite_begin(connection: Connection) -> None:
     """Every transaction is one SQLite transaction, savepoints included. IMMEDIATE takes the
     write lock at the start (waiting up to busy_timeout), so a transaction that reads and then
-    writes never fails on a snapshot another writer has moved past."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    writes never fails on a snapshot another writer has moved past. A read-only session
+    (`readers`) begins DEFERRED instead: a WAL snapshot that never waits for a writer."""
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -121,6 +126,12 @@ def sessions(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     changelog.install(factory)
     return factory
+
+
+def readers(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that only read: on SQLite they neither take nor wait for the write lock (a
+    page that checks who is signed in answers while a long import writes); for reads only."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 def lock_attempts(session: Session, keys: Sequence[str], now: int) -> None:

@@ -33,6 +33,7 @@ class District:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]
     _keys: KeyRing | None = field(default=None, repr=False)
     _refused: tuple[str, bytes] | None = field(default=None, repr=False)  # a wrong passphrase
 
@@ -44,7 +45,7 @@ class District:
         _make_private(settings)
         if migrate:
             db.migrate(engine)
-        return cls(settings, engine, db.sessions(engine))
+        return cls(settings, engine, db.sessions(engine), db.readers(engine))
 
     def keys(self) -> KeyRing:
         """The key ring, unlocked with the passphrase (scrypt runs once per process); a wrong

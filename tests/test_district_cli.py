@@ -26,7 +26,7 @@ from district.phones import enrollment
 from district.phones.activation import CodeCancelled
 from district.service import District
 from district.settings import Settings
-from tests.district_support import Cli, csv_bytes
+from tests.district_support import Cli, csv_bytes, xlsx_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,6 +108,22 @@ def test_demo_seeds_a_district_whose_family_cards_verify_at_a_spot(db_url: str,
     verdict = json.loads(spot.stdout)
     assert (verdict["valid"], verdict["kind"], verdict["name"]) == (True, "family", "王喆")
     assert (late.returncode, json.loads(late.stdout)["reason"]) == (1, "issuer_not_valid")
+
+
+def test_import_members_reads_an_office_xlsx_with_chinese_headers(db_url: str,
+                                                                   tmp_path: Path) -> None:
+    cli = Cli(db_url, tmp_path / "data")
+    export = tmp_path / "会员名册.xlsx"
+    export.write_bytes(xlsx_bytes(["会员编号", "姓名", "身份证号", "所属工会", "镇/街道"],
+                                  [20140001, "陈建国", "32050619800101331X", "木渎精工工会",
+                                   "木渎镇"]))
+    assert [r.returncode for r in cli.run(["init"])] == [0]
+    [imported] = cli.run(["import-members", str(export)])
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 1 rows" in imported.stdout
+    [card] = cli.run(["card", "20140001", "--format", "payload"])
+    [verdict] = cli.run(["verify", card.stdout.strip()])
+    assert json.loads(verdict.stdout)["name"] == "陈建国"
 
 
 def test_activation_code_prints_a_code_that_activates_and_cancels_the_older_ones(

@@ -26,6 +26,7 @@ from sqlalchemy import inspect, text
 
 import district.feed.tables
 import district.phones.tables
+import district.registry.tables
 import district.staff.tables
 import district.sync.tables
 import district.windows.tables  # noqa: F401  (these modules' tables join Base.metadata)
@@ -84,6 +85,24 @@ def test_sqlite_runs_in_wal_mode_with_full_sync_and_foreign_keys(tmp_path: Path)
     engine.dispose()
     assert pragmas == ["wal", 2, 1]
     assert sqlite3.connect(tmp_path / "d.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_a_reader_answers_while_a_writer_holds_the_sqlite_write_lock(tmp_path: Path) -> None:
+    """A console page checks who is signed in while a long import writes: it must not wait
+    (a writer's BEGIN IMMEDIATE would, for the whole import)."""
+    district = District.open(Settings(tmp_path, f"sqlite:///{tmp_path / 'd.db'}", "pass"))
+    try:
+        with district.sessions.begin() as writer:
+            writer.execute(text("CREATE TABLE held (x INTEGER)"))
+            writer.execute(text("INSERT INTO held VALUES (1)"))
+            other = sqlite3.connect(tmp_path / "d.db", timeout=0, isolation_level=None)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # what every other session would wait for
+            other.close()
+            with district.readers() as reader:
+                assert reader.execute(text("SELECT count(*) FROM members")).scalar() == 0
+    finally:
+        district.close()
 
 
 def test_the_sqlite_database_and_its_wal_and_shm_are_readable_by_the_owner_only(

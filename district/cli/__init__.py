@@ -60,8 +60,10 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--forwarded-allow-ips", metavar="IPS",
                    help="comma-separated addresses of reverse proxies whose X-Forwarded-For "
                    f"is believed (default ${FORWARDED_ENV}, else none)")
-    p = add("import-members", commands.import_members, "import the member registry CSV")
-    p.add_argument("file", metavar="FILE.csv")
+    p = add("import-members", commands.import_members,
+            "import the member registry (CSV in UTF-8 or GBK, or .xlsx; Chinese or English "
+            "headers)")
+    p.add_argument("file", metavar="FILE")
     p = add("card", commands.card, "issue a printed static card (no phone)")
     p.add_argument("member_no", metavar="MEMBER_NO")
     p.add_argument("--family", type=int, metavar="N", help="family member number N (1, 2, …)")

@@ -10,6 +10,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.members": ("会员查询", "Members"),
     "nav.family": ("家属审批", "Family approvals"),
     "nav.audit": ("审计日志", "Audit log"),
+    "nav.import": ("导入名册", "Import"),
     "nav.windows": ("窗口设备", "Windows"),
     "nav.stats": ("优惠统计", "Discounts"),
     "sign_out": ("退出登录", "Sign out"),
@@ -154,6 +155,102 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.filter": ("筛选", "Filter"),
     "audit.older": ("更早的记录", "Older entries"),
     "audit.none": ("没有符合条件的记录。", "No entries match."),
+    "import.title": ("导入会员名册", "Import the member registry"),
+    "import.file": ("名册文件（CSV 或 Excel .xlsx，最大 {mb} MB）",
+                    "Registry file (CSV or Excel .xlsx, at most {mb} MB)"),
+    "import.upload": ("上传并检查", "Upload and check"),
+    "import.hint": ("第一行（或标题下面的一行）是列名，中文或英文都可以：会员编号、姓名、"
+                    "身份证后四位（或身份证号，只保留后四位）、所属工会、"
+                    "镇/街道（木渎镇、木渎 或 WZ-MD），"
+                    "可选荣誉称号（多个用；分隔）和状态（在册、暂停、退会）。其他列不导入。",
+                    "The first row (or the one under a title) names the columns, in Chinese or "
+                    "English: member number, name, ID last 4 (or the ID number: only its last 4 "
+                    "are kept), union, town (木渎镇, 木渎 or WZ-MD), and optionally titles "
+                    "(separated by ;) and status. Other columns are not imported."),
+    "import.safe": ("上传后先检查整个文件，显示各列的理解和前几行；确认后才写入。"
+                    "只要有一处错误，就一条也不写入。按会员编号匹配：再次导入只更新，不会重复。",
+                    "The whole file is checked first and shown; nothing is written until you "
+                    "confirm, and nothing at all while there is a problem. Members are matched by "
+                    "number: importing again updates, never duplicates."),
+    "import.clerk": ("镇办事员只能导入本镇（{town}）的会员；文件里没有镇一列时，全部按本镇导入。",
+                     "A town clerk imports {town}'s members only; a file without a town column "
+                     "is taken as {town}'s."),
+    "import.recent": ("最近的导入", "Recent imports"),
+    "import.none": ("还没有导入过。", "No imports yet."),
+    "import.when": ("上传时间", "Uploaded"),
+    "import.file_name": ("文件", "File"),
+    "import.rows": ("行数", "Rows"),
+    "import.state": ("状态", "State"),
+    "import.state.reading": ("正在检查", "checking"),
+    "import.state.rejected": ("有错误，未写入", "refused, nothing written"),
+    "import.state.checked": ("待确认", "waiting for confirmation"),
+    "import.state.writing": ("正在写入", "writing"),
+    "import.state.done": ("已完成", "done"),
+    "import.state.failed": ("失败，未写入", "failed, nothing written"),
+    "import.state.interrupted": ("中断，未写入", "stopped, nothing written"),
+    "import.state.expired": ("未确认，已过期", "not confirmed, expired"),
+    "import.state_note.interrupted": ("导入中断了（服务器停止过），没有写入任何数据。请重新上传。",
+                                      "The import stopped (the server stopped): nothing was "
+                                      "written. Upload the file again."),
+    "import.state_note.expired": ("这个文件检查后一天内没有确认，已作废。请重新上传。",
+                                  "This file was not confirmed within a day of its check. "
+                                  "Upload it again."),
+    "import.kind.csv": ("CSV 文件", "CSV file"),
+    "import.kind.xlsx": ("Excel 文件", "Excel file"),
+    "import.sheet": ("工作表「{title}」", "worksheet “{title}”"),
+    "import.only_town": ("只导入{town}", "{town} only"),
+    "import.reading": ("正在读取并检查文件……", "Reading and checking the file…"),
+    "import.writing": ("正在写入会员名册……", "Writing the member registry…"),
+    "import.progress": ("{done} / {total} 行（{percent}%）", "{done} / {total} rows ({percent}%)"),
+    "import.wait": ("本页每秒自动刷新，完成后显示结果。离开本页不会中断导入。",
+                    "This page refreshes itself every second until it is done. Leaving it does "
+                    "not stop the import."),
+    "import.rejected": ("发现 {n} 处问题，没有写入任何数据。请在原文件里改正下列各处后重新上传。",
+                        "{n} problems found; nothing was written. Correct them in your file and "
+                        "upload it again."),
+    "import.again": ("重新上传", "Upload again"),
+    "import.checked": ("已检查全部 {n} 行，没有发现问题。"
+                       "请核对下面各列的理解和前几行，确认后写入。",
+                       "All {n} rows checked, no problems. Check how the columns were understood "
+                       "and the first rows below, then confirm."),
+    "import.confirm": ("确认导入 {n} 行", "Import {n} rows"),
+    "import.other_file": ("换一个文件", "Choose another file"),
+    "import.done": ("导入完成：共 {rows} 行，新增会员 {created} 位，更新 {updated} 位，"
+                    "未变 {unchanged} 位；新建基层工会 {unions} 个。",
+                    "Imported {rows} rows: {created} new members, {updated} updated, "
+                    "{unchanged} unchanged; {unions} new unions."),
+    "import.another": ("再导入一个文件", "Import another file"),
+    "import.problems": ("问题（按行号）", "Problems (by line)"),
+    "import.line": ("行", "Line"),
+    "import.column": ("列", "Column"),
+    "import.reason": ("问题", "Problem"),
+    "import.whole_row": ("整行", "whole row"),
+    "import.more_problems": ("另有 {n} 处问题未列出：先改正上面这些，再上传检查。",
+                             "{n} more problems not listed: correct these and check again."),
+    "import.columns": ("各列的理解", "How the columns were understood"),
+    "import.header_at": ("列名在第 {line} 行，上面的标题行不导入。",
+                         "The column names are on line {line}; the title rows above are skipped."),
+    "import.in_file": ("文件中的列名", "Column in the file"),
+    "import.position": ("位置", "Position"),
+    "import.as": ("导入为", "Imported as"),
+    "import.no_header": ("（无列名）", "(no name)"),
+    "import.ignored.unknown": ("不导入：无法识别的列名，这一列被忽略",
+                               "not imported: an unknown column name, ignored"),
+    "import.ignored.id_number_unused": ("不导入：已有身份证后四位一列，身份证号被忽略、不保存",
+                                        "not imported: the ID last 4 column is used; the ID "
+                                        "numbers are ignored and not kept"),
+    "import.no_town_column": ("（文件里没有镇一列）", "(no town column)"),
+    "import.all_in_town": ("镇（街道）：全部为{town}", "Town: all {town}"),
+    "import.preview": ("前 {n} 行预览（按理解后的内容）", "The first {n} rows, as understood"),
+    "field.member_no": ("会员号", "member number"),
+    "field.name": ("姓名", "name"),
+    "field.id_last4": ("身份证后四位", "ID last 4"),
+    "field.id_number": ("身份证后四位（从身份证号取后四位，身份证号本身不保存）",
+                        "ID last 4 (taken from the ID number, which is not kept)"),
+    "field.union_name": ("所属工会", "union"),
+    "field.town_id": ("镇（街道）", "town"),
+    "field.titles": ("荣誉称号", "titles"),
+    "field.status": ("状态", "status"),
     "windows.title": ("景区窗口设备", "Scenic-spot window devices"),
     "windows.hint": ("每台窗口设备（平板或电脑）凭一次性登记码登记到一个景点；"
                      "设备丢失时请立即注销。",

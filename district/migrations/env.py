@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 import district.feed.tables
 import district.phones.tables
+import district.registry.tables
 import district.staff.tables
 import district.sync.tables
 import district.windows.tables  # noqa: F401  (these modules' tables join Base.metadata)

@@ -1,7 +1,9 @@
-"""Import the member registry from CSV: validate everything first, then write in one transaction.
+"""Import the member registry (CSV or .xlsx): check everything first, then write in one
+transaction.
 
 Re-importing the same file changes nothing; a changed row updates the member (matched by
-member number), never duplicates it.
+member number), never duplicates it. A town clerk's file holds their own town's members only,
+and may not take over a member number of another town.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from sqlalchemy.orm import Session
 from district import audit
 from district.bulk import CHUNK, upsert
 from district.registry.glyphs import Undrawable, undrawable_names
-from district.registry.members_csv import MemberRow, Progress, decode, parse
+from district.registry.members_csv import PREVIEW, Checked, MemberRow, Progress, Rejected, check
+from district.registry.problems import CsvRejected, Problem
+from district.registry.sheet import read_sheet
+from district.registry.towns import town_names
 from district.tables import Member, Town, Union
 
 MEMBERS = cast(Table, Member.__table__)
@@ -57,9 +62,38 @@ def _values(row: MemberRow, union_id: int) -> dict[str, Any]:
             "status": row.status}
 
 
+def other_towns(session: Session, rows: Sequence[MemberRow], scope: str,
+                 header: str = "member_no") -> list[Problem]:
+    """Rows of a clerk's file whose member number belongs to a member of another town."""
+    towns = {no: town for no, town in session.execute(
+        select(Member.member_no, Town.name).join(Town, Member.town_id == Town.id)
+        .where(Member.town_id != scope))}
+    return [Problem(r.line, header, f"会员号 {r.member_no} 已是{towns[r.member_no]}的会员，"
+                    "本镇不能导入", f"member {r.member_no} belongs to another town "
+                    f"({towns[r.member_no]})") for r in rows if r.member_no in towns]
+
+
+def check_file(session: Session, data: bytes, progress: Progress | None = None,
+               scope: str | None = None) -> Checked:
+    """Read and check the whole file (raising CsvRejected / Invalid); nothing is written.
+    `scope`: the town of a town clerk, whose file may hold only that town's members."""
+    checked = check(read_sheet(data), town_names(session), progress, scope)
+    if scope is not None:
+        number = checked.layout.column("member_no")
+        problems = other_towns(session, checked.rows, scope,
+                                number.header if number else "member_no")
+        if problems:
+            raise Rejected(problems, checked.layout, checked.rows[:PREVIEW], checked.sheet)
+    return checked
+
+
 def import_rows(session: Session, rows: Sequence[MemberRow], actor: str, now: int,
-                progress: Progress | None = None) -> ImportReport:
-    """Write validated rows: new members inserted, changed ones updated, the rest untouched."""
+                progress: Progress | None = None, scope: str | None = None) -> ImportReport:
+    """Write checked rows: new members inserted, changed ones updated, the rest untouched."""
+    if scope is not None:
+        problems = other_towns(session, rows, scope)  # a member may have moved meanwhile
+        if problems:
+            raise CsvRejected(problems)
     unions, unions_created = _ensure_unions(session, rows)
     existing = _existing(session)
     changed: list[dict[str, Any]] = []
@@ -82,10 +116,10 @@ def import_rows(session: Session, rows: Sequence[MemberRow], actor: str, now: in
 
 
 def import_members(session: Session, data: bytes, actor: str, now: int,
-                   progress: Progress | None = None) -> ImportReport:
-    """Decode and validate the whole file (raising CsvRejected / Invalid), then write it."""
-    towns = set(session.scalars(select(Town.id)))
-    rows = parse(decode(data), towns, progress)
-    report = import_rows(session, rows, actor, now, progress)
+                   progress: Progress | None = None, scope: str | None = None) -> ImportReport:
+    """Check the whole file (raising CsvRejected / Invalid), then write it; the report lists
+    the names no bundled font can draw."""
+    checked = check_file(session, data, progress, scope)
+    report = import_rows(session, checked.rows, actor, now, progress, scope)
     return replace(report, undrawable=undrawable_names((r.line, r.member_no, r.name)
-                                                       for r in rows))
+                                                       for r in checked.rows))

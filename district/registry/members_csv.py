@@ -1,41 +1,41 @@
-"""The member registry CSV: decoding, parsing and validation, before anything is written.
+"""The member registry file (CSV or .xlsx): every row checked before anything is written.
 
-Columns (header row required, any order): member_no, name, id_last4, town_id, union_name,
-and optionally titles (separated by ';') and status (active | suspended | left, or 在册 / 暂停 /
-退会; empty means active). UTF-8 (with or without BOM, as Excel writes it) or GBK.
+A header row (Chinese or English names, any order; see `columns`): member number, name, the
+ID's last 4 (or the full ID number, of which only the last 4 are kept), town (WZ-MD, 木渎镇 or
+木渎), grassroots union, and optionally titles (separated by ';') and status (active |
+suspended | left, or 在册 / 暂停 / 退会; empty means active). Other columns are ignored.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from district.errors import Invalid
+from district.registry.columns import (
+    OPTIONAL,
+    REQUIRED,
+    Column,
+    Layout,
+    header_position,
+    understand,
+)
 from district.registry.people import MEMBER_STATUSES, STATUS_ALIASES
+from district.registry.problems import CsvRejected, Problem
+from district.registry.sheet import Sheet, decode, read_sheet
+from district.registry.towns import TownNames
 
-REQUIRED = ("member_no", "name", "id_last4", "town_id", "union_name")
-OPTIONAL = ("titles", "status")
+__all__ = ["COLUMNS", "OPTIONAL", "REQUIRED", "Checked", "CsvRejected", "MemberRow", "Problem",
+           "Progress", "Rejected", "check", "decode", "read_sheet"]
+
 COLUMNS = REQUIRED + OPTIONAL
 MEMBER_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,31}")
 ID_LAST4 = re.compile(r"[0-9]{3}[0-9X]")
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 TITLE_SPLIT = re.compile(r"[;；]")
 LIMITS = {"name": 64, "union_name": 128}
+PREVIEW = 10
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    column: str
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return (f"第 {self.line} 行，{self.column} 列：{self.zh} / "
-                f"line {self.line}, column {self.column}: {self.en}")
 
 
 @dataclass(frozen=True)
@@ -50,120 +50,172 @@ class MemberRow:
     status: str
 
 
-class CsvRejected(Invalid):
-    """The file has bad rows; nothing was written. `problems` lists every one."""
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed every check: its layout and its rows, in file order."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        shown = "\n".join(str(p) for p in problems[:20])
-        more = f"\n… 另有 {len(problems) - 20} 处 / {len(problems) - 20} more" \
-            if len(problems) > 20 else ""
-        super().__init__(f"导入失败，有 {len(problems)} 处错误，未写入任何数据",
-                         f"import refused: {len(problems)} problems, nothing was written\n"
-                         f"{shown}{more}")
-        self.problems = problems
+    sheet: Sheet
+    layout: Layout
+    rows: list[MemberRow]
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not), else GBK (GB18030); anything else is refused in words."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Invalid("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV",
-                  "cannot read the file's encoding: save it as CSV in UTF-8 or GBK")
+@dataclass
+class _Row:
+    """One row being checked: its cells, and where its problems go."""
+
+    line: int
+    cells: list[str]
+    layout: Layout
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        column = self.layout.column(name)
+        return self.cells[column.index].strip() if column is not None else ""
+
+    def bad(self, name: str, zh: str, en: str) -> None:
+        column: Column | None = self.layout.column(name)
+        self.problems.append(Problem(self.line, column.header if column else name, zh, en,
+                                     column.index if column else None))
 
 
-def _header(row: list[str]) -> dict[str, int]:
-    names = [cell.strip().lstrip("\ufeff").lower() for cell in row]
-    problems = [Problem(1, n, "缺少这一列", "missing column") for n in REQUIRED if n not in names]
-    problems += [Problem(1, n or "(空)", "无法识别的列名", "unknown column")
-                 for n in names if n not in REQUIRED + OPTIONAL]
-    problems += [Problem(1, n, "列名重复", "duplicate column")
-                 for i, n in enumerate(names) if n in names[:i]]
-    if problems:
-        raise CsvRejected(problems)
-    return {n: i for i, n in enumerate(names)}
-
-
-def _check_text(line: int, column: str, value: str, problems: list[Problem]) -> str:
+def _text(row: _Row, name: str) -> str:
+    value = row.get(name)
     if not value:
-        problems.append(Problem(line, column, "不能为空", "must not be empty"))
-    elif len(value) > LIMITS[column]:
-        problems.append(Problem(line, column, f"超过 {LIMITS[column]} 个字",
-                                f"longer than {LIMITS[column]} characters"))
+        row.bad(name, "不能为空", "must not be empty")
+    elif len(value) > LIMITS[name]:
+        row.bad(name, f"超过 {LIMITS[name]} 个字", f"longer than {LIMITS[name]} characters")
     return value
 
 
-def _check_titles(line: int, value: str, problems: list[Problem]) -> str:
-    titles = [t.strip() for t in TITLE_SPLIT.split(value) if t.strip()]
+def _titles(row: _Row) -> str:
+    titles = [t.strip() for t in TITLE_SPLIT.split(row.get("titles")) if t.strip()]
     joined = ";".join(titles)
     if any(len(t) > 20 for t in titles) or len(joined) > 255:
-        problems.append(Problem(line, "titles", "称号过长（每个最多 20 字）",
-                                "a title is too long (20 characters each at most)"))
+        row.bad("titles", "称号过长（每个最多 20 字）",
+                "a title is too long (20 characters each at most)")
     return joined
 
 
-def _check_status(line: int, value: str, problems: list[Problem]) -> str:
+def _status(row: _Row) -> str:
+    value = row.get("status")
     status = STATUS_ALIASES.get(value, value.lower())
     if status not in MEMBER_STATUSES:
-        problems.append(Problem(line, "status", "状态应为 active、suspended 或 left",
-                                "status must be active, suspended or left"))
+        row.bad("status", "状态应为 active、suspended 或 left（在册、暂停、退会）",
+                "status must be active, suspended or left")
     return status
 
 
-def _row(line: int, cells: list[str], cols: dict[str, int], towns: set[str],
-         problems: list[Problem]) -> MemberRow:
-    def get(name: str) -> str:
-        return cells[cols[name]].strip() if name in cols else ""
+def _id_last4(row: _Row) -> str:
+    """The last 4 of the ID, from their own column or from the full number (never kept)."""
+    if row.layout.column("id_last4") is None:
+        number = "".join(row.get("id_number").split()).upper()
+        if "E+" in number:
+            row.bad("id_number", "身份证号被 Excel 存成了数字，末几位已丢失：请把这一列设为"
+                    "“文本”格式后重新填写", "Excel stored the ID as a number and lost its last "
+                    "digits: format the column as Text and enter the IDs again")
+        elif not ID_NUMBER.fullmatch(number):
+            row.bad("id_number", "身份证号应为 18 位（末位可为 X）或 15 位数字",
+                    "an ID number is 18 characters (the last may be X) or 15 digits")
+        return number[-4:]
+    last4 = row.get("id_last4").upper()
+    if not ID_LAST4.fullmatch(last4):
+        lost_zero = "（Excel 可能去掉了开头的 0：请把这一列设为“文本”格式）" \
+            if last4.isdigit() and len(last4) < 4 else ""
+        row.bad("id_last4", "身份证后四位应为 3 位数字加 1 位数字或 X" + lost_zero,
+                "the ID's last 4 are 3 digits and a digit or X")
+    return last4
 
-    member_no, id_last4, town_id = get("member_no"), get("id_last4").upper(), get("town_id").upper()
+
+def _town(row: _Row, towns: TownNames, scope: str | None) -> str:
+    if row.layout.default_town:
+        return row.layout.default_town
+    value = row.get("town_id")
+    town_id = towns.find(value)
+    if town_id is None:
+        row.bad("town_id", f"没有这个镇（街道、开发区）：{value}", f"no such town: {value}")
+        return value
+    if scope is not None and town_id != scope:
+        row.bad("town_id", f"只能导入本镇（{towns.name(scope)}）的会员，"
+                f"这一行是{towns.name(town_id)}",
+                f"a town clerk imports their own town's members only ({scope}), not {town_id}")
+    return town_id
+
+
+def _member(row: _Row, towns: TownNames, scope: str | None) -> MemberRow:
+    member_no = row.get("member_no")
     if not MEMBER_NO.fullmatch(member_no):
-        problems.append(Problem(line, "member_no", "会员号应为 1–32 位字母、数字或连字符",
-                                "a member number is 1–32 letters, digits or hyphens"))
-    if not ID_LAST4.fullmatch(id_last4):
-        problems.append(Problem(line, "id_last4", "身份证后四位应为 3 位数字加 1 位数字或 X",
-                                "the ID's last 4 are 3 digits and a digit or X"))
-    if town_id not in towns:
-        problems.append(Problem(line, "town_id", f"没有这个镇（街道、开发区）：{town_id}",
-                                f"unknown town id: {town_id}"))
-    return MemberRow(line, member_no, _check_text(line, "name", get("name"), problems), id_last4,
-                     town_id, _check_text(line, "union_name", get("union_name"), problems),
-                     _check_titles(line, get("titles"), problems),
-                     _check_status(line, get("status"), problems))
+        row.bad("member_no", "会员号应为 1–32 位字母、数字或连字符",
+                "a member number is 1–32 letters, digits or hyphens")
+    return MemberRow(row.line, member_no, _text(row, "name"), _id_last4(row),
+                     _town(row, towns, scope), _text(row, "union_name"), _titles(row),
+                     _status(row))
 
 
-def _records(text: str) -> Iterable[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            yield reader.line_num, cells
+def _fits(line: int, cells: list[str], layout: Layout, kind: str,
+          problems: list[Problem]) -> list[str] | None:
+    """The row's cells, one per header (trailing empty cells dropped; an Excel row padded)."""
+    while len(cells) > layout.width and not cells[-1].strip():
+        cells = cells[:-1]
+    if kind == "xlsx" and len(cells) < layout.width:
+        return cells + [""] * (layout.width - len(cells))
+    if len(cells) != layout.width:
+        problems.append(Problem(line, "-", f"该行有 {len(cells)} 列，应为 {layout.width} 列",
+                                f"{len(cells)} fields, expected {layout.width}"))
+        return None
+    return cells
 
 
-def parse(text: str, towns: set[str], progress: Progress | None = None) -> list[MemberRow]:
-    """Every row validated; raises CsvRejected listing each bad row by line, column and reason."""
-    records = list(_records(text))
-    if not records:
-        raise CsvRejected([Problem(1, "-", "文件是空的", "the file is empty")])
-    cols = _header(records[0][1])
-    problems: list[Problem] = []
-    rows: list[MemberRow] = []
+@dataclass
+class _Parse:
+    sheet: Sheet
+    layout: Layout
+    start: int
+    rows: list[MemberRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _rows(parse: _Parse, towns: TownNames, scope: str | None,
+          progress: Progress | None) -> None:
+    body = parse.sheet.rows[parse.start:]
     first_line: dict[str, int] = {}
-    for index, (line, cells) in enumerate(records[1:], 1):
-        if len(cells) != len(cols):
-            problems.append(Problem(line, "-", f"该行有 {len(cells)} 列，应为 {len(cols)} 列",
-                                    f"{len(cells)} fields, expected {len(cols)}"))
-            continue
-        row = _row(line, cells, cols, towns, problems)
-        seen = first_line.setdefault(row.member_no, line)
-        if seen != line:
-            problems.append(Problem(line, "member_no", f"会员号与第 {seen} 行重复",
-                                    f"same member number as line {seen}"))
-        rows.append(row)
+    for index, (line, raw) in enumerate(body, 1):
+        cells = _fits(line, raw, parse.layout, parse.sheet.kind, parse.problems)
+        if cells is not None:
+            row = _Row(line, cells, parse.layout, parse.problems)
+            member = _member(row, towns, scope)
+            seen = first_line.setdefault(member.member_no, line)
+            if seen != line:
+                row.bad("member_no", f"会员号与第 {seen} 行重复",
+                        f"same member number as line {seen}")
+            parse.rows.append(member)
         if progress is not None and index % 5000 == 0:
-            progress("check", index, len(records) - 1)
-    if problems:
-        raise CsvRejected(problems)
-    return rows
+            progress("check", index, len(body))
+
+
+def check(sheet: Sheet, towns: TownNames, progress: Progress | None = None,
+          scope: str | None = None) -> Checked:
+    """Every row checked; raises CsvRejected (Rejected, with the layout and the first rows as
+    understood, once the header is) listing each problem by line, column and reason.
+    `scope`: a town clerk's town, the only one their file may hold (and the town when the file
+    has no town column)."""
+    if not sheet.rows:
+        raise CsvRejected([Problem(1, "-", "文件是空的", "the file is empty")])
+    position = header_position(sheet.rows)
+    line, cells = sheet.rows[position]
+    parse = _Parse(sheet, understand(line, cells, scope), position + 1)
+    _rows(parse, towns, scope, progress)
+    if parse.problems:
+        raise Rejected(parse.problems, parse.layout, parse.rows[:PREVIEW], sheet)
+    return Checked(Sheet(sheet.kind, sheet.title, []), parse.layout, parse.rows)
+
+
+class Rejected(CsvRejected):
+    """Bad rows in a file whose header was understood: the layout and the first rows come
+    along, for the console's preview."""
+
+    def __init__(self, problems: list[Problem], layout: Layout, preview: list[MemberRow],
+                 sheet: Sheet) -> None:
+        super().__init__(problems)
+        self.layout, self.preview = layout, preview
+        self.kind, self.title = sheet.kind, sheet.title
+

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +12,7 @@ from district.errors import NotFound
 from district.tables import Town
 
 SERIALS_PER_TOWN = 100_000
+PLACE_PREFIXES = ("江苏省", "苏州市", "吴中区")
 
 # (id, name, kind): the district's towns and development zones.
 WUZHONG_TOWNS: tuple[tuple[str, str, str], ...] = (
@@ -67,3 +71,36 @@ def status_size(session: Session) -> int:
     """The status list covers every serial any town may issue."""
     towns = all_towns(session)
     return max((t.serial_hi for t in towns), default=0) + 1
+
+
+def town_key(text: str) -> str:
+    """How a town is matched: full-width folded, no spaces, upper case, without 苏州市/吴中区."""
+    key = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    for prefix in PLACE_PREFIXES:
+        key = key.removeprefix(prefix)
+    return key
+
+
+@dataclass(frozen=True)
+class TownNames:
+    """The district's towns by every way an office writes one: WZ-MD, 木渎镇 or 木渎."""
+
+    ids: dict[str, str]
+    names: dict[str, str]
+
+    def find(self, text: str) -> str | None:
+        return self.ids.get(town_key(text))
+
+    def name(self, town_id: str) -> str:
+        return self.names.get(town_id, town_id)
+
+
+def town_names(session: Session) -> TownNames:
+    ids: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for town in all_towns(session):
+        names[town.id] = town.name
+        short = town.name.removesuffix("街道").removesuffix("镇")
+        for spelling in (town.id, town.name, short):
+            ids.setdefault(town_key(spelling), town.id)
+    return TownNames(ids, names)
