@@ -113,14 +113,16 @@ def _id_last4(row: _Row) -> str:
     """The last 4 of the ID, from their own column or from the full number (never kept)."""
     if row.layout.column("id_last4") is None:
         number = "".join(row.get("id_number").split()).upper()
+        if ID_NUMBER.fullmatch(number):
+            return number[-4:]
         if "E+" in number:
             row.bad("id_number", "身份证号被 Excel 存成了数字，末几位已丢失：请把这一列设为"
                     "“文本”格式后重新填写", "Excel stored the ID as a number and lost its last "
                     "digits: format the column as Text and enter the IDs again")
-        elif not ID_NUMBER.fullmatch(number):
+        else:
             row.bad("id_number", "身份证号应为 18 位（末位可为 X）或 15 位数字",
                     "an ID number is 18 characters (the last may be X) or 15 digits")
-        return number[-4:]
+        return ""
     last4 = row.get("id_last4").upper()
     if not ID_LAST4.fullmatch(last4):
         lost_zero = "（Excel 可能去掉了开头的 0：请把这一列设为“文本”格式）" \
