@@ -103,6 +103,17 @@ def test_a_code_made_in_the_console_activates_a_phone(console: Console) -> None:
         assert "测试手机" in http.get(f"/console/members/{MUDU_MEMBER}").text
 
 
+def test_a_new_code_says_the_older_unused_one_no_longer_works(console: Console) -> None:
+    with signed_in(console, ADMIN) as http:
+        first = http.post("/console/members/WZ2014000102/code", data={"csrf": csrf(http)})
+        second = http.post("/console/members/WZ2014000102/code", data={"csrf": csrf(http)})
+    assert 'id="cancelled-codes"' not in first.text
+    assert "此前为此人生成、尚未使用的 1 个激活码已作废：只有这个新激活码有效。" in second.text
+    answer = httpx.post(f"{console.url}/api/v1/activate", json=activation_body(
+        KeyPair.generate(), "WZ2014000102", shown_code(first), "旧码手机"))
+    assert answer.status_code != 200
+
+
 def activate_phone(http: httpx.Client, member_no: str) -> dict[str, str]:
     """Make a code in the console and activate a new phone with it through the member API."""
     form = http.get(f"/console/members/{member_no}/code")
@@ -223,8 +234,8 @@ def test_the_audit_log_lists_actions_newest_first_with_filters(console: Console)
         http.post(f"/console/cards/{serial}/revoke", data={"csrf": token, "reason": "遗失"})
         everything = http.get("/console/audit").text
         revokes = http.get("/console/audit", params={"action": "card.revoke"}).text
-    assert everything.index("card.revoke") < everything.index("staff.sign_in")
-    assert "staff.sign_in" not in revokes and "遗失" in revokes and "admin" in revokes
+    assert everything.index(f"注销了卡 {serial}，原因：遗失") < everything.index("登录了管理台")
+    assert "登录了管理台" not in revokes and "遗失" in revokes and "admin" in revokes
     with signed_in(console, CLERK) as http:
         own = http.get("/console/audit").text
     assert "镇办事员只能查看自己的操作记录" in own and "遗失" not in own

@@ -1,4 +1,5 @@
-"""The audit log: every action with who and when, newest first, filtered by actor and action."""
+"""The audit log: every action as a sentence with who and when (China time), newest first,
+filtered by actor and action."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from district import audit
+from district.console import audit_text
 from district.console.auth import PREFIX, ConsoleRoute, Who, scope
-from district.console.render import page
+from district.console.render import language, page
 from district.tables import AuditEntry
 from district.web_context import district_of
 
@@ -34,9 +36,14 @@ def audit_log(request: Request, who: Who, actor: str = "", action: str = "",
               before: int | None = None) -> HTMLResponse:
     """A district admin sees everything; a town clerk sees the actions they did themselves."""
     only = None if scope(who) is None else who.staff.username
-    with district_of(request).sessions() as session:
-        rows = entries(session, actor.strip(), action.strip(), before, only)
-    shown = [(entry, audit.details_of(entry)) for entry in rows[:PAGE_SIZE]]
+    lang = language(request)
+    with district_of(request).readers() as session:
+        rows = entries(session, actor.strip(), action.strip(), before, only)[:PAGE_SIZE + 1]
+        details = [audit.details_of(entry) for entry in rows[:PAGE_SIZE]]
+        names = audit_text.names_for(session, rows[:PAGE_SIZE], details)
+    shown = [(entry, audit_text.say(entry, d, names, lang))
+             for entry, d in zip(rows, details, strict=False)]
     older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    labels = {key: (en if lang == "en" else zh) for key, (zh, en) in audit_text.LABELS.items()}
     return page(request, "audit.html", who, rows=shown, actor=actor, action=action,
-                older=older, own_only=only is not None)
+                older=older, own_only=only is not None, labels=labels)

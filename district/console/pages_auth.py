@@ -91,5 +91,7 @@ def switch_language(lang: str, next: str = "") -> Response:
 
 
 @router.get(PREFIX)
+@router.get(PREFIX + "/")
 def home() -> Response:
+    """The console's address in either spelling (`scripts/run` prints /console/)."""
     return RedirectResponse(PREFIX + "/members", status_code=303)

@@ -66,11 +66,12 @@ class _Row:
     line: int
     cells: list[str]
     layout: Layout
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
+    index: dict[str, int]
 
     def get(self, name: str) -> str:
-        column = self.layout.column(name)
-        return self.cells[column.index].strip() if column is not None else ""
+        at = self.index.get(name)
+        return self.cells[at].strip() if at is not None else ""
 
     def bad(self, name: str, zh: str, en: str) -> None:
         column: Column | None = self.layout.column(name)
@@ -88,7 +89,10 @@ def _text(row: _Row, name: str) -> str:
 
 
 def _titles(row: _Row) -> str:
-    titles = [t.strip() for t in TITLE_SPLIT.split(row.get("titles")) if t.strip()]
+    value = row.get("titles")
+    if not value:
+        return ""
+    titles = [t.strip() for t in TITLE_SPLIT.split(value) if t.strip()]
     joined = ";".join(titles)
     if any(len(t) > 20 for t in titles) or len(joined) > 255:
         row.bad("titles", "称号过长（每个最多 20 字）",
@@ -109,14 +113,16 @@ def _id_last4(row: _Row) -> str:
     """The last 4 of the ID, from their own column or from the full number (never kept)."""
     if row.layout.column("id_last4") is None:
         number = "".join(row.get("id_number").split()).upper()
+        if ID_NUMBER.fullmatch(number):
+            return number[-4:]
         if "E+" in number:
             row.bad("id_number", "身份证号被 Excel 存成了数字，末几位已丢失：请把这一列设为"
                     "“文本”格式后重新填写", "Excel stored the ID as a number and lost its last "
                     "digits: format the column as Text and enter the IDs again")
-        elif not ID_NUMBER.fullmatch(number):
+        else:
             row.bad("id_number", "身份证号应为 18 位（末位可为 X）或 15 位数字",
                     "an ID number is 18 characters (the last may be X) or 15 digits")
-        return number[-4:]
+        return ""
     last4 = row.get("id_last4").upper()
     if not ID_LAST4.fullmatch(last4):
         lost_zero = "（Excel 可能去掉了开头的 0：请把这一列设为“文本”格式）" \
@@ -177,11 +183,12 @@ class _Parse:
 def _rows(parse: _Parse, towns: TownNames, scope: str | None,
           progress: Progress | None) -> None:
     body = parse.sheet.rows[parse.start:]
+    where = {name: c.index for name, c in parse.layout.by_field.items()}
     first_line: dict[str, int] = {}
     for index, (line, raw) in enumerate(body, 1):
         cells = _fits(line, raw, parse.layout, parse.sheet.kind, parse.problems)
         if cells is not None:
-            row = _Row(line, cells, parse.layout, parse.problems)
+            row = _Row(line, cells, parse.layout, parse.problems, where)
             member = _member(row, towns, scope)
             seen = first_line.setdefault(member.member_no, line)
             if seen != line:

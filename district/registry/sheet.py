@@ -45,7 +45,7 @@ def decode(data: bytes) -> str:
 
 def csv_rows(text: str) -> Rows:
     reader = csv.reader(io.StringIO(text, newline=""))
-    return [(reader.line_num, cells) for cells in reader if any(c.strip() for c in cells)]
+    return [(reader.line_num, cells) for cells in reader if "".join(cells).strip()]
 
 
 def number_text(value: float) -> str:
@@ -63,6 +63,5 @@ def read_sheet(data: bytes) -> Sheet:
                       "this is an old .xls file: save it as .xlsx or CSV UTF-8 and retry")
     if data.startswith(ZIP):
         title, rows = read_xlsx(data, number_text)
-        return Sheet("xlsx", title, [(n, cells) for n, cells in rows
-                                     if any(c.strip() for c in cells)])
+        return Sheet("xlsx", title, [(n, cells) for n, cells in rows if "".join(cells).strip()])
     return Sheet("csv", "", csv_rows(decode(data)))

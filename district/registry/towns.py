@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,9 +87,13 @@ class TownNames:
 
     ids: dict[str, str]
     names: dict[str, str]
+    seen: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def find(self, text: str) -> str | None:
-        return self.ids.get(town_key(text))
+        """The town's id (a file repeats a few spellings 120,000 times: each is worked out once)."""
+        if text not in self.seen:
+            self.seen[text] = self.ids.get(town_key(text))
+        return self.seen[text]
 
     def name(self, town_id: str) -> str:
         return self.names.get(town_id, town_id)

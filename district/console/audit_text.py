@@ -1,0 +1,269 @@
+"""The audit log as sentences an office reads: "李主任 为会员 陈建国（WZ2014012345）生成了激活码
+（7 天内有效）" — never an action code, epoch seconds, None or a key hash.
+
+Each action recorded with `audit.record` across district/ has a sentence in Chinese and English
+(`SENTENCES`); an action without one (added later) reads as a generic sentence. Members, towns,
+spots and devices are named from the database, one query per kind for a whole page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from district.console.render import china_time
+from district.phones.tables import Device
+from district.tables import AuditEntry, Member, Spot, Town
+
+DAY = 86400
+REASONS = {"withdrawn": ("家属已撤回", "the family member was withdrawn"),
+           "replaced": ("补办，换了手机", "replaced: a new phone"),
+           "revoked by the district": ("区总工会注销", "revoked by the district"),
+           "SignInRefused": ("用户名或密码不对", "wrong user name or password"),
+           "TooManyAttempts": ("失败次数太多，暂时锁定", "too many failures, locked for a while")}
+LABELS = {  # the audit page's filter: what each action is called
+    "staff.sign_in": ("登录", "sign-in"),
+    "staff.sign_in_failed": ("登录失败", "failed sign-in"),
+    "staff.sign_out": ("退出登录", "sign-out"),
+    "staff.add": ("添加账号", "account added"),
+    "members.import": ("导入会员名册", "registry import"),
+    "members.import_refused": ("名册有误未导入", "registry refused"),
+    "activation.code": ("生成激活码", "activation code"),
+    "device.activate": ("手机激活", "phone activated"),
+    "device.revoke": ("停用手机", "phone retired"),
+    "card.issue": ("发卡", "card issued"),
+    "card.issue_batch": ("批量发卡", "cards issued"),
+    "card.revoke": ("注销卡", "card revoked"),
+    "family.request": ("家属申请", "family request"),
+    "family.approve": ("批准家属", "family approved"),
+    "family.reject": ("驳回家属", "family rejected"),
+    "family.withdraw": ("撤回家属", "family withdrawn"),
+    "window.code": ("窗口登记码", "window code"),
+    "window.enroll": ("窗口登记", "window enrolled"),
+    "window.revoke": ("注销窗口", "window revoked"),
+    "sale.override": ("主管放行", "override"),
+    "issuer_key.create": ("创建发卡密钥", "issuer key"),
+    "issuer_key.rotate": ("更换发卡密钥", "issuer key replaced"),
+    "root_key.create": ("创建根密钥", "root key"),
+    "demo.seed": ("演示数据", "demo data"),
+}
+ROLES = {"district_admin": ("区管理员", "district admin"), "town_clerk": ("镇办事员", "town clerk")}
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the entries of one page refer to, by id: members, towns, spots, devices."""
+
+    members: dict[str, str]
+    towns: dict[str, str]
+    spots: dict[str, tuple[str, str]]
+    devices: dict[str, str]
+
+
+def names_for(session: Session, entries: Iterable[AuditEntry],
+              details: Iterable[dict[str, object]]) -> Names:
+    words = {e.subject for e in entries} | {e.actor.removeprefix("device:") for e in entries}
+    words |= {str(d[k]) for d in details for k in ("member_no", "spot", "device_id") if k in d}
+    members = {no: name for no, name in session.execute(
+        select(Member.member_no, Member.name).where(Member.member_no.in_(words)))}
+    towns = {i: name for i, name in session.execute(select(Town.id, Town.name))}
+    spots = {i: (name, en) for i, name, en in session.execute(
+        select(Spot.id, Spot.name, Spot.name_en).where(Spot.id.in_(words)))}
+    devices = {i: name for i, name in session.execute(
+        select(Device.id, Device.name).where(Device.id.in_(words)))}
+    return Names(members, towns, spots, devices)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One entry in words: who (a person or a device), and what they did."""
+
+    who: str
+    what: str
+
+
+class _Words:
+    """The pieces of sentences for one entry in one language."""
+
+    def __init__(self, entry: AuditEntry, details: dict[str, object], names: Names,
+                 lang: str) -> None:
+        self.entry, self.d, self.names, self.en = entry, details, names, lang == "en"
+
+    def pick(self, zh: str, en: str) -> str:
+        return en if self.en else zh
+
+    def get(self, key: str) -> str:
+        value = self.d.get(key)
+        if value is None or value == "":
+            return ""
+        if isinstance(value, list):
+            return "、".join(map(str, value)) if not self.en else ", ".join(map(str, value))
+        return str(value)
+
+    def member(self, number: str | None = None) -> str:
+        number = number or self.get("member_no") or self.entry.subject
+        name = self.names.members.get(number)
+        shown = f"{name}（{number}）" if name and not self.en else \
+            f"{name} ({number})" if name else number
+        return self.pick(f"会员 {shown}", f"member {shown}")
+
+    def town(self, town_id: str | None = None) -> str:
+        town_id = town_id or self.entry.subject
+        return self.names.towns.get(town_id, town_id)
+
+    def spot(self, spot_id: str | None = None) -> str:
+        spot_id = spot_id or self.entry.subject
+        zh, en = self.names.spots.get(spot_id, (spot_id, spot_id))
+        return self.pick(zh, en or zh)
+
+    def device(self, device_id: str | None = None) -> str:
+        device_id = device_id or self.entry.subject
+        name = self.names.devices.get(device_id)
+        return f"「{name}」" if name and not self.en else f"“{name}”" if name else \
+            self.pick("（已不在记录中的设备）", "(a device no longer on record)")
+
+    def reason(self) -> str:
+        raw = self.get("reason")
+        zh, en = REASONS.get(raw, (raw, raw))
+        return self.pick(f"，原因：{zh}", f"; reason: {en}") if raw else ""
+
+    def until(self) -> str:
+        expires = self.d.get("expires_at")
+        if not isinstance(expires, int):
+            return ""
+        days = max(1, round((expires - self.entry.at) / DAY))
+        return self.pick(f"（{days} 天内有效，至 {china_time(expires)}）",
+                         f" (valid {days} days, until {china_time(expires)})")
+
+    def family(self, number_key: str = "family_no") -> str:
+        number = self.get(number_key)
+        return self.pick(f"的第 {number} 位家属", f"'s family member no. {number}") if number \
+            else ""
+
+
+Sentence = Callable[[_Words], str]
+
+
+def _activation(w: _Words) -> str:
+    cancelled = w.d.get("cancelled")
+    gone = w.pick(f"；此前未用的 {cancelled} 个激活码随之作废",
+                  f"; {cancelled} older unused code(s) cancelled") \
+        if isinstance(cancelled, int) and cancelled else ""
+    return w.pick(f"为{w.member()}{w.family()}生成了激活码{w.until()}{gone}",
+                  f"created an activation code for {w.member()}{w.family()}{w.until()}{gone}")
+
+
+def _card_issue(w: _Words) -> str:
+    printed, family = w.d.get("static") is True, w.get("kind") == "family"
+    form = w.pick("纸质卡" if printed else "手机卡", "printed card" if printed else "phone card")
+    kind = w.pick("家属" if family else "会员", "family" if family else "member")
+    return w.pick(f"为{w.member()}发了一张{kind}{form}（卡号 {w.entry.subject}）",
+                  f"issued a {kind} {form} to {w.member()} (serial {w.entry.subject})")
+
+
+def _import(w: _Words) -> str:
+    n = {k: f"{w.d.get(k, 0):,}" for k in ("rows", "created", "updated", "unchanged")}
+    return w.pick(f"导入了会员名册：共 {n['rows']} 行，新增 {n['created']} 位，更新 "
+                  f"{n['updated']} 位，未变 {n['unchanged']} 位",
+                  f"imported the member registry: {n['rows']} rows, {n['created']} new, "
+                  f"{n['updated']} updated, {n['unchanged']} unchanged")
+
+
+def _staff_add(w: _Words) -> str:
+    zh, en = ROLES.get(w.get("role"), (w.get("role"), w.get("role")))
+    town = f"，{w.town(w.get('town'))}" if w.get("town") else ""
+    town_en = f", {w.town(w.get('town'))}" if w.get("town") else ""
+    return w.pick(f"添加了管理台账号 {w.entry.subject}（{zh}{town}）",
+                  f"added the console account {w.entry.subject} ({en}{town_en})")
+
+
+SENTENCES: dict[str, Sentence] = {
+    "activation.code": _activation,
+    "card.issue": _card_issue,
+    "card.issue_batch": lambda w: w.pick(
+        f"为{w.town()}批量发卡 {w.get('count')} 张（卡号 {w.get('first')}–{w.get('last')}）",
+        f"issued {w.get('count')} cards for {w.town()} (serials {w.get('first')}–"
+        f"{w.get('last')})"),
+    "card.revoke": lambda w: w.pick(f"注销了卡 {w.entry.subject}{w.reason()}",
+                                    f"revoked card {w.entry.subject}{w.reason()}"),
+    "device.activate": lambda w: w.pick(
+        f"{w.member()}{w.family()}在这部手机上激活了会员卡（卡号 {w.get('card')}）",
+        f"{w.member()}{w.family()} activated a card on this phone (serial {w.get('card')})"),
+    "device.revoke": lambda w: w.pick(
+        f"停用了手机{w.device()}并注销其上的卡 {w.get('cards') or '（无）'}{w.reason()}",
+        f"retired the phone {w.device()} and revoked its cards {w.get('cards') or '(none)'}"
+        f"{w.reason()}"),
+    "family.request": lambda w: w.pick(
+        f"{w.member()}申请添加家属 {w.get('name')}（{w.get('relation')}）",
+        f"{w.member()} asked to add family member {w.get('name')} ({w.get('relation')})"),
+    "family.approve": lambda w: w.pick(f"批准了{w.member()}的家属 {w.get('name')}",
+                                       f"approved {w.member()}'s family member "
+                                       f"{w.get('name')}"),
+    "family.reject": lambda w: w.pick(f"驳回了{w.member()}{w.family()}的申请{w.reason()}",
+                                      f"rejected {w.member()}{w.family()}{w.reason()}"),
+    "family.withdraw": lambda w: w.pick(f"撤回了{w.member()}{w.family()}",
+                                        f"withdrew {w.member()}{w.family()}"),
+    "members.import": _import,
+    "members.import_refused": lambda w: w.pick(
+        f"上传的会员名册「{w.get('file')}」有 {w.get('problems')} 处问题，未写入任何数据",
+        f"the uploaded registry “{w.get('file')}” had {w.get('problems')} problems; "
+        "nothing was written"),
+    "issuer_key.create": lambda w: w.pick(f"为{w.town()}创建了发卡密钥",
+                                          f"created the issuer key of {w.town()}"),
+    "issuer_key.rotate": lambda w: w.pick(
+        f"更换了{w.town()}的发卡密钥（旧密钥发的卡仍然有效）",
+        f"replaced the issuer key of {w.town()} (cards signed before stay valid)"),
+    "root_key.create": lambda w: w.pick("创建了区总工会的根密钥",
+                                        "created the district's root key"),
+    "demo.seed": lambda w: w.pick("生成了演示数据", "seeded the demo data"),
+    "sale.override": lambda w: w.pick(
+        f"在名单过期时经主管 {w.get('supervisor')} 放行一笔售票（{w.spot(w.get('spot'))}，"
+        f"卡号 {w.get('card')}{w.reason()}）",
+        f"sold on stale lists by supervisor {w.get('supervisor')}'s override "
+        f"({w.spot(w.get('spot'))}, card {w.get('card')}{w.reason()})"),
+    "staff.add": _staff_add,
+    "staff.sign_in": lambda w: w.pick(f"登录了管理台（来自 {w.get('ip')}）",
+                                      f"signed in to the console (from {w.get('ip')})"),
+    "staff.sign_in_failed": lambda w: w.pick(
+        f"以用户名 {w.entry.subject or '（空）'} 登录失败（来自 {w.get('ip')}）{w.reason()}",
+        f"failed to sign in as {w.entry.subject or '(empty)'} (from {w.get('ip')})"
+        f"{w.reason()}"),
+    "staff.sign_out": lambda w: w.pick("退出了管理台", "signed out of the console"),
+    "window.code": lambda w: w.pick(f"为{w.spot()}生成了窗口设备登记码{w.until()}",
+                                    f"created a window enrollment code for {w.spot()}"
+                                    f"{w.until()}"),
+    "window.enroll": lambda w: w.pick(f"登记为{w.spot()}的窗口设备（来自 {w.get('client')}）",
+                                      f"enrolled as a window of {w.spot()} "
+                                      f"(from {w.get('client')})"),
+    "window.revoke": lambda w: w.pick(f"注销了{w.spot(w.get('spot'))}的窗口设备{w.device()}",
+                                      f"revoked the window {w.device()} of "
+                                      f"{w.spot(w.get('spot'))}"),
+}
+
+
+def _generic(w: _Words) -> str:
+    shown = [f"{k}：{w.get(k)}" if not w.en else f"{k}: {w.get(k)}" for k in sorted(w.d)
+             if w.get(k) and k not in ("kid", "retired")]
+    extra = w.pick(f"（{'；'.join(shown)}）", f" ({'; '.join(shown)})") if shown else ""
+    return w.pick(f"对 {w.entry.subject} 进行了操作「{w.entry.action}」{extra}",
+                  f"did “{w.entry.action}” on {w.entry.subject}{extra}")
+
+
+def _who(w: _Words) -> str:
+    actor = w.entry.actor
+    if actor.startswith("device:"):
+        return w.pick(f"设备{w.device(actor.removeprefix('device:'))}",
+                      f"the device {w.device(actor.removeprefix('device:'))}")
+    if actor.startswith("cli:"):
+        return w.pick(f"命令行（{actor[4:]}）", f"the command line ({actor[4:]})")
+    if actor == "auto-approval":
+        return w.pick("系统自动批准", "automatic approval")
+    return actor if actor not in ("", "?") else w.pick("（未填用户名）", "(no user name)")
+
+
+def say(entry: AuditEntry, details: dict[str, object], names: Names, lang: str) -> Said:
+    words = _Words(entry, details, names, lang)
+    return Said(_who(words), SENTENCES.get(entry.action, _generic)(words))
