@@ -15,7 +15,6 @@ Screenshot: artifacts/screenshots/window-camera-zh.png.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import time
 from collections.abc import Iterator
@@ -26,14 +25,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, ViewportSize, expect, sync_playwright
 
-import storage
-from app.demo import demo_catalog
-from app.district_access import DEVICE_ID, TOKEN
 from app.keys import KeyPair
-from app.models import Pinned
 from app.qrimage import render_png
-from app.trust import sign_status_list, sign_trust_list
-from app.window_enroll import ROLE, SPOT_ID, SPOT_NAME, WINDOW
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -42,6 +35,7 @@ from tests.browser_support import (
     running_app,
     screenshot,
 )
+from tests.desk_support import enrolled_window
 from tests.fakes import DAY, YEAR
 from tests.kit import Kit, phone_text
 
@@ -62,23 +56,6 @@ def y4m(png: bytes, path: Path, frames: int = 10, width: int = 640, height: int 
     luma, chroma = frame.tobytes(), b"\x80" * (width * height // 4)
     body = (b"FRAME\n" + luma + chroma + chroma) * frames
     path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + body)
-
-
-def enrolled_window(data_dir: Path, kit: Kit, now: float) -> None:
-    """What enrollment and a sync leave on a window device, written through the app's store."""
-    device = storage.open_device(data_dir)
-    try:
-        device.catalog.replace(*demo_catalog())
-        root = kit.root
-        device.trust.save(Pinned(root.public_raw, sign_trust_list(kit.trust(), root),
-                                 sign_status_list(kit.status(), root)))
-        settings = device.settings.load()
-        extra = {**settings.extra, TOKEN: "camera-test-token", DEVICE_ID: "camera-test-window",
-                 ROLE: WINDOW, SPOT_ID: "yanjia", SPOT_NAME: "严家花园"}
-        nobody = f"http://127.0.0.1:{free_port()}"  # the district is away: the window is offline
-        device.settings.save(dataclasses.replace(settings, server_url=nobody, extra=extra))
-    finally:
-        device.close()
 
 
 @dataclass

@@ -42,10 +42,10 @@ from tests.browser_support import (
     screenshot,
     type_into,
 )
+from tests.desk_support import enrolled_window
 from tests.fakes import DAY, YEAR
 from tests.kit import Kit, phone_text
-from tests.test_browser_camera import enrolled_window
-from tests.test_views_sounds import pitch_and_bursts
+from tests.sound_support import pitch_and_bursts
 
 pytestmark = pytest.mark.browser
 LOAD = 30_000  # ms: first load compiles the renderer and fetches the font
