@@ -102,8 +102,9 @@ def test_a_fresh_phone_activates_with_a_code_and_a_window_accepts_its_card(
         assert (verdict.kind, verdict.name) == (CardKind.MEMBER, "陈建国")
 
         page.get_by_role("tab", name="家属").click()  # the family cards came with it
-        page.get_by_role("button", name=re.compile("^王喆 配偶")).wait_for(timeout=LOAD)
-        expect(page.get_by_role("button", name=re.compile("^陈德明 父亲"))).to_be_visible()
+        # each family row reads as one named row: the name, then the relation
+        page.get_by_label(re.compile(r"^王喆\s+配偶 · WZ2")).wait_for(timeout=LOAD)
+        expect(page.get_by_label(re.compile(r"^陈德明\s+父亲 · WZ2"))).to_be_visible()
         page.get_by_role("textbox", name="家属姓名").wait_for(timeout=LOAD)
         screenshot(page, "activate-family")
 
@@ -119,7 +120,9 @@ def test_with_the_district_down_activation_says_so_and_the_card_stays(
             submit(page, DEMO_MEMBER, "ABCD-EFGH")
             page.get_by_text("无法连接区总工会服务器", exact=False).wait_for(timeout=LOAD)
             screenshot(page, "activate-unreachable")
-            page.get_by_role("button", name=re.compile("Back|返回")).evaluate("e => e.click()")
+            page.goto(page.url.split("/activate")[0] + "/card")  # the member opens the card
+            page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=LOAD)
+            page.eval_on_selector("flt-semantics-placeholder", "e => e.click()")
             page.get_by_role("img", name="会员证二维码").wait_for(timeout=LOAD)
             expect(page.get_by_text("陈建国")).to_be_visible()
         finally:
