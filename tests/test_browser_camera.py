@@ -9,6 +9,8 @@ issuer, held by a phone key, with a presentation signed now, is rendered by the 
 (`--use-fake-device-for-media-stream --use-file-for-fake-video-capture`). The window app opens
 on /window; 相机扫码 opens flet-camera's preview; the picture it takes every second is decoded on
 the Python side and the desk shows green 会员 5.1折 for 陈建国 with the 木渎 package's price.
+After a reload the camera is off (it and its picture loop went with the old page) and, switched
+on again, reads again.
 
 Screenshot: artifacts/screenshots/window-camera-zh.png.
 """
@@ -118,3 +120,11 @@ def test_the_camera_reads_the_card_and_the_verdict_is_green(desk: Desk) -> None:
     expect(page.get_by_text("已识别", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="木渎古镇四景联票 ¥78.00 → ¥39.78")).to_be_visible()
     assert green_share(screenshot(page, "window-camera-zh")) > 0.05
+    # A reload: the camera and its picture loop went with the old page; switched on again,
+    # it reads again.
+    page.reload()
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=LOAD)
+    page.eval_on_selector("flt-semantics-placeholder", "e => e.click()")
+    page.get_by_role("button", name="相机扫码").click(timeout=LOAD)
+    expect(page.get_by_role("button", name="关闭相机")).to_be_visible(timeout=LOAD)
+    page.get_by_text("已识别", exact=True).wait_for(timeout=READ)

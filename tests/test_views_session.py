@@ -163,3 +163,20 @@ def test_every_tab_of_a_phone_has_its_own_ticker_and_listener() -> None:
     member.services.family.request("王芳", "配偶", "5208")
     assert [t.running("run") for _, t in tabs] == [0, 1]
     assert [t.running("redraw_live") for _, t in tabs] == [0, 1]
+
+
+def test_a_page_back_after_a_while_shows_the_qr_of_the_current_slot_at_once() -> None:
+    member = demo_member()  # not activated: nothing else on the card screen is live
+    shell, _, _ = make_shell(member)
+    host = FakeHost("/card")
+    session = Session(host, shell, Tasks())
+    session.open()
+    assert session.screen is not None and session.screen.qr is not None
+    assert not session.screen.live
+    qr = session.screen.qr
+    drawn, updates = qr.image.src, host.updates
+    session.leave()
+    member.clock.now += 60  # two slots later: what the page had would be refused soon
+    session.resume()
+    assert qr.image.src != drawn and host.updates == updates + 1
+    assert member.verify(qr.shown_text).valid

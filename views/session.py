@@ -85,7 +85,8 @@ class Session:
     async def redraw_live(self) -> None:
         """A save or a sync changed something: redraw the live parts of this screen in place
         (a half-typed form keeps what was typed)."""
-        self._redraw()
+        if self.screen is not None and self.screen.live:
+            self._redraw()
 
     def stop(self) -> None:
         """Cancel the QR ticker (leaving the card, changing language, closing the page)."""
@@ -106,7 +107,7 @@ class Session:
         self._start_task(self.redraw_live)
 
     def _redraw(self) -> None:
-        if self.screen is None or not self.screen.live:
+        if self.screen is None:
             return
         for redraw in self.screen.live:
             redraw()
