@@ -174,9 +174,12 @@ def test_spots_and_savings_render(phone: Phone) -> None:
     tab(page, "优惠")
     page.get_by_text("还没有优惠购票记录").wait_for(timeout=LOAD)
     screenshot(page, "savings-zh")
-    phone.open("/settings")  # the gear icon has no accessible name to click by
+    # A screen reader activates the gear by its name (its accessibility node, not a point).
+    page.get_by_role("button", name="设置", exact=True).evaluate("node => node.click()")
     page.get_by_text("使用身份").wait_for(timeout=LOAD)
     screenshot(page, "settings-zh")
+    page.get_by_role("button", name="返回", exact=True).evaluate("node => node.click()")
+    page.get_by_role("tab", name="会员证", selected=True).wait_for(timeout=LOAD)
 
 
 def test_switching_to_english_and_back(phone: Phone) -> None:

@@ -20,7 +20,7 @@ from views.sounds import Speaker
 from views.spots import spots_list
 from views.sync import SYNC_ROUTE, SyncPanel, SyncStrip
 from views.theme import Look, look_of
-from views.widgets import empty_state
+from views.widgets import NamedButton, empty_state
 from views.window import DeskScreen
 from views.window_enroll import WINDOW_ROUTE, WindowEnrollForm
 from views.window_report import ReportScreen
@@ -228,8 +228,8 @@ class Shell:
         side = look.touch if look.elder else None
         button = ft.IconButton(icon, key=key, tooltip=name, icon_color=ft.Colors.WHITE,
                                icon_size=look.icon, width=side, height=side, on_click=go)
-        return ft.Semantics(key=f"{key}-named", label=name, button=True,
-                            exclude_semantics=True, on_tap=go, content=button)
+        return NamedButton(key=f"{key}-named", label=name, button=True,
+                           exclude_semantics=True, on_click=go, content=button)
 
     def _app_bar(self, title: str, *, report: bool = False,
                  back: str | None = None) -> ft.AppBar:
