@@ -76,13 +76,20 @@ class FamilyMember(Base):
 
 
 class Cadre(Base):
-    """A district cadre (机关干部) with "五个一" duties."""
+    """A district cadre (机关干部) with "五个一" duties: a key enterprise to visit and a
+    model-worker mentor — a member (`mentor_member_id`) or, outside the registry, a name.
+    Needy workers are assigned in their files (`district.cadres.tables`). `left_at` is set when
+    the cadre leaves (their phone stops syncing; their records stay)."""
 
     __tablename__ = "cadres"
     id: Mapped[int] = mapped_column(primary_key=True)
     cadre_no: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64))
     department: Mapped[str] = mapped_column(String(64))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("key_enterprises.id"))
+    mentor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    mentor_name: Mapped[str | None] = mapped_column(String(64))
+    left_at: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Spot(Base):

@@ -24,6 +24,7 @@ from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy import inspect, text
 
+import district.cadres.tables
 import district.feed.tables
 import district.phones.tables
 import district.registry.tables

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import district.cadres.tables
 import district.feed.tables
 import district.phones.tables
 import district.registry.tables

@@ -28,8 +28,10 @@ class ActivationCode(Base):
 
 
 class Device(Base):
-    """A phone activated for a member ("member") or one of their family ("family"), or a
-    scenic spot's window ("window": `spot_id` set, no member).
+    """A phone activated for a member ("member") or one of their family ("family"), a
+    scenic spot's window ("window": `spot_id` set, no member), or a cadre's phone enrolled for
+    the "五个一" ("cadre": `cadre_id` set, no member — the same phone's member card is a device
+    of its own).
 
     `token_hash` is the SHA-256 of the bearer token; the token itself is never stored.
     `seen_at` is a window's last sync (phones leave it empty). Among the devices that work
@@ -42,6 +44,7 @@ class Device(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family_members.id"))
     spot_id: Mapped[str | None] = mapped_column(ForeignKey("spots.id"), index=True)
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadres.id"))
     role: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
@@ -93,3 +96,4 @@ def _active_unique(name: str, column: InstrumentedAttribute[Any],
 _active_unique("uq_devices_active_public_key", Device.public_key)
 _active_unique("uq_devices_active_member", Device.member_id, Device.role == "member")
 _active_unique("uq_devices_active_family", Device.family_id, Device.role == "family")
+_active_unique("uq_devices_active_cadre", Device.cadre_id, Device.role == "cadre")
