@@ -69,6 +69,14 @@ def family_scope(family_id: int) -> str:
     return f"family:{family_id}"
 
 
+def cadre_scope(cadre_id: int) -> str:
+    """A cadre's phone's own scope (their assignments, workers, records' states)."""
+    return f"cadre:{cadre_id}"
+
+
+CADRES = "cadres"  # every cadre's phone: the study meetings
+
+
 def spot_scope(spot_id: str) -> str:
     """The scope of a spot's windows (the scope column holds 32 characters)."""
     return f"spot:{spot_id}"[:32]
