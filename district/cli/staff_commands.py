@@ -16,7 +16,8 @@ from district.staff import accounts
 PASSWORD_ENV = "UNIONPASS_STAFF_PASSWORD"
 # The demo's staff (user name, role, town, password): printed by `demo`, for trying things out.
 DEMO_STAFF = (("admin", accounts.DISTRICT_ADMIN, None, "demo-admin-2014"),
-              ("mudu", accounts.TOWN_CLERK, "WZ-MD", "demo-mudu-2014"))
+              ("mudu", accounts.TOWN_CLERK, "WZ-MD", "demo-mudu-2014"),
+              ("review", accounts.REVIEWER, None, "demo-review-2014"))
 
 
 def _password() -> str:

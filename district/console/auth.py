@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 from district.console.render import error_page
 from district.errors import DistrictError, Forbidden, Invalid
 from district.staff import logins
-from district.staff.accounts import DISTRICT_ADMIN
+from district.staff.accounts import CADRE_REVIEWERS, DISTRICT_ADMIN
 from district.staff.logins import SignedIn
 from district.web_context import clock, district_of
 
@@ -56,6 +56,13 @@ def check_csrf(who: SignedIn, sent: str) -> None:
 def scope(who: SignedIn) -> str | None:
     """The town the staff member is limited to; None for a district admin."""
     return None if who.staff.role == DISTRICT_ADMIN else who.staff.town_id or "-"
+
+
+def require_reviewer(who: SignedIn) -> None:
+    """The cadres' records and the needy-worker files: district admins and reviewers only."""
+    if who.staff.role not in CADRE_REVIEWERS:
+        raise Forbidden("只有区总工会管理员和审核人员可以查看",
+                        "only district admins and reviewers may see this")
 
 
 def sign_in_redirect(request: Request) -> RedirectResponse:

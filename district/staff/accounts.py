@@ -23,7 +23,9 @@ from district.registry import towns
 from district.staff.tables import LoginAttempt, Staff
 
 DISTRICT_ADMIN, TOWN_CLERK = "district_admin", "town_clerk"
-ROLES = (DISTRICT_ADMIN, TOWN_CLERK)
+REVIEWER = "reviewer"  # the district's reviewer of the cadres' "五个一" (reads needy workers)
+ROLES = (DISTRICT_ADMIN, TOWN_CLERK, REVIEWER)
+CADRE_REVIEWERS = (DISTRICT_ADMIN, REVIEWER)  # review records, read needy-worker files
 # scrypt cost: 2**14 × 8 × 1 takes ~16 MiB and tens of milliseconds per check.
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES = 2**14, 8, 1, 32
 MIN_PASSWORD = 8
