@@ -5,6 +5,7 @@ calendar states and which record wins."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -50,7 +51,7 @@ def test_a_day_lies_in_its_period_and_the_period_has_the_duty_s_length(duty: Dut
 def test_a_year_s_periods_tile_it_without_gap_or_overlap(duty: Duty, year: int) -> None:
     periods = periods_in_year(duty, year)
     assert periods[0].first == dt.date(year, 1, 1) and periods[-1].last == dt.date(year, 12, 31)
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert after.first == before.last + dt.timedelta(days=1)
     assert len(periods) == {Duty.NEEDY_VISIT: 4, Duty.ENTERPRISE_VISIT: 6}.get(duty, 12)
 
