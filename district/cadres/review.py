@@ -44,12 +44,16 @@ class _Decision:
     from_state: RecordState
     to_state: RecordState
     needs_comment: bool
+    action: str  # in the audit log
 
 
 _DECISIONS = {
-    APPROVED: _Decision(APPROVED, RecordState.SUBMITTED, RecordState.APPROVED, False),
-    RETURNED: _Decision(RETURNED, RecordState.SUBMITTED, RecordState.RETURNED, True),
-    REOPENED: _Decision(REOPENED, RecordState.APPROVED, RecordState.RETURNED, True),
+    APPROVED: _Decision(APPROVED, RecordState.SUBMITTED, RecordState.APPROVED, False,
+                        "cadre_record.approved"),
+    RETURNED: _Decision(RETURNED, RecordState.SUBMITTED, RecordState.RETURNED, True,
+                        "cadre_record.returned"),
+    REOPENED: _Decision(REOPENED, RecordState.APPROVED, RecordState.RETURNED, True,
+                        "cadre_record.reopened"),
 }
 
 
@@ -89,7 +93,7 @@ def decide(session: Session, decision: str, record_id: str, seen_revision: int, 
     record.state, record.reviewed_at = rule.to_state.value, now
     record.comment = comment or None
     record_changed(session, record)
-    _audit(session, record, rule.name, comment, who.username, now)
+    _audit(session, record, rule.action, comment, who.username, now)
     return record
 
 
@@ -120,14 +124,14 @@ def _check_unchanged(record: CadreRecord, rule: _Decision, seen_revision: int) -
                        "nothing was changed: reload to see it")
 
 
-def _audit(session: Session, record: CadreRecord, decision: str, comment: str, reviewer: str,
+def _audit(session: Session, record: CadreRecord, action: str, comment: str, reviewer: str,
            now: int) -> None:
     cadre_no = session.scalar(select(Cadre.cadre_no).where(Cadre.id == record.cadre_id))
     details: dict[str, object] = {"cadre_no": cadre_no, "duty": record.duty,
                                   "revision": record.revision}
     if comment:
         details["comment"] = comment
-    audit.record(session, reviewer, f"cadre_record.{decision}", record.id, details, now)
+    audit.record(session, reviewer, action, record.id, details, now)
 
 
 def reviews_of(session: Session, record_id: str) -> list[CadreReview]:
