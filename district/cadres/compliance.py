@@ -142,7 +142,7 @@ def _cadres(session: Session, chosen: Selection) -> list[CadreRow]:
     seen = dict(session.execute(
         select(Device.cadre_id, func.max(Device.seen_at))
         .where(Device.cadre_id.is_not(None), Device.revoked_at.is_(None))
-        .group_by(Device.cadre_id)).tuples().all())
+        .group_by(Device.cadre_id)).all())
     workers: dict[int, dict[str, str]] = defaultdict(dict)
     for worker_id, name, cadre_id in session.execute(
             select(NeedyWorker.id, NeedyWorker.name, NeedyWorker.cadre_id)
