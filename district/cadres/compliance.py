@@ -39,6 +39,9 @@ from district.tables import Cadre
 
 _SELECTION = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
 CellKey = tuple[int, Duty, str, str]  # cadre id, duty, period key, subject (worker id or "")
+_DUTIES = {d.value: d for d in Duty}
+_NEEDY = Duty.NEEDY_VISIT  # a module constant: an enum member's lookup is slow in a loop
+_STATES = {s.value: s for s in RecordState}
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class CadreRow:
     department: str
     seen_at: int | None
     workers: dict[str, str]
+    subjects: tuple[str, ...]  # the workers' ids in order: the row's needy-visit cells
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,11 @@ class Matrix:
 
     def cells_of(self, row: CadreRow, duty: Duty, period: Period) -> list[Cell]:
         """The row's cells in one column: one per assigned worker for needy visits."""
-        subjects = sorted(row.workers, key=int) if duty is Duty.NEEDY_VISIT else [""]
-        return [self.cells[(row.cadre_id, duty, period.key, s)] for s in subjects]
+        return [self.cells[(row.cadre_id, duty, period.key, s)] for s in _subjects(row, duty)]
+
+
+def _subjects(row: CadreRow, duty: Duty) -> tuple[str, ...]:
+    return row.subjects if duty is _NEEDY else ("",)
 
 
 def build(session: Session, chosen: Selection, at: int) -> Matrix:
@@ -122,15 +129,17 @@ def build(session: Session, chosen: Selection, at: int) -> Matrix:
     exempt = _exemptions(session, {p.key for _, p in cols})
     matrix = Matrix(chosen, at, cols, rows)
     today = china_date(at)
+    matrix.column_counts = {(duty, period.key): Counter() for duty, period in cols}
     for row in rows:
+        counts = matrix.row_counts[row.cadre_id] = Counter()
         for duty, period in cols:
-            for subject in (sorted(row.workers, key=int) if duty is Duty.NEEDY_VISIT else [""]):
+            for subject in _subjects(row, duty):
                 key = (row.cadre_id, duty, period.key, subject)
                 reason = exempt.get(key)
                 state = cell_state(period, today, records.get(key, ()), reason is not None)
                 matrix.cells[key] = Cell(row.cadre_id, duty, period, subject, state, reason)
-                matrix.row_counts.setdefault(row.cadre_id, Counter())[state] += 1
-                matrix.column_counts.setdefault((duty, period.key), Counter())[state] += 1
+                counts[state] += 1
+                matrix.column_counts[(duty, period.key)][state] += 1
     return matrix
 
 
@@ -149,8 +158,8 @@ def _cadres(session: Session, chosen: Selection) -> list[CadreRow]:
             .where(NeedyWorker.cadre_id.is_not(None))):
         if cadre_id is not None:
             workers[cadre_id][str(worker_id)] = name
-    return [CadreRow(i, no, name, dept, seen.get(i), workers.get(i, {}))
-            for i, no, name, dept in found]
+    return [CadreRow(i, no, name, dept, seen.get(i), workers.get(i, {}),
+                     tuple(sorted(workers.get(i, {}), key=int))) for i, no, name, dept in found]
 
 
 def _records(session: Session, first: dt.date, last: dt.date
@@ -163,12 +172,12 @@ def _records(session: Session, first: dt.date, last: dt.date
                    CadreRecord.first_submitted_at).where(
         CadreRecord.activity_day.between(date_day(first), date_day(last)))
     for cadre_id, duty_text, subject, day, state, first_at in session.execute(query):
-        duty = Duty(duty_text)
+        duty = _DUTIES[duty_text]
         period = periods.get((duty, day))
         if period is None:
             period = periods[(duty, day)] = period_of(duty, day_date(day))
-        key = (cadre_id, duty, period.key, subject if duty is Duty.NEEDY_VISIT else "")
-        grouped[key].append(RecordSummary(day_date(day), RecordState(state), first_at))
+        key = (cadre_id, duty, period.key, subject if duty is _NEEDY else "")
+        grouped[key].append(RecordSummary(day_date(day), _STATES[state], first_at))
     return grouped
 
 

@@ -44,14 +44,15 @@ def china_time(seconds: int | None) -> str:
 def compliance_rows(matrix: Matrix) -> list[Row]:
     """One row per cell, cadre by cadre, column by column."""
     rows: list[Row] = []
+    days = {p: (p.first.isoformat(), p.last.isoformat()) for _, p in matrix.columns}
     for cadre in matrix.rows:
         as_of = china_time(cadre.seen_at)
         for duty, period in matrix.columns:
             for cell in matrix.cells_of(cadre, duty, period):
                 rows.append({
                     "cadre_no": cadre.cadre_no, "cadre_name": cadre.name, "duty": duty.value,
-                    "period": period.key, "period_first": period.first.isoformat(),
-                    "period_last": period.last.isoformat(), "worker": cell.subject,
+                    "period": period.key, "period_first": days[period][0],
+                    "period_last": days[period][1], "worker": cell.subject,
                     "worker_name": cadre.workers.get(cell.subject, ""),
                     "state": cell.state.value, "reason": cell.reason or "", "as_of": as_of})
     return rows
