@@ -64,7 +64,7 @@ def seed(district: District, cadres: int, total: int, rng: random.Random) -> int
         session.execute(insert(DutyExemption), [
             {"cadre_id": c, "duty": "work_day", "period_key": f"{YEAR}-07", "subject": "",
              "reason": "年休假", "created_by": "bench", "created_at": NOW} for c in ids[::10]])
-        by_cadre: dict[int, list[str]] = {}
+        by_cadre: dict[int | None, list[str]] = {}
         for cadre_id, worker_id in workers:
             by_cadre.setdefault(cadre_id, []).append(str(worker_id))
         cells = [(c, d, p, s) for c in ids for d in DUTY_ORDER for p in periods_in_year(d, YEAR)
