@@ -18,7 +18,7 @@ from app.cadre_wire import RECORD, RecordCopy
 from app.duties import Duty, RecordState
 from district import audit
 from district.cadres import review
-from district.cadres.tables import CadreRecord, CadreReview
+from district.cadres.tables import CadreRecord, CadreReview, DutyExemption
 from district.cli import staff_commands
 from district.errors import Conflict, Forbidden, Invalid
 from district.feed import changelog
@@ -159,3 +159,25 @@ def test_two_reviewers_on_two_instances_deciding_at_once_one_wins_the_other_is_t
     assert record.state == {"approved": "approved", "returned": "returned"}[kept[0].decision]
     if kept[0].decision == "approved":  # the loser's comment stays in its form
         assert "请补充体会" in told.text
+
+
+def test_two_reviewers_marking_one_cell_at_once_leave_one_exemption(
+        two_servers: tuple[Server, Server]) -> None:
+    first, second = two_servers
+    district = first.district
+    with district.sessions.begin() as session:
+        staff_commands.seed_staff(session, "test", NOW)
+        add_cadre(session, "C001")
+    cell = "/console/compliance/cell/C001/work_day/2026-10"
+    with _reviewer(first, "admin", "demo-admin-2014") as a, \
+            _reviewer(second, "review", "demo-review-2014") as b:
+        forms = [hidden(http.get(cell).text, "csrf") for http in (a, b)]
+        answers = at_once([
+            lambda: a.post(cell, data={"csrf": forms[0], "reason": "病假"}),
+            lambda: b.post(cell, data={"csrf": forms[1], "reason": "事假"})])
+    assert [r.status_code for r in answers] == [303, 303]
+    with district.sessions() as session:
+        kept = session.scalars(select(DutyExemption)).all()
+        said = [e.details for e in audit.recent(session, action="duty_exemption.set")]
+    assert len(kept) == 1 and kept[0].reason in ("病假", "事假")
+    assert len(said) == 2

@@ -9,6 +9,7 @@ submits anyway still counts.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.cadre_wire import EXEMPTION
@@ -59,14 +60,8 @@ def set_exemption(session: Session, cadre_no: str, duty: str, period_key: str, s
         raise Invalid(f"请写明不适用的原因（{REASON_LIMIT} 字以内）",
                       f"give the reason (at most {REASON_LIMIT} characters)")
     cadre = _cadre(session, cadre_no)
-    found = _find(session, cadre.id, *cell)
-    if found is None:
-        found = DutyExemption(cadre_id=cadre.id, duty=cell[0].value, period_key=cell[1],
-                              subject=cell[2], reason=reason, created_by=who, created_at=now)
-        session.add(found)
-        session.flush()
-    else:
-        found.reason, found.created_by, found.created_at = reason, who, now
+    found = _find(session, cadre.id, *cell) or _insert(session, cadre.id, cell, reason, who, now)
+    found.reason, found.created_by, found.created_at = reason, who, now
     log_change(session, cadre_scope(cadre.id), EXEMPTION, str(found.id), UPSERT,
                fields={"duty": found.duty, "period_key": found.period_key,
                        "subject": found.subject, "reason": found.reason})
@@ -90,6 +85,23 @@ def clear_exemption(session: Session, cadre_no: str, duty: str, period_key: str,
                  {"duty": found.duty, "period": found.period_key, "worker": found.subject,
                   "reason": found.reason}, now)
     session.delete(found)
+
+
+def _insert(session: Session, cadre_id: int, cell: tuple[Duty, str, str], reason: str,
+            who: str, now: int) -> DutyExemption:
+    """A new exemption; when another staff member's insert of the same cell committed first
+    (the unique constraint), theirs is taken and updated instead."""
+    added = DutyExemption(cadre_id=cadre_id, duty=cell[0].value, period_key=cell[1],
+                          subject=cell[2], reason=reason, created_by=who, created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(added)
+    except IntegrityError:
+        found = _find(session, cadre_id, *cell)
+        if found is None:
+            raise
+        return found
+    return added
 
 
 def _find(session: Session, cadre_id: int, duty: Duty, period_key: str,
