@@ -9,12 +9,12 @@ console's CSV has Chinese headers and words and starts with a BOM so that Excel 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import functools
 import io
 import json
 from collections.abc import Iterable, Sequence
 
-from app.chinatime import CHINA
+from app.chinatime import CHINA_OFFSET, DAY, day_date
 from district.cadres.compliance import Matrix
 from district.cadres.records import FoundRecord
 from district.cadres.words import DUTY_WORDS, RECORD_STATE_WORDS, STATE_WORDS
@@ -38,7 +38,13 @@ def china_time(seconds: int | None) -> str:
     """Unix seconds as China time, "2026-11-18 14:05"; "" for never."""
     if seconds is None:
         return ""
-    return dt.datetime.fromtimestamp(seconds, CHINA).strftime("%Y-%m-%d %H:%M")
+    day, second = divmod(seconds + CHINA_OFFSET, DAY)
+    return f"{_iso_day(day)} {second // 3600:02d}:{second % 3600 // 60:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_day(day: int) -> str:
+    return day_date(day).isoformat()
 
 
 def compliance_rows(matrix: Matrix) -> list[Row]:
@@ -90,19 +96,17 @@ def office_csv(rows: Sequence[Row], columns: Sequence[tuple[str, str]]) -> bytes
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([zh for _, zh in columns])
-    for row in rows:
-        writer.writerow([_office_value(key, row[key]) for key, _ in columns])
+    shown = [(key, _OFFICE_WORDS.get(key)) for key, _ in columns]
+    writer.writerows([_defused(row[key]) if words is None else words.get(row[key], row[key])
+                      for key, words in shown] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _office_value(key: str, value: str) -> str:
-    words = _WORDS.get(key)
-    if words is None or value not in words:
-        return _defused(value)
-    return words[value][0]
+_OFFICE_WORDS = {key: {value: pair[0] for value, pair in table.items()}
+                 for key, table in _WORDS.items()}
+_FORMULA = ("=", "+", "-", "@")
 
 
 def _defused(value: str) -> str:
     """A cell a spreadsheet would run as a formula is written as text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
+    return "'" + value if value.startswith(_FORMULA) else value

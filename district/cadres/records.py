@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from app.chinatime import CHINA_OFFSET, DAY, date_day, day_date
@@ -33,10 +33,35 @@ class RecordFilter:
 
 
 @dataclass(frozen=True)
+class StoredRecord:
+    """A record's row as read (a `CadreRecord`'s columns), not an ORM object: 30,000 of them
+    are read for an export."""
+
+    id: str
+    cadre_id: int
+    duty: str
+    subject: str
+    activity_day: int
+    revision: int
+    state: str
+    fields: str
+    first_submitted_at: int
+    submitted_at: int
+    reviewed_at: int | None
+    comment: str | None
+
+
+_COLUMNS = (CadreRecord.id, CadreRecord.cadre_id, CadreRecord.duty, CadreRecord.subject,
+            CadreRecord.activity_day, CadreRecord.revision, CadreRecord.state,
+            CadreRecord.fields, CadreRecord.first_submitted_at, CadreRecord.submitted_at,
+            CadreRecord.reviewed_at, CadreRecord.comment)
+
+
+@dataclass(frozen=True)
 class FoundRecord:
     """A record with its cadre's number and name, its content decoded."""
 
-    record: CadreRecord
+    record: StoredRecord
     cadre_no: str
     cadre_name: str
 
@@ -61,47 +86,51 @@ def content_of(fields: str) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def _query(chosen: RecordFilter) -> Select[CadreRecord, str, str]:
-    query = select(CadreRecord, Cadre.cadre_no, Cadre.name).join(
-        Cadre, Cadre.id == CadreRecord.cadre_id)
+def _conditions(chosen: RecordFilter) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
     if chosen.state:
-        query = query.where(CadreRecord.state == chosen.state)
+        found.append(CadreRecord.state == chosen.state)
     if chosen.cadre_no:
-        query = query.where(Cadre.cadre_no == chosen.cadre_no)
+        found.append(Cadre.cadre_no == chosen.cadre_no)
     if chosen.duty:
-        query = query.where(CadreRecord.duty == chosen.duty)
+        found.append(CadreRecord.duty == chosen.duty)
     if chosen.subject:
-        query = query.where(CadreRecord.subject == chosen.subject)
+        found.append(CadreRecord.subject == chosen.subject)
     if chosen.first:
-        query = query.where(CadreRecord.activity_day >= date_day(chosen.first))
+        found.append(CadreRecord.activity_day >= date_day(chosen.first))
     if chosen.last:
-        query = query.where(CadreRecord.activity_day <= date_day(chosen.last))
+        found.append(CadreRecord.activity_day <= date_day(chosen.last))
     if chosen.since:
         start = date_day(chosen.since) * DAY - CHINA_OFFSET
-        query = query.where(or_(CadreRecord.submitted_at >= start,
-                                CadreRecord.reviewed_at >= start))
-    return query
+        found.append(or_(CadreRecord.submitted_at >= start, CadreRecord.reviewed_at >= start))
+    return found
+
+
+def _found(session: Session, conditions: list[ColumnElement[bool]],
+           order: tuple[ColumnElement[Any], ...] = (), limit: int | None = None
+           ) -> list[FoundRecord]:
+    query = select(*_COLUMNS, Cadre.cadre_no, Cadre.name).join(
+        Cadre, Cadre.id == CadreRecord.cadre_id).where(*conditions).order_by(*order)
+    if limit is not None:
+        query = query.limit(limit)
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in session.execute(query)]
+    return [FoundRecord(StoredRecord(*row[:12]), row[12], row[13]) for row in rows]
 
 
 def find(session: Session, chosen: RecordFilter, limit: int | None = None,
          newest_first: bool = False) -> list[FoundRecord]:
     """The records matching, oldest submission first (the review queue's order), or newest
     first; by activity date for ties."""
-    order = CadreRecord.submitted_at.desc() if newest_first else CadreRecord.submitted_at
-    query = _query(chosen).order_by(order, CadreRecord.activity_day, CadreRecord.id)
-    if limit is not None:
-        query = query.limit(limit)
-    return [FoundRecord(r, no, name) for r, no, name in session.execute(query)]
+    order = CadreRecord.submitted_at.desc() if newest_first else CadreRecord.submitted_at.asc()
+    return _found(session, _conditions(chosen),
+                  (order, CadreRecord.activity_day.asc(), CadreRecord.id.asc()), limit)
 
 
 def one(session: Session, record_id: str) -> FoundRecord:
-    found = session.execute(select(CadreRecord, Cadre.cadre_no, Cadre.name)
-                            .join(Cadre, Cadre.id == CadreRecord.cadre_id)
-                            .where(CadreRecord.id == record_id)).one_or_none()
-    if found is None:
+    found = _found(session, [CadreRecord.id == record_id])
+    if not found:
         raise NotFound("没有这条记录", "no such record")
-    record, cadre_no, name = found
-    return FoundRecord(record, cadre_no, name)
+    return found[0]
 
 
 def revisions_of(session: Session, record_id: str) -> list[CadreRevision]:
