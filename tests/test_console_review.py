@@ -159,3 +159,17 @@ def test_a_cadre_s_diaries_of_a_year_print(console: Console) -> None:
         page = http.get("/console/cadres/P001/diaries", params={"year": YEAR}).text
     assert page.index("二月在仓库") < page.index("五月在装配线")
     assert "不是日记" not in page and "window.print()" in page
+
+
+def test_the_matrix_and_a_record_read_in_english_too(console: Console) -> None:
+    with console.district.sessions.begin() as session:
+        add_record(session, add_cadre(session, "E001", "英文庚"), Duty.MENTOR_CONTACT,
+                   D(YEAR, 1, 9), "approved", content={"way": "电话", "learned": "安全规程"},
+                   record_id="e-one")
+    with signed_in(console, REVIEW) as http:
+        http.cookies.set("up_lang", "en")
+        matrix = http.get("/console/compliance", params={"year": YEAR}).text
+        record = http.get("/console/review/e-one").text
+    for words in ("Legend", "done late", "overdue", "not applicable", "mentor contact", "Jan"):
+        assert words in matrix
+    assert "What was learned" in record and "Reopen (return)" in record

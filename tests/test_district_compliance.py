@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.cadre_wire import EXEMPTION
 from app.chinatime import CHINA_OFFSET, DAY, date_day
-from app.duties import CellState, Duty, period_by_key
+from app.duties import (
+    DUTY_ORDER,
+    CellState,
+    Duty,
+    RecordState,
+    RecordSummary,
+    cell_state,
+    period_by_key,
+)
 from district import audit
 from district.cadres import compliance, exemptions, exports
 from district.cadres.tables import DutyExemption
@@ -205,3 +216,32 @@ def test_midnight_in_china_is_where_a_record_s_day_begins(district: District) ->
     matrix = _year(district)
     assert _state(matrix, cadre, Duty.WORK_DAY, "2026-03") is CellState.OVERDUE
     assert _state(matrix, cadre, Duty.WORK_DAY, "2026-04") is CellState.DONE
+
+
+RECORD_STATES = st.sampled_from(["submitted", "returned", "approved"])
+RECORDS = st.lists(st.tuples(st.sampled_from(DUTY_ORDER), st.dates(D(2025, 12, 1), D(2027, 1, 31)),
+                             RECORD_STATES, st.integers(0, 40 * 86_400)), max_size=12)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=RECORDS, today=st.dates(D(2026, 1, 1), D(2027, 3, 1)))
+def test_the_matrix_agrees_with_the_one_definition_of_a_cell(
+        district: District, records: list[tuple[Duty, D, str, int]], today: D) -> None:
+    """Whatever the records, each cell of the matrix is `cell_state` of the records dated in
+    its period — the database's days and grouping add nothing of their own."""
+    with district.sessions.begin() as session:
+        cadre = add_cadre(session, f"H{uuid.uuid4().hex[:8]}")
+        worker = str(add_worker(session, cadre).id)
+        summaries = []
+        for duty, day, state, delay in records:
+            subject = worker if duty is Duty.NEEDY_VISIT else ""
+            add_record(session, cadre, duty, day, state, subject=subject,
+                       first_submitted_at=noon(day) + delay)
+            summaries.append((duty, RecordSummary(day, RecordState(state), noon(day) + delay)))
+    with district.sessions() as session:
+        matrix = compliance.build(session, compliance.selection("2026"), noon(today))
+    for duty, period in matrix.columns:
+        subject = worker if duty is Duty.NEEDY_VISIT else ""
+        expected = cell_state(period, today, [s for d, s in summaries if d is duty])
+        assert matrix.cells[(cadre.id, duty, period.key, subject)].state is expected
