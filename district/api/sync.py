@@ -138,8 +138,9 @@ def _pusher(request: Request, device: Device) -> Pusher:
 
 
 def _seen(request: Request, device: Device) -> None:
-    """A window's last sync, for the console's list of window devices."""
-    if device.spot_id is not None:
+    """A window's or a cadre's phone's last sync, for the console's list of window devices
+    and the compliance matrix's "as of"."""
+    if device.spot_id is not None or device.cadre_id is not None:
         device.seen_at = clock(request)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from district.cadres.words import DUTY_WORDS
 from district.console.render import china_time
 from district.phones.tables import Device
 from district.tables import AuditEntry, Member, Spot, Town
@@ -49,6 +50,11 @@ LABELS = {  # the audit page's filter: what each action is called
     "issuer_key.rotate": ("更换发卡密钥", "issuer key replaced"),
     "root_key.create": ("创建根密钥", "root key"),
     "demo.seed": ("演示数据", "demo data"),
+    "cadre_record.approved": ("通过五个一记录", "cadre record approved"),
+    "cadre_record.returned": ("退回五个一记录", "cadre record returned"),
+    "cadre_record.reopened": ("重新打开五个一记录", "cadre record reopened"),
+    "duty_exemption.set": ("设为不适用", "marked not applicable"),
+    "duty_exemption.clear": ("取消不适用", "not-applicable cleared"),
 }
 ROLES = {"district_admin": ("区管理员", "district admin"), "town_clerk": ("镇办事员", "town clerk")}
 
@@ -180,7 +186,38 @@ def _staff_add(w: _Words) -> str:
                   f"added the console account {w.entry.subject} ({en}{town_en})")
 
 
+def _cadre_record(w: _Words) -> str:
+    """"通过了干部 C001 的「当好一天工人」记录（第 2 版）", with the comment when there is one."""
+    verb = {"approved": ("通过了", "approved"), "returned": ("退回了", "returned"),
+            "reopened": ("重新打开（退回）了", "reopened (returned)")}[
+        w.entry.action.removeprefix("cadre_record.")]
+    duty = DUTY_WORDS.get(w.get("duty"), (w.get("duty"), w.get("duty")))
+    said = w.pick(f"，意见：{w.get('comment')}", f"; comment: {w.get('comment')}") \
+        if w.get("comment") else ""
+    return w.pick(f"{verb[0]}干部 {w.get('cadre_no')} 的「{duty[0]}」记录（第 {w.get('revision')} "
+                  f"版，记录号 {w.entry.subject}）{said}",
+                  f"{verb[1]} cadre {w.get('cadre_no')}'s {duty[1]} record (revision "
+                  f"{w.get('revision')}, record {w.entry.subject}){said}")
+
+
+def _exemption(w: _Words) -> str:
+    duty = DUTY_WORDS.get(w.get("duty"), (w.get("duty"), w.get("duty")))
+    worker = w.pick(f"（困难职工 {w.get('worker')}）", f" (needy worker {w.get('worker')})") \
+        if w.get("worker") else ""
+    cell = w.pick(f"干部 {w.entry.subject} 的「{duty[0]}」{w.get('period')}{worker}",
+                  f"cadre {w.entry.subject}'s {duty[1]} {w.get('period')}{worker}")
+    if w.entry.action == "duty_exemption.clear":
+        return w.pick(f"取消了{cell}的“不适用”", f"cleared “not applicable” on {cell}")
+    return w.pick(f"把{cell}设为不适用，原因：{w.get('reason')}",
+                  f"marked {cell} not applicable; reason: {w.get('reason')}")
+
+
 SENTENCES: dict[str, Sentence] = {
+    "cadre_record.approved": _cadre_record,
+    "cadre_record.returned": _cadre_record,
+    "cadre_record.reopened": _cadre_record,
+    "duty_exemption.set": _exemption,
+    "duty_exemption.clear": _exemption,
     "activation.code": _activation,
     "card.issue": _card_issue,
     "card.issue_batch": lambda w: w.pick(

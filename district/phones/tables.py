@@ -34,9 +34,9 @@ class Device(Base):
     of its own).
 
     `token_hash` is the SHA-256 of the bearer token; the token itself is never stored.
-    `seen_at` is a window's last sync (phones leave it empty). Among the devices that work
-    (`revoked_at` empty), a public key belongs to one device, and a member or a family member
-    has one phone (the unique partial indexes below).
+    `seen_at` is a window's or a cadre phone's last sync (members' phones leave it empty).
+    Among the devices that work (`revoked_at` empty), a public key belongs to one device, and a
+    member or a family member has one phone (the unique partial indexes below).
     """
 
     __tablename__ = "devices"
