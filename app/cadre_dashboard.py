@@ -78,10 +78,13 @@ def _subjects(duty: Duty, workers: Sequence[NeedyWorker]) -> list[tuple[str, str
     return [("", "")]
 
 
-def _periods(duty: Duty, today: dt.date) -> list[Period]:
-    """The current period and the earlier ones back to `LOOKBACK_DAYS` ago."""
+def _periods(duty: Duty, today: dt.date, since: dt.date | None) -> list[Period]:
+    """The current period and the earlier ones back to `LOOKBACK_DAYS` ago, and not before the
+    period that holds `since`."""
     found = [period_of(duty, today)]
     start = today - dt.timedelta(days=LOOKBACK_DAYS)
+    if since is not None:
+        start = max(start, since)
     while True:
         before = period_of(duty, found[-1].first - dt.timedelta(days=1))
         if before.last < start:
@@ -107,13 +110,15 @@ def _row(duty: Duty, period: Period, subject: tuple[str, str], today: dt.date,
 
 
 def dashboard(today: dt.date, records: Sequence[RecordView], workers: Sequence[NeedyWorker],
-              exemptions: Sequence[Exemption]) -> Dashboard:
-    """The rows for `today`; `records` newest first (as `RecordBook.all` gives them)."""
+              exemptions: Sequence[Exemption], since: dt.date | None = None) -> Dashboard:
+    """The rows for `today`; `records` newest first (as `RecordBook.all` gives them). Earlier
+    periods go back to the one holding `since` (the day this phone was enrolled: before it,
+    the phone holds none of the cadre's records, and the district's matrix is the account)."""
     exempt = {(e.duty, e.period, e.subject): e.reason for e in exemptions}
     current: dict[Duty, list[DashboardRow]] = {}
     earlier: list[DashboardRow] = []
     for duty in DUTY_ORDER:
-        periods = _periods(duty, today)
+        periods = _periods(duty, today, since)
         for n, period in enumerate(periods):
             for subject in _subjects(duty, workers):
                 row = _row(duty, period, subject, today, records, exempt)

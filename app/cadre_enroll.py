@@ -10,11 +10,13 @@ The district's lists must open with the root it sends before anything is kept.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from app.cadre_wire import ENROLL_CONTEXT
+from app.chinatime import china_date
 from app.device_proof import normalize_code
 from app.district_access import DEVICE_ID, TOKEN, access_of, normalize_server_url
 from app.district_answers import open_lists
@@ -23,7 +25,7 @@ from app.keys import KeyPair
 from app.models import Pinned, Settings
 from app.ports import DeviceKeyStore, SettingsRepository, TrustStore
 
-CADRE_NO, CADRE_NAME = "cadre_no", "cadre_name"
+CADRE_NO, CADRE_NAME, ENROLLED_ON = "cadre_no", "cadre_name", "enrolled_on"
 
 
 def enroll_message(code: str, public_key: bytes) -> bytes:
@@ -98,6 +100,14 @@ class CadreEnrollment:
             return None
         return EnrolledCadre(settings.extra[CADRE_NO], settings.extra.get(CADRE_NAME, ""))
 
+    def enrolled_on(self) -> dt.date | None:
+        """The day (China, by the district's clock) this phone was enrolled for the cadre."""
+        text = self._keep.settings.load().extra.get(ENROLLED_ON, "")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+
     def enroll(self, code: str, server_url: str) -> EnrolledCadre:
         """Redeem the code (talks to the district: call it off the UI loop)."""
         if not normalize_code(code):
@@ -130,5 +140,6 @@ class CadreEnrollment:
         self._keep.trust.save(pinned)
         settings = self._keep.settings.load()
         extra = {**settings.extra, TOKEN: grant.device_token, DEVICE_ID: grant.device_id,
-                 CADRE_NO: grant.cadre_no, CADRE_NAME: grant.cadre_name}
+                 CADRE_NO: grant.cadre_no, CADRE_NAME: grant.cadre_name,
+                 ENROLLED_ON: china_date(grant.server_time).isoformat()}
         self._keep.settings.save(dataclasses.replace(settings, server_url=url, extra=extra))

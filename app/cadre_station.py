@@ -42,4 +42,4 @@ class CadreStation:
     def dashboard(self) -> Dashboard:
         """Today's rows (China date), over every record on the phone."""
         return dashboard(self.book.today(), self.book.all(), self.facts.workers(),
-                         self.facts.exemptions())
+                         self.facts.exemptions(), self.enrollment.enrolled_on())

@@ -134,7 +134,12 @@ def subscriptions(services: MemberServices) -> Subscribe | None:
 
     def subscribe(listener: Callable[[SyncEvent], None]) -> Callable[[], None]:
         undo = [engine.subscribe(listener) for engine in engines]
-        return lambda: [u() for u in undo] and None
+
+        def unsubscribe() -> None:
+            for one in undo:
+                one()
+
+        return unsubscribe
 
     return subscribe
 
