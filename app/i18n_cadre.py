@@ -90,7 +90,6 @@ CADRE_MESSAGES: dict[str, dict[str, str]] = {
     "cconflict.other": {"zh": "原因未知，请联系区总工会",
                              "en": "no reason given; please contact the district"},
     "cadre.dismiss": {"zh": "知道了", "en": "OK"},
-    "cadre.choose": {"zh": "请选择", "en": "Choose"},
     "cadre.study_hint": {"zh": "例会签到在会场扫码完成", "en": "Check in by scanning the "
                          "meeting's code in the room"},
     "cproblem.missing": {"zh": "请填写「{field}」", "en": "Please fill in \u201c{field}\u201d"},
