@@ -29,7 +29,8 @@ def record_route(record_id: str) -> str:
 class DashboardScreen:
     def __init__(self, service: CadreService, tr: Translator, navigate: Navigate) -> None:
         self._service, self._tr, self._navigate = service, tr, navigate
-        self.view = ft.Column(key="cadre-dashboard", spacing=10)
+        self.view = ft.Column(key="cadre-dashboard", spacing=10,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.render()
 
     def render(self) -> None:
