@@ -104,6 +104,7 @@ def test_an_offline_cadre_writes_a_diary_leaves_comes_back_and_submits(page: Pag
     expect(page.get_by_text("跟班装配减速机", exact=True)).to_be_visible()
     scroll(page, -3000)
     screenshot(page, "cadre-diary-submitted-zh")
-    leave_and_come_back(page)
+    # back to the dashboard as a screen reader activates 返回 (its accessibility node)
+    page.get_by_role("button", name="返回", exact=True).evaluate("node => node.click()")
     page.get_by_text("1 条待发送", exact=False).first.wait_for(timeout=LOAD)
     screenshot(page, "cadre-dashboard-waiting-zh")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import flet as ft
+from flet.controls.control_event import get_event_field_type
 
 from app.cadre_station import CadreStation
 from app.duties import Duty, RecordState
@@ -146,3 +147,14 @@ def test_a_conflict_is_shown_in_words_in_english_too() -> None:
             "change now") in all_text(top(record))
     click(find(record.views, "cadre-conflict-ok"))
     assert station.sync.parked() == []
+
+
+def test_the_app_bars_back_can_be_activated_by_a_screen_reader_without_an_error() -> None:
+    """Flet resolves a handler's event type from its annotation when the event arrives: a
+    string annotation ended the session ("[resolve error] on_click")."""
+    station = enrolled_phone(in_memory_device(), CadreDistrict(), Clock())
+    shell, went = shell_for(station)
+    back = find(shell.screen("/cadre/drafts").views[-1], "back-named")
+    assert get_event_field_type(back, "on_click") is not None
+    click(back)
+    assert went[-1] == "/cadre"
