@@ -204,14 +204,25 @@ def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
 
 def run(device: DeviceStore, args: argparse.Namespace) -> None:
     services = build_services(device, time.time, server=args.server)
-    engines = [e for e in (services.sync, services.cadre and services.cadre.sync)
-               if isinstance(e, SyncEngine)]
-    stops = [start_sync(engine, time.time) for engine in engines]
+    stop_sync = start_all_sync(services, time.time)
     try:
         serve(flet_main(device, services), args)
     finally:
-        for stop_sync in stops:
-            stop_sync()
+        stop_sync()
+
+
+def start_all_sync(services: MemberServices, clock: Clock) -> Callable[[], None]:
+    """The member's sync and the cadre's, each in threads of its own (`start_sync`); returns
+    the stop of both."""
+    engines = [e for e in (services.sync, services.cadre.sync if services.cadre else None)
+               if isinstance(e, SyncEngine)]
+    stops = [start_sync(engine, clock) for engine in engines]
+
+    def stopper() -> None:
+        for stop in stops:
+            stop()
+
+    return stopper
 
 
 def serve(app: Callable[[ft.Page], None], args: argparse.Namespace) -> None:

@@ -42,6 +42,7 @@ class DashboardRow:
     reason: str | None = None  # the exemption's, when not applicable
     record_id: str | None = None  # the record a tap opens (None: a tap starts one)
     has_draft: bool = False
+    waiting: bool = False  # a record of the cell is still in the outbox (not yet sent)
 
     @property
     def due_date(self) -> dt.date:
@@ -106,7 +107,8 @@ def _row(duty: Duty, period: Period, subject: tuple[str, str], today: dt.date,
     return DashboardRow(duty, period, subject[0], subject[1], state,
                         returned if state is CellState.RETURNED else None,
                         reason if state is CellState.NOT_APPLICABLE else None,
-                        opened.record_id if opened else None, bool(drafts))
+                        opened.record_id if opened else None, bool(drafts),
+                        any(r.waiting for r in mine))
 
 
 def dashboard(today: dt.date, records: Sequence[RecordView], workers: Sequence[NeedyWorker],

@@ -51,6 +51,7 @@ CADRE_MESSAGES: dict[str, dict[str, str]] = {
     "cadre.drafts_empty": {"zh": "没有草稿", "en": "No drafts"},
     "cadre.no_workers": {"zh": "区总工会尚未分配困难职工", "en": "No needy workers assigned yet"},
     "cadre.has_draft": {"zh": "有草稿", "en": "Draft saved"},
+    "cadre.row_waiting": {"zh": "待发送", "en": "waiting to send"},
     "cadre.period_month": {"zh": "{y}年{m}月", "en": "{y}-{m:02d}"},
     "cadre.period_block": {"zh": "{y}年{a}–{b}月", "en": "{y} months {a}–{b}"},
     "cadre.period_quarter": {"zh": "{y}年第{q}季度", "en": "{y} Q{q}"},

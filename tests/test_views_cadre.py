@@ -22,6 +22,7 @@ from tests.fakes import Clock
 from tests.views_support import all_text, click, demo_member, find, has_key
 from views.cadre_enroll import CadreEnrollForm
 from views.services import Translator
+from views.session import subscriptions
 from views.shell import Screen, Shell
 
 T = TypeVar("T")
@@ -109,7 +110,8 @@ def test_a_submitted_record_is_locked_and_says_it_waits_to_be_sent() -> None:
     text = all_text(top(shown))
     assert "已提交，待审核" in text and "待发送：联网后自动发送" in text
     assert not has_key(shown.views, "cadre-submit") and "跟班装配" in text
-    assert "1 条待发送" in all_text(shell.screen("/cadre").views)
+    board = all_text(shell.screen("/cadre").views)
+    assert "1 条待发送" in board and "2026年11月 · 待发送" in board
 
 
 def test_a_returned_record_shows_the_comment_and_edits_as_a_new_revision() -> None:
@@ -158,3 +160,20 @@ def test_the_app_bars_back_can_be_activated_by_a_screen_reader_without_an_error(
     assert get_event_field_type(back, "on_click") is not None
     click(back)
     assert went[-1] == "/cadre"
+
+
+def test_a_page_session_hears_the_cadres_sync_as_well_as_the_members() -> None:
+    station = enrolled_phone(in_memory_device(), CadreDistrict(), Clock())
+    member = demo_member()
+    services = dataclasses.replace(member.services, cadre=station)
+    subscribe = subscriptions(services)
+    assert subscribe is not None
+    heard: list[str] = []
+    unsubscribe = subscribe(heard.append)
+    draft = station.book.start(Duty.MENTOR_CONTACT)
+    station.book.save(draft.record_id, {"way": "面谈", "learned": "带徒经验"})
+    station.book.submit(draft.record_id)
+    assert heard == ["recorded"]
+    unsubscribe()
+    station.sync.sync()
+    assert heard == ["recorded"]

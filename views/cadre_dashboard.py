@@ -80,8 +80,9 @@ class DashboardScreen:
                 ft.Icon(icon, color=colour, size=look.small + 3),
                 ft.Text(words, key=f"state-{row.key}", size=look.small, color=colour,
                         weight=ft.FontWeight.BOLD, expand=True)]),
-            ft.Text(period_name(row.period, tr)
-                    + (f" · {tr('cadre.has_draft')}" if row.has_draft else ""),
+            ft.Text(" · ".join([period_name(row.period, tr),
+                                *([tr("cadre.has_draft")] if row.has_draft else []),
+                                *([tr("cadre.row_waiting")] if row.waiting else [])]),
                     size=look.caption, color=theme.MUTED),
         ]
         if row.comment and row.state is CellState.RETURNED:

@@ -56,7 +56,8 @@ class RecordScreen:
         self.error = error_text("cadre-record-error", look=tr.look)
         self.inputs: dict[str, ft.Control] = {}
         body = self._form(record) if record.editable else self._locked(record)
-        self.view = ft.Column(key="cadre-record", spacing=12, controls=[
+        self.view = ft.Column(key="cadre-record", spacing=12,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
             heading(duty_name(record.current.duty, tr), look=tr.look), self.status, body,
             *self._history(record)])
         self.render()
