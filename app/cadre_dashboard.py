@@ -43,6 +43,7 @@ class DashboardRow:
     record_id: str | None = None  # the record a tap opens (None: a tap starts one)
     has_draft: bool = False
     waiting: bool = False  # a record of the cell is still in the outbox (not yet sent)
+    conflict: bool = False  # the district would not take a record of the cell: see why
 
     @property
     def due_date(self) -> dt.date:
@@ -108,7 +109,7 @@ def _row(duty: Duty, period: Period, subject: tuple[str, str], today: dt.date,
                         returned if state is CellState.RETURNED else None,
                         reason if state is CellState.NOT_APPLICABLE else None,
                         opened.record_id if opened else None, bool(drafts),
-                        any(r.waiting for r in mine))
+                        any(r.waiting for r in mine), any(r.conflict for r in mine))
 
 
 def dashboard(today: dt.date, records: Sequence[RecordView], workers: Sequence[NeedyWorker],

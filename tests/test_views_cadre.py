@@ -177,3 +177,54 @@ def test_a_page_session_hears_the_cadres_sync_as_well_as_the_members() -> None:
     unsubscribe()
     station.sync.sync()
     assert heard == ["recorded"]
+
+
+def choose(screen: Screen, key: str, value: str) -> None:
+    box = find(screen.views, key)
+    assert isinstance(box, ft.Dropdown)
+    box.value = value
+    click(box, "on_select")
+
+
+def test_a_needy_visit_is_written_with_choices_an_amount_in_yuan_and_consent() -> None:
+    district = CadreDistrict()
+    station = enrolled_phone(in_memory_device(), district, Clock())
+    shell, went = shell_for(station)
+    click(find(shell.screen("/cadre").views, "row-needy_visit:2026-Q4:NW2"))
+    form = shell.screen(went[-1])
+    worker = find(form.views, "cadre-subject")
+    assert isinstance(worker, ft.Dropdown) and worker.value == "NW2"
+    assert [o.text for o in worker.options or []] == ["李国庆", "王秀兰", "陈小妹"]
+    typed(form, "cadre-family_situation", "独居老人，腿脚不便")
+    choose(form, "cadre-help_type", "慰问金")
+    typed(form, "cadre-help_fen", "500.5")
+    typed(form, "cadre-public_summary", "走访慰问困难职工")
+    consent = find(form.views, "cadre-consent")
+    assert isinstance(consent, ft.Checkbox)
+    consent.value = True
+    click(consent, "on_change")
+    click(find(form.views, "cadre-submit"))
+    error = find(form.views, "cadre-record-error")
+    assert isinstance(error, ft.Text) and error.value == "请填写「同意方式」"
+    choose(form, "cadre-consent_way", "书面")
+    click(find(form.views, "cadre-submit"))
+    [change] = station.sync.pending()
+    content = change.fields["content"]
+    assert (change.fields["subject"], content["help_fen"], content["consent"],
+            content["consent_way"]) == ("NW2", 50050, True, "书面")
+    shown = all_text(top(shell.screen(went[-1])))
+    assert "¥500.50" in shown and "李国庆" in shown and "是" in shown
+
+
+def test_a_conflict_is_flagged_on_the_dashboard_and_named_on_the_sync_page() -> None:
+    district = CadreDistrict()
+    station = enrolled_phone(in_memory_device(), district, Clock())
+    draft = station.book.start(Duty.MENTOR_CONTACT)
+    station.book.save(draft.record_id, {"way": "微信", "learned": "班组管理"})
+    station.book.submit(draft.record_id)
+    district.conflict = ("stale", "区总工会已有第 2 版", "The district holds revision 2")
+    station.sync.sync()
+    shell, _ = shell_for(station)
+    assert "区总工会未接受，请打开查看原因" in all_text(top(shell.screen("/cadre")))
+    sync_page = all_text(top(shell.screen("/cadre/sync")))
+    assert "五个一记录：拜师（联系劳模）" in sync_page and "区总工会已有第 2 版" in sync_page

@@ -88,6 +88,9 @@ class DashboardScreen:
         if row.comment and row.state is CellState.RETURNED:
             lines.append(ft.Text(tr("cadre.comment", comment=row.comment), size=look.small,
                                  color=theme.ERROR_RED))
+        if row.conflict:
+            lines.append(ft.Text(tr("cadre.row_conflict"), size=look.small,
+                                 color=theme.ERROR_RED, weight=ft.FontWeight.BOLD))
         if row.duty is Duty.STUDY_MEETING and row.record_id is None:
             lines.append(ft.Text(tr("cadre.study_hint"), size=look.caption, color=theme.MUTED))
         tappable = row.record_id is not None or row.duty is not Duty.STUDY_MEETING
