@@ -77,7 +77,9 @@ class RecordView:
         """For `app.duties.cell_state`: the district's view of the record (a returned one being
         revised still counts as returned), dated by its newest submitted revision."""
         sent = [r for r in self.revisions if not r.draft]
-        state = self.district or (RecordState.SUBMITTED if sent else RecordState.DRAFT)
+        state = self.state
+        if state is RecordState.DRAFT and self.district is not None:
+            state = self.district  # a returned record being revised is still returned
         dated = sent[-1] if sent else self.current
         first = self.revisions[0].submitted_at if self.revisions else None
         return RecordSummary(dated.activity_date, state, first)
@@ -196,7 +198,8 @@ class RecordBook:
         state = _state(latest, copy)
         if conflict is not None and copy is not None:
             state = copy.state  # the district's word stands; the conflict says why
-        comment = copy.comment if copy is not None and copy.state is RecordState.RETURNED \
-            else None
+        answered = copy is not None and (latest.draft or copy.revision >= latest.revision)
+        comment = copy.comment if answered and copy is not None \
+            and copy.state is RecordState.RETURNED else None  # not once resubmitted
         return RecordView(latest, tuple(revisions), state, copy.state if copy else None,
                           comment, latest.record_id in waiting, conflict)

@@ -67,6 +67,13 @@ def test_a_missed_month_is_overdue_on_top_and_a_late_diary_counts_for_its_own_mo
     [returned] = [r for r in station.dashboard().earlier if r.duty is Duty.WORK_DAY]
     assert (returned.state, returned.comment, returned.record_id) == (
         CellState.RETURNED, "请写明车间", late.record_id)
+    station.book.revise(late.record_id)
+    assert states(station)["work_day:2026-11:"] is CellState.RETURNED  # being revised
+    station.book.save(late.record_id, {"workshop": "装配二班"})
+    station.book.submit(late.record_id)  # resubmitted, not yet sent: no longer wants anything
+    assert "work_day:2026-11:" not in states(station)
+    resent = station.book.get(late.record_id)
+    assert resent is not None and resent.comment is None and resent.waiting
 
 
 def test_approved_rows_say_done_and_a_row_opens_its_record_with_a_draft_first() -> None:

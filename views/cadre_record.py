@@ -16,13 +16,13 @@ from app.cadre_content import RecordProblem
 from app.cadre_pulled import activity_date
 from app.cadre_wire import CONSENT_WAYS, CONTACT_WAYS, FIELDS, HELP_TYPES
 from app.chinatime import CHINA
-from app.duties import Duty
+from app.duties import Duty, period_of
 from views import theme
 from views.cadre_dashboard import record_route
 from views.cadre_text import (
     conflict_words,
-    duty_name,
     field_label,
+    period_name,
     problem_words,
     record_words,
 )
@@ -58,9 +58,18 @@ class RecordScreen:
         body = self._form(record) if record.editable else self._locked(record)
         self.view = ft.Column(key="cadre-record", spacing=12,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
-            heading(duty_name(record.current.duty, tr), look=tr.look), self.status, body,
+            heading(self._title(record), look=tr.look), self.status, body,
             *self._history(record)])
         self.render()
+
+    def _title(self, record: RecordView) -> str:
+        """The period the record counts for (and the worker visited): the app bar names the
+        duty."""
+        current = record.current
+        period = period_name(period_of(current.duty, current.activity_date), self._tr)
+        names = {w.id: w.name for w in self._service.workers()}
+        return " · ".join([period, *([names[current.subject]] if current.subject in names
+                                     else [])])
 
     # what changes by itself (a sync, a save): the status, never the fields being typed ----
 

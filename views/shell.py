@@ -102,7 +102,7 @@ class Shell:
         match = _FAMILY_CARD.match(path)
         if match:
             return self._family_card(int(match.group(1)))
-        if path.startswith(CADRE_ROUTE):
+        if path == CADRE_ROUTE or path.startswith(f"{CADRE_ROUTE}/"):
             return self._cadre(path)
         if path == HOME and self._is_window():
             path = WINDOW_ROUTE  # a window device opens on its scan screen
