@@ -40,6 +40,8 @@ CADRE_MESSAGES: dict[str, dict[str, str]] = {
     "cadre.enroll": {"zh": "登记", "en": "Enroll"},
     "cadre.title": {"zh": "五个一", "en": "Five Ones"},
     "cadre.who": {"zh": "{name} · 干部编号 {no}", "en": "{name} · cadre no. {no}"},
+    "cadre.assigned": {"zh": "重点企业：{enterprise} · 劳模导师：{mentor}",
+                       "en": "Key enterprise: {enterprise} · Mentor: {mentor}"},
     "cadre.attention": {"zh": "{n} 项待办", "en": "{n} to do"},
     "cadre.all_done": {"zh": "本期都已完成", "en": "All done for now"},
     "cadre.earlier": {"zh": "以前未完成", "en": "Earlier, still open"},

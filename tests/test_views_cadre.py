@@ -15,6 +15,7 @@ import flet as ft
 from flet.controls.control_event import get_event_field_type
 
 from app.cadre_station import CadreStation
+from app.cadre_wire import PROFILE
 from app.duties import Duty, RecordState
 from storage.memory import in_memory_device
 from tests.cadre_support import CADRE_CODE, CadreDistrict, cadre_phone, enrolled_phone
@@ -69,6 +70,10 @@ def test_the_cadre_tab_offers_enrollment_then_shows_the_dashboard() -> None:
     text = all_text(top(board))
     assert "当好一天工人" in text and "待完成，截止 2026-11-30" in text
     assert "周敏 · 干部编号 GB0007" in text and "区总工会尚未分配困难职工" in text
+    district.note(PROFILE, "GB0007", {"name": "周敏", "department": "组织部",
+                                      "enterprise": "苏州精工机械", "mentor": "张建华"})
+    station.sync.sync()
+    assert "重点企业：苏州精工机械 · 劳模导师：张建华" in all_text(top(shell.screen("/cadre")))
 
 
 def test_a_tap_on_a_due_row_starts_a_draft_that_saves_as_typed() -> None:
@@ -228,3 +233,13 @@ def test_a_conflict_is_flagged_on_the_dashboard_and_named_on_the_sync_page() -> 
     assert "区总工会未接受，请打开查看原因" in all_text(top(shell.screen("/cadre")))
     sync_page = all_text(top(shell.screen("/cadre/sync")))
     assert "五个一记录：拜师（联系劳模）" in sync_page and "区总工会已有第 2 版" in sync_page
+
+
+def test_a_cadres_phone_without_a_card_offers_the_way_to_the_dashboard() -> None:
+    station = enrolled_phone(in_memory_device(), CadreDistrict(), Clock())
+    services = dataclasses.replace(demo_member(with_cards=False).services, cadre=station)
+    went: list[str] = []
+    shell = Shell(services, language="zh", save_language=lambda _: None, navigate=went.append)
+    click(find(shell.screen("/card").views, "card-cadre"))
+    assert went == ["/cadre"]
+    assert not has_key(shell_for(station)[0].screen("/card").views, "card-cadre")  # a card

@@ -44,9 +44,14 @@ class DashboardScreen:
         todo = board.attention()
         drafts = len(self._service.book.drafts())
         line = tr("cadre.attention", n=todo) if todo else tr("cadre.all_done")
+        profile = self._service.profile()
+        assigned = [] if profile is None else [
+            ft.Text(tr("cadre.assigned", enterprise=profile.enterprise or "—",
+                       mentor=profile.mentor or "—"), key="cadre-assigned",
+                    size=look.small, color=theme.MUTED)]
         return panel(ft.Column(spacing=6, controls=[
             ft.Text(who, key="cadre-who", size=look.body, weight=ft.FontWeight.BOLD,
-                    color=theme.INK),
+                    color=theme.INK), *assigned,
             ft.Text(line, key="cadre-attention", size=look.small,
                     color=theme.ERROR_RED if todo else theme.MEMBER_GREEN),
             ft.OutlinedButton(tr("cadre.drafts", n=drafts), key="cadre-drafts",

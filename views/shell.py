@@ -121,10 +121,15 @@ class Shell:
         shown = wallet.member_card() or next(iter(wallet.family_cards()), None)
         body, qr = card_content(shown, wallet, self.tr)
         if shown is None:
+            cadre = self.services.cadre  # a cadre's phone without a card: the way to 五个一
             body = ft.Column(horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
                 body, ft.FilledButton(self.tr("activate.title"), key="card-activate",
                                       icon=ft.Icons.VERIFIED_USER, height=self.tr.look.touch,
-                                      on_click=lambda: self.navigate("/activate"))])
+                                      on_click=lambda: self.navigate("/activate")),
+                *([ft.OutlinedButton(self.tr("cadre.title"), key="card-cadre",
+                                     icon=ft.Icons.ASSIGNMENT_IND, height=self.tr.look.touch,
+                                     on_click=lambda: self.navigate(CADRE_ROUTE))]
+                  if cadre is not None and cadre.is_enrolled() else [])])
         return Screen("/card", [self._tab_view("/card", body)], qr)
 
     def _family(self) -> Screen:
