@@ -25,6 +25,10 @@ import flet as ft
 
 import storage
 from app.activation import Activation
+from app.cadre_book import RecordBook
+from app.cadre_enroll import CadreEnroller, CadreEnrollment, CadreKeep
+from app.cadre_pulled import CadreApplier, CadreFacts
+from app.cadre_station import CadreStation
 from app.catalog import Catalog
 from app.demo import provision_demo
 from app.district_access import access_of
@@ -46,8 +50,8 @@ from views import MemberServices, mount
 ASSETS_DIR = Path(__file__).resolve().parent / "assets"
 
 
-class HttpClient(DistrictClient, WindowEnroller, Protocol):
-    """The district's member and window APIs (`remote.district_http.HttpDistrictClient`)."""
+class HttpClient(DistrictClient, WindowEnroller, CadreEnroller, Protocol):
+    """The district's member, window and cadre APIs (`remote.district_http.HttpDistrictClient`)."""
 
 
 PROBE_ENV = "UNIONPASS_SYNC_PROBE"  # seconds between probes while the district is away
@@ -97,6 +101,7 @@ def build_services(device: DeviceStore, clock: Clock, client: HttpClient | None 
         sync=engine,
         window=window_station(device, wallet, catalog, engine, client, clock,
                               activation.server_url()),
+        cadre=cadre_station(device, client, clock, activation.server_url(), transport),
     )
 
 
@@ -114,6 +119,22 @@ def window_station(device: DeviceStore, wallet: Wallet, catalog: Catalog, engine
 
     engine.subscribe(heard)
     return station
+
+
+def cadre_station(device: DeviceStore, client: CadreEnroller, clock: Clock, server_url: str,
+                  transport: SyncTransport | None = None) -> CadreStation:
+    """The cadre's side of the phone (SPEC §10): its own key, settings, outbox and cursor in
+    the store's cadre namespace, and its own sync engine (started by `run` beside the
+    member's)."""
+    keep = device.cadre
+    facts = CadreFacts(keep.pulled)
+    engine = SyncEngine(transport or HttpSyncTransport(), keep.outbox, keep.cursor,
+                        CadreApplier(keep.pulled), lambda: access_of(keep.settings.load()),
+                        clock)
+    enrollment = CadreEnrollment(client, CadreKeep(keep.keys, keep.settings, keep.trust),
+                                 on_enrolled=lambda other: engine.restart(other_person=other))
+    return CadreStation(enrollment, RecordBook(keep.revisions, facts, engine, clock), facts,
+                        engine, server_url)
 
 
 def sync_engine(device: DeviceStore, wallet: Wallet, clock: Clock,
@@ -183,12 +204,25 @@ def start_sync(engine: SyncEngine, clock: Clock) -> Callable[[], None]:
 
 def run(device: DeviceStore, args: argparse.Namespace) -> None:
     services = build_services(device, time.time, server=args.server)
-    stop_sync = (start_sync(services.sync, time.time) if isinstance(services.sync, SyncEngine)
-                 else lambda: None)
+    stop_sync = start_all_sync(services, time.time)
     try:
         serve(flet_main(device, services), args)
     finally:
         stop_sync()
+
+
+def start_all_sync(services: MemberServices, clock: Clock) -> Callable[[], None]:
+    """The member's sync and the cadre's, each in threads of its own (`start_sync`); returns
+    the stop of both."""
+    engines = [e for e in (services.sync, services.cadre.sync if services.cadre else None)
+               if isinstance(e, SyncEngine)]
+    stops = [start_sync(engine, clock) for engine in engines]
+
+    def stopper() -> None:
+        for stop in stops:
+            stop()
+
+    return stopper
 
 
 def serve(app: Callable[[ft.Page], None], args: argparse.Namespace) -> None:

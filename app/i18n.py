@@ -6,6 +6,8 @@ string they show from here.
 
 from __future__ import annotations
 
+from app.i18n_cadre import CADRE_MESSAGES
+
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -252,6 +254,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "机关干部登记后可在此记录「五个一」履职情况",
         "en": "Once enrolled, cadres keep their \u201cfive ones\u201d duty records here",
     },
+    **CADRE_MESSAGES,
 }
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from app.cadre_enroll import CadreEnrollRefused, CadreGrant
+from app.cadre_wire import ENROLL_PATH
 from app.district_errors import ActivationRefused, DistrictRefused, DistrictUnreachable
 from app.models import (
     ActivationGrant,
@@ -138,6 +140,23 @@ class HttpDistrictClient:
                 int(answer["server_time"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise BadAnswer(f"window enrollment answer: {exc}") from exc
+
+    def enroll_cadre(self, server_url: str, code: str, public_key: bytes, signature: bytes,
+                     device_name: str) -> CadreGrant:
+        """`POST /api/v1/cadres/enroll`: this phone's cadre side, for the code's cadre."""
+        body = {"code": code, "device_name": device_name,
+                "public_key": base64.b64encode(public_key).decode("ascii"),
+                "signature": base64.b64encode(signature).decode("ascii")}
+        answer = self._call("POST", f"{server_url}{ENROLL_PATH}", body=body,
+                            refused=CadreEnrollRefused)
+        try:
+            return CadreGrant(
+                str(answer["device_id"]), str(answer["device_token"]), str(answer["cadre_no"]),
+                str(answer["cadre_name"]), _unb64(answer["root_public_key"]),
+                _unb64(answer["trust_list"]), _unb64(answer["status_list"]),
+                int(answer["server_time"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadAnswer(f"cadre enrollment answer: {exc}") from exc
 
     def _list(self, access: DistrictAccess, kind: str) -> bytes:
         return _unb64(self._call("GET", f"{access.server_url}{API}/lists/{kind}").get("data"))

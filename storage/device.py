@@ -22,6 +22,7 @@ from app.ports import (
     TrustStore,
 )
 from storage import migrations, repositories, sales, sync_repositories
+from storage.cadre import CadreStore, open_cadre
 from storage.engine.collection import CompactionPolicy
 from storage.engine.schema import Migration
 from storage.engine.store import Store
@@ -55,6 +56,7 @@ class DeviceStore:
     sync_cursor: SyncCursor
     sales: SalesLog
     overrides: OverrideLog
+    cadre: CadreStore  # the cadre's own namespace (SPEC §10), beside the member's
     closer: Callable[[], None] = field(default=_nothing_to_close, repr=False)
 
     def close(self) -> None:
@@ -96,6 +98,7 @@ def open_device(data_dir: Path, *, policy: CompactionPolicy | None = None) -> De
             sync_cursor=sync_repositories.TinyDBSyncCursor(store),
             sales=sales.TinyDBSalesLog(store),
             overrides=sales.TinyDBOverrideLog(store),
+            cadre=open_cadre(store),
             closer=store.close,
         )
     except BaseException:

@@ -21,7 +21,9 @@ from app.models import (
     Ticket,
 )
 from app.sales import Anchor, SaleIndex, anchor_of, check_link, first_broken, prunable
+from storage.cadre import CadreStore
 from storage.device import DeviceStore
+from storage.memory_cadre import InMemoryPulledStore, InMemoryRevisionStore
 
 
 class InMemoryDeviceKeyStore:
@@ -288,4 +290,7 @@ def in_memory_device() -> DeviceStore:
         sync_cursor=InMemorySyncCursor(),
         sales=InMemorySalesLog(),
         overrides=InMemoryOverrideLog(),
+        cadre=CadreStore(InMemoryDeviceKeyStore(), InMemorySettingsRepository(),
+                         InMemoryTrustStore(), InMemoryOutbox(), InMemorySyncCursor(),
+                         InMemoryRevisionStore(), InMemoryPulledStore()),
     )

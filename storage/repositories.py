@@ -12,8 +12,10 @@ from storage.engine.store import Store
 
 
 class TinyDBDeviceKeyStore:
-    def __init__(self, store: Store) -> None:
-        self._docs = store.collection("device_key", key="name")
+    """`prefix` names another namespace of the same store (the cadre's "cadre_")."""
+
+    def __init__(self, store: Store, prefix: str = "") -> None:
+        self._docs = store.collection(f"{prefix}device_key", key="name")
 
     def load(self) -> bytes | None:
         doc = self._docs.get("device")
@@ -76,8 +78,8 @@ class TinyDBRedemptionRepository:
 
 
 class TinyDBTrustStore:
-    def __init__(self, store: Store) -> None:
-        self._docs = store.collection("trust", key="name")
+    def __init__(self, store: Store, prefix: str = "") -> None:
+        self._docs = store.collection(f"{prefix}trust", key="name")
 
     def load(self) -> Pinned | None:
         doc = self._docs.get("pinned")
@@ -88,8 +90,8 @@ class TinyDBTrustStore:
 
 
 class TinyDBSettingsRepository:
-    def __init__(self, store: Store) -> None:
-        self._docs = store.collection("settings", key="name")
+    def __init__(self, store: Store, prefix: str = "") -> None:
+        self._docs = store.collection(f"{prefix}settings", key="name")
 
     def load(self) -> Settings:
         doc = self._docs.get("settings")

@@ -20,10 +20,12 @@ from storage.engine.store import Store
 
 
 class TinyDBOutbox:
-    def __init__(self, store: Store) -> None:
-        self._docs = store.collection("outbox", key="slot")
-        self._sent = store.collection("outbox_sent", key="slot")
-        self._counters = store.collection("sync_state", key="name")
+    """`prefix` names a second outbox in the same store (the cadre's "cadre_")."""
+
+    def __init__(self, store: Store, prefix: str = "") -> None:
+        self._docs = store.collection(f"{prefix}outbox", key="slot")
+        self._sent = store.collection(f"{prefix}outbox_sent", key="slot")
+        self._counters = store.collection(f"{prefix}sync_state", key="name")
 
     def append(self, change: Change) -> None:
         self._docs.put(codecs.change_to_doc(change.seq, change))
@@ -90,8 +92,8 @@ class TinyDBOutbox:
 
 
 class TinyDBSyncCursor:
-    def __init__(self, store: Store) -> None:
-        self._docs = store.collection("sync_state", key="name")
+    def __init__(self, store: Store, prefix: str = "") -> None:
+        self._docs = store.collection(f"{prefix}sync_state", key="name")
 
     def load(self) -> SyncMark:
         doc = self._docs.get("cursor")

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.cadre_enroll import CadreGrant
 from app.card import CardClaims, issue_card
 from app.chinatime import CHINA
 from app.device_proof import activation_signed
@@ -202,6 +203,13 @@ class FakeDistrict:
                       device_name: str) -> WindowGrant:
         """This fake district has no windows: every enrollment code is wrong."""
         self._up(f"enroll {code}")
+        raise DistrictRefused("登记码不对或已失效", "Wrong or expired enrollment code",
+                              "wrong_code")
+
+    def enroll_cadre(self, server_url: str, code: str, public_key: bytes, signature: bytes,
+                     device_name: str) -> CadreGrant:
+        """Nor cadres (tests/cadre_phone_support.py has a district that enrolls them)."""
+        self._up(f"enroll cadre {code}")
         raise DistrictRefused("登记码不对或已失效", "Wrong or expired enrollment code",
                               "wrong_code")
 

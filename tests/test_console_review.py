@@ -9,7 +9,7 @@ import re
 
 from app.duties import Duty
 from district.cadres.tables import CadreRecord
-from tests.cadre_support import add_cadre, add_record, add_worker, new_revision, noon
+from tests.cadre_rows import add_cadre, add_record, add_worker, new_revision, noon
 from tests.console_support import ADMIN, CLERK, Console, csrf, hidden, signed_in
 
 REVIEW = ("review", "demo-review-2014")

@@ -34,7 +34,7 @@ from district.phones.tables import Device
 from district.service import District
 from district.tables import Cadre
 from tests.api_support import Server
-from tests.cadre_support import add_cadre, add_record, add_worker, noon
+from tests.cadre_rows import add_cadre, add_record, add_worker, noon
 from tests.fakes import NOW
 
 AT = NOW  # 2026-11-18 in China

@@ -13,7 +13,7 @@ from pathlib import Path
 from app.duties import Duty
 from district.service import District
 from district.settings import Settings
-from tests.cadre_support import add_cadre, add_record, add_worker, noon
+from tests.cadre_rows import add_cadre, add_record, add_worker, noon
 from tests.district_support import Cli
 
 

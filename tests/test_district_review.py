@@ -24,7 +24,7 @@ from district.errors import Conflict, Forbidden, Invalid
 from district.feed import changelog
 from district.service import District
 from tests.api_support import Server, at_once
-from tests.cadre_support import add_cadre, add_record, new_revision
+from tests.cadre_rows import add_cadre, add_record, new_revision
 from tests.console_support import hidden, sign_in
 from tests.fakes import NOW
 

@@ -108,7 +108,7 @@ def test_the_app_bar_buttons_are_named_in_the_ui_language(language: str, back: s
     named = find(view, "back-named")
     assert isinstance(named, ft.Semantics) and (named.label, named.button) == (back, True)
     assert isinstance(view.appbar, ft.AppBar) and view.appbar.automatically_imply_leading is False
-    click(named, "on_tap")  # a screen reader's tap
+    click(named, "on_click")  # a screen reader's tap (the event the Dart side sends)
     assert went == ["/family"]
     gear_named = find(view, "open-settings-named")
     assert isinstance(gear_named, ft.Semantics) and gear_named.label == gear

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.activation import Activated
+from app.cadre_book import RecordView
+from app.cadre_dashboard import Dashboard
+from app.cadre_enroll import EnrolledCadre
+from app.cadre_pulled import CadreProfile, NeedyWorker
 from app.catalog import PriceRow
 from app.day_report import DayReport
+from app.duties import Duty
 from app.i18n import normalize_language, text
 from app.models import FamilyMember, FamilyRequest, ParkedChange, Sale, Spot
 from app.savings import SavingsSummary
@@ -93,6 +99,40 @@ class WindowService(ReportService, Protocol):
     def desk(self) -> DeskService | None: ...
 
 
+class CadreRecords(Protocol):
+    """`app.cadre_book.RecordBook`: local only (a save is durable on return), fast enough for
+    the UI loop. Refusals are `app.cadre_content.RecordProblem`."""
+
+    def today(self) -> dt.date: ...
+    def start(self, duty: Duty, subject: str = "", activity_date: dt.date | None = None
+              ) -> RecordView: ...
+    def save(self, record_id: str, content: dict[str, Any], *,
+             activity_date: dt.date | None = None, subject: str | None = None
+             ) -> RecordView: ...
+    def submit(self, record_id: str) -> RecordView: ...
+    def revise(self, record_id: str) -> RecordView: ...
+    def dismiss_conflict(self, record_id: str) -> None: ...
+    def get(self, record_id: str) -> RecordView | None: ...
+    def drafts(self) -> list[RecordView]: ...
+
+
+class CadreService(Protocol):
+    """`app.cadre_station.CadreStation`: the cadre's side of the phone, with its own sync.
+    `enroll` talks to the district: call it off the UI loop."""
+
+    @property
+    def book(self) -> CadreRecords: ...
+    @property
+    def sync(self) -> SyncService: ...
+    def is_enrolled(self) -> bool: ...
+    def cadre(self) -> EnrolledCadre | None: ...
+    def server_url(self) -> str: ...
+    def enroll(self, code: str, server_url: str) -> EnrolledCadre: ...
+    def profile(self) -> CadreProfile | None: ...
+    def workers(self) -> list[NeedyWorker]: ...
+    def dashboard(self) -> Dashboard: ...
+
+
 @dataclass(frozen=True)
 class MemberServices:
     """The member's services, built by main.py from the device store."""
@@ -104,6 +144,7 @@ class MemberServices:
     family: FamilyService
     sync: SyncService | None = None  # None: this build does not sync (previews, demos)
     window: WindowService | None = None  # None: this build has no window role
+    cadre: CadreService | None = None  # None: this build has no cadre role
 
 
 Navigate = Callable[[str], None]

@@ -124,6 +124,26 @@ class Session:
                 hidden()
 
 
+def subscriptions(services: MemberServices) -> Subscribe | None:
+    """Hear the member's sync and the cadre's (a phone may hold both): one listener, one
+    unsubscribe."""
+    engines = [e for e in (services.sync, services.cadre.sync if services.cadre else None)
+               if e is not None]
+    if not engines:
+        return None
+
+    def subscribe(listener: Callable[[SyncEvent], None]) -> Callable[[], None]:
+        undo = [engine.subscribe(listener) for engine in engines]
+
+        def unsubscribe() -> None:
+            for one in undo:
+                one()
+
+        return unsubscribe
+
+    return subscribe
+
+
 def mount(page: ft.Page, services: MemberServices, *, language: str,
           save_language: SaveLanguage, elder: bool = False,
           save_elder: SaveElder | None = None) -> Session:
@@ -134,8 +154,7 @@ def mount(page: ft.Page, services: MemberServices, *, language: str,
                   restyle=lambda look, lang: theme.restyle(page, look, lang))
     theme.configure_page(page, shell.tr("app.title"))
     theme.restyle(page, shell.tr.look, shell.tr.language)
-    session = Session(page, shell, page.run_task,
-                      services.sync.subscribe if services.sync is not None else None)
+    session = Session(page, shell, page.run_task, subscriptions(services))
     page.on_route_change = session.show
     page.on_view_pop = session.pop
     page.on_connect = session.resume

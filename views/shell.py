@@ -11,6 +11,8 @@ import flet as ft
 
 from views import theme
 from views.activate import ActivationForm
+from views.cadre_enroll import CADRE_ROUTE
+from views.cadre_routes import cadre_screen
 from views.card import QrPanel, card_content
 from views.family_requests import FamilyPage
 from views.savings import savings_list
@@ -100,13 +102,14 @@ class Shell:
         match = _FAMILY_CARD.match(path)
         if match:
             return self._family_card(int(match.group(1)))
+        if path == CADRE_ROUTE or path.startswith(f"{CADRE_ROUTE}/"):
+            return self._cadre(path)
         if path == HOME and self._is_window():
             path = WINDOW_ROUTE  # a window device opens on its scan screen
         builders: dict[str, Callable[[], Screen]] = {
             "/card": self._card, "/family": self._family, "/spots": self._spots,
             "/savings": self._savings, "/settings": self._settings, SYNC_ROUTE: self._sync,
-            WINDOW_ROUTE: self._window, REPORT_ROUTE: self._report, "/cadre": self._cadre,
-            "/activate": self._activate,
+            WINDOW_ROUTE: self._window, REPORT_ROUTE: self._report, "/activate": self._activate,
         }
         return builders.get(path, self._card)()
 
@@ -118,10 +121,15 @@ class Shell:
         shown = wallet.member_card() or next(iter(wallet.family_cards()), None)
         body, qr = card_content(shown, wallet, self.tr)
         if shown is None:
+            cadre = self.services.cadre  # a cadre's phone without a card: the way to 五个一
             body = ft.Column(horizontal_alignment=ft.CrossAxisAlignment.CENTER, controls=[
                 body, ft.FilledButton(self.tr("activate.title"), key="card-activate",
                                       icon=ft.Icons.VERIFIED_USER, height=self.tr.look.touch,
-                                      on_click=lambda: self.navigate("/activate"))])
+                                      on_click=lambda: self.navigate("/activate")),
+                *([ft.OutlinedButton(self.tr("cadre.title"), key="card-cadre",
+                                     icon=ft.Icons.ASSIGNMENT_IND, height=self.tr.look.touch,
+                                     on_click=lambda: self.navigate(CADRE_ROUTE))]
+                  if cadre is not None and cadre.is_enrolled() else [])])
         return Screen("/card", [self._tab_view("/card", body)], qr)
 
     def _family(self) -> Screen:
@@ -209,9 +217,17 @@ class Shell:
         return Screen(REPORT_ROUTE, [*base, self._pushed_view(REPORT_ROUTE, "report.open",
                                                               screen.view, back=WINDOW_ROUTE)])
 
-    def _cadre(self) -> Screen:
-        body = not_enrolled("role.cadre", "role.cadre_body", self.tr, self.navigate)
-        return self._over_card("/cadre", "role.cadre", body)
+    def _cadre(self, path: str) -> Screen:
+        """The cadre's tab: enrollment, the dashboard, drafts, a record (views/cadre_routes)."""
+        if self.services.cadre is None:
+            body = not_enrolled("role.cadre", "role.cadre_body", self.tr, self.navigate)
+            return self._over_card(CADRE_ROUTE, "role.cadre", body)
+        built = cadre_screen(path, self.services.cadre, self.tr, self.navigate)
+        self._live.extend(built.live)
+        base = self._tab_view("/card", ft.Container())
+        views = [self._pushed_view(layer.route, layer.title_key, layer.body, back=layer.back)
+                 for layer in built.layers]
+        return Screen(built.layers[-1].route, [base, *views])
 
     def _over_card(self, route: str, title_key: str, body: ft.Control) -> Screen:
         base = self._tab_view("/card", ft.Container())

@@ -10,11 +10,14 @@ from collections.abc import Callable
 
 import flet as ft
 
+from app.cadre_wire import RECORD
 from app.district_errors import DistrictError, DistrictUnreachable
+from app.duties import Duty
 from app.models import ParkedChange
 from app.sync import SyncReport, SyncStatus, TokenExpired
 from app.sync_text import status_line
 from views import theme
+from views.cadre_text import DUTY_KEYS
 from views.plumbing import Redraw, RunBlocking, in_thread, redraw_control
 from views.services import Navigate, SyncService, Translator
 from views.widgets import error_text, heading, hint, panel
@@ -63,6 +66,8 @@ def _item_title(parked: ParkedChange, tr: Translator) -> str:
     change = parked.change
     if change.entity == "family_request":
         return tr("sync.item_family", name=str(change.fields.get("name", "")))
+    if change.entity == RECORD and change.fields.get("duty") in DUTY_KEYS:
+        return tr("sync.item_cadre", duty=tr(DUTY_KEYS[Duty(change.fields["duty"])]))
     return tr("sync.item_other", entity=change.entity)
 
 

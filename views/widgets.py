@@ -5,17 +5,8 @@ from __future__ import annotations
 import flet as ft
 
 from views import theme
+from views.named_button import NamedButton as NamedButton  # re-exported for the screens
 from views.theme import STANDARD, Look
-
-
-@ft.control("Semantics")  # type: ignore[arg-type]  # (its overloads leave T unbound)
-class NamedButton(ft.Semantics):
-    """A Semantics node a screen reader can activate. Flet 1.0.5's Dart side wires the node's
-    tap action to an event named "click", while its Python `Semantics` only declares `on_tap`
-    (never sent), so activating a labelled node did nothing; this declares the event the Dart
-    side listens for."""
-
-    on_click: ft.ControlEventHandler[NamedButton] | None = None
 
 
 def heading(value: str, *, key: str | None = None, look: Look = STANDARD) -> ft.Text:
