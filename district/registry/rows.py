@@ -24,9 +24,14 @@ class RowCheck:
         return self.cells[at].strip() if at is not None else ""
 
     def bad(self, name: str, zh: str, en: str) -> None:
-        column: Column | None = self.layout.column(name)
-        self.problems.append(Problem(self.line, column.header if column else name, zh, en,
-                                     column.index if column else None))
+        self.problems.append(problem_at(self.layout, self.line, name, zh, en))
+
+
+def problem_at(layout: Layout, line: int, name: str, zh: str, en: str) -> Problem:
+    """A problem with field `name` on `line`, named by the file's own header for it."""
+    column: Column | None = layout.column(name)
+    return Problem(line, column.header if column else name, zh, en,
+                   column.index if column else None)
 
 
 def fit_cells(line: int, cells: list[str], layout: Layout, kind: str,
