@@ -63,3 +63,7 @@ def pulled(session: Session, cadre: Cadre) -> dict[tuple[str, str], Pulled]:
     entries = changelog.read(session, [changelog.cadre_scope(cadre.id)], 0, 10_000)
     return {(e.entity, e.record_id): Pulled(e.op, json.loads(e.fields) if e.fields else None)
             for e in entries}
+
+
+REVIEWER = ("review", "demo-review-2014")  # the demo's reviewer (district/cli/staff_commands)
+FORBIDDEN = "只有区总工会管理员和审核人员可以查看"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from app.cadre_wire import CATEGORIES
 from app.text_rules import NAME_MAX, has_control_characters, has_symbols
+from district.errors import Invalid
 from district.registry.towns import TownNames
 
 IN_FILE, RELIEVED = "在档", "脱困"  # a worker 脱困 keeps their cadre but leaves the phone
@@ -132,3 +133,19 @@ def read_fields(values: Mapping[str, str], towns: TownNames,
     household = _household(values, problems)
     status = _choice(values, "status", STATUSES, IN_FILE, problems)
     return NeedyFields(name, union, town_id, phone, category, household, status), problems
+
+
+class FieldsRejected(Invalid):
+    """A form's fields have problems (`problems`, each in both languages); nothing was kept."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
+        self.problems = problems
+
+
+def checked_fields(values: Mapping[str, str], towns: TownNames) -> NeedyFields:
+    """The fields of a form, or FieldsRejected naming every problem."""
+    fields, problems = read_fields(values, towns)
+    if problems:
+        raise FieldsRejected(problems)
+    return fields

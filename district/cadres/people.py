@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from app.text_rules import NAME_MAX, has_control_characters, has_symbols
 from district import audit
 from district.cadres import profile_feed
 from district.cadres.enterprises import get_enterprise
+from district.cadres.tables import KeyEnterprise
 from district.errors import Conflict, Invalid, NotFound
 from district.registry import people
 from district.tables import Cadre, Member
@@ -141,3 +142,31 @@ def edit_cadre(session: Session, cadre_no: str, form: CadreForm, actor: str,
     profile_feed.profile_changed(session, cadre)
     audit.record(session, actor, "cadre.edit", cadre.cadre_no, {"name": cadre.name}, now)
     return cadre
+
+
+@dataclass(frozen=True)
+class CadreRow:
+    """A cadre as the console lists them."""
+
+    id: int
+    cadre_no: str
+    name: str
+    department: str
+    enterprise: str | None
+    mentor: str | None
+    left_at: int | None
+
+
+def cadre_rows(session: Session, text: str = "", limit: int = 1000) -> list[CadreRow]:
+    """The cadres by number, those whose number starts with `text` or whose name holds it."""
+    query = (select(Cadre, KeyEnterprise.name, Member.name)
+             .outerjoin(KeyEnterprise, Cadre.enterprise_id == KeyEnterprise.id)
+             .outerjoin(Member, Cadre.mentor_member_id == Member.id)
+             .order_by(Cadre.cadre_no).limit(limit))
+    wanted = text.strip()
+    if wanted:
+        query = query.where(or_(Cadre.cadre_no.startswith(normal_no(wanted), autoescape=True),
+                                Cadre.name.contains(wanted, autoescape=True)))
+    return [CadreRow(c.id, c.cadre_no, c.name, c.department, enterprise,
+                     mentor or c.mentor_name, c.left_at)
+            for c, enterprise, mentor in session.execute(query)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from district.console.i18n_cadres import CADRE_MESSAGES
+
 LANGUAGES = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -322,6 +324,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "the price is not the ticket's (not counted)"),
     "flag.wrong_time": ("售票时间不可能（未计入优惠）", "an impossible sale time (not counted)"),
 }
+
+MESSAGES |= CADRE_MESSAGES
 
 
 def text(key: str, language: str = "zh", **params: object) -> str:
