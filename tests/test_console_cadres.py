@@ -174,3 +174,34 @@ def test_the_nav_leads_admins_and_reviewers_to_cadres_and_needy_files(console: C
                            follow_redirects=True).text
     assert "机关干部" in nav and "困难职工档案" in nav and "review · 审核人员" in page
     assert "District cadres" in english and "Needy workers" in english
+
+
+IMPORT_HEADER = "姓名,所在工会,镇/街道,手机号码,困难类别,家庭情况,状态,联系干部(干部编号)"
+
+
+def _upload(http: httpx.Client, name: str, data: bytes) -> httpx.Response:
+    return http.post("/console/needy/import", data={"csrf": csrf(http, "/console/needy/import")},
+                     files={"file": (name, data, "text/csv")})
+
+
+def test_an_import_with_problems_lists_them_and_writes_nothing(console: Console) -> None:
+    bad = f"{IMPORT_HEADER}\r\n钱阿大,横泾工会,横泾,1391234,因病,,在档,\r\n".encode("gb18030")
+    good = f"{IMPORT_HEADER}\r\n钱阿大,横泾工会,横泾,13912347777,因病,,在档,\r\n".encode("gb18030")
+    with signed_in(console, ADMIN) as http:
+        refused = _upload(http, "困难职工.csv", bad)
+        imported = _upload(http, "困难职工.csv", good)
+        template = http.get("/console/needy/import/needy-workers.csv")
+    shown = text_of(refused.text)
+    assert refused.status_code == 422
+    assert "「困难职工.csv」有 1 处问题，没有写入任何数据" in shown
+    assert "2 D · 手机号码 电话号码应为 11 位手机号" in shown
+    assert "「困难职工.csv」已导入：共 1 行，新建 1 份" in text_of(imported.text)
+    assert [a.details for a in audited(console, "admin", "needy.import_refused")][:1] == [
+        '{"file": "困难职工.csv", "problems": 1}']
+    assert template.content.decode("utf-8-sig").strip() == IMPORT_HEADER
+
+
+def test_a_town_clerk_cannot_import_needy_workers(console: Console) -> None:
+    with signed_in(console, CLERK) as http:
+        answer = http.get("/console/needy/import")
+    assert answer.status_code == 403 and "只有区总工会管理员可以办理" in answer.text

@@ -84,19 +84,16 @@ def _rows(sheet: Sheet, layout: Layout, start: int, towns: TownNames,
     return rows
 
 
-def check(sheet: Sheet, towns: TownNames) -> tuple[Layout, list[NeedyRow]]:
-    """Every row checked (nothing read from the database but the towns); CsvRejected lists
-    every problem."""
+def check(sheet: Sheet, towns: TownNames,
+          problems: list[Problem]) -> tuple[Layout, list[NeedyRow]]:
+    """Every row checked (nothing read from the database but the towns), its problems added
+    to `problems`; a file without its header's columns raises CsvRejected at once."""
     if not sheet.rows:
         raise CsvRejected([Problem(1, "-", "文件是空的", "the file is empty")])
     position = header_position(sheet.rows, HEADERS)
     line, cells = sheet.rows[position]
     layout = understand(line, cells, None, HEADERS)
-    problems: list[Problem] = []
-    rows = _rows(sheet, layout, position + 1, towns, problems)
-    if problems:
-        raise CsvRejected(problems)
-    return layout, rows
+    return layout, _rows(sheet, layout, position + 1, towns, problems)
 
 
 def _cadres(session: Session, layout: Layout, rows: list[NeedyRow],
@@ -152,10 +149,10 @@ def _same(worker: NeedyWorker, row: NeedyRow, cadre: Cadre | None) -> bool:
 
 
 def import_workers(session: Session, data: bytes, actor: str, now: int) -> NeedyImport:
-    """Check the whole file, then write it in the caller's transaction, or raise CsvRejected
-    (nothing written)."""
-    layout, rows = check(read_sheet(data), town_names(session))
+    """Check the whole file — its rows, then the cadres they name — and write it in the
+    caller's transaction, or raise CsvRejected listing every problem (nothing written)."""
     problems: list[Problem] = []
+    layout, rows = check(read_sheet(data), town_names(session), problems)
     cadres = _cadres(session, layout, rows, problems)
     existing = _existing(session, rows)
     problems += _over_limit(session, layout, rows, cadres, existing)

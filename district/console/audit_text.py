@@ -217,10 +217,10 @@ def _needy_file(w: _Words) -> str:
 CADRE_SENTENCES: dict[str, Sentence] = {
     "cadre.add": lambda w: w.pick(f"添加了机关干部 {_cadre(w)}，{w.get('department')}",
                                   f"added the cadre {_cadre(w)}, {w.get('department')}"),
-    "cadre.edit": lambda w: w.pick(f"修改了机关干部 {_cadre(w)} 的信息",
+    "cadre.edit": lambda w: w.pick(f"修改了机关干部 {_cadre(w)}的信息",
                                    f"changed the cadre {_cadre(w)}"),
     "cadre.leave": lambda w: w.pick(
-        f"登记机关干部 {_cadre(w)} 离开，退回其联系的 {w.get('released') or 0} 名困难职工",
+        f"登记机关干部 {_cadre(w)}离开，退回其联系的 {w.get('released') or 0} 名困难职工",
         f"recorded that the cadre {_cadre(w)} left; {w.get('released') or 0} needy worker(s) "
         "given back"),
     "enterprise.add": lambda w: w.pick(f"添加了重点企业「{w.get('name')}」",
