@@ -27,7 +27,9 @@ ROWS = ('张秀英,木渎精工机械工会,木渎镇,13912345601,因病,"丈夫
 
 def sheet(*rows: str, header: str = HEADER, encoding: str = "utf-8-sig") -> bytes:
     if encoding == "xlsx":
-        return xlsx_bytes(*([c.strip('"') for c in line.split(",")] for line in (header, *rows)))
+        cells: list[list[object]] = [[c.strip('"') for c in line.split(",")]
+                                     for line in (header, *rows)]
+        return xlsx_bytes(*cells)
     return ("\r\n".join((header, *rows)) + "\r\n").encode(encoding)
 
 
@@ -112,7 +114,8 @@ def test_every_problem_is_named_by_line_column_and_reason_and_nothing_is_written
 def test_a_file_giving_a_cadre_a_fourth_worker_is_refused_whole(seeded: District) -> None:
     with seeded.sessions.begin() as session:
         add_workers(session, "GB0101", 2)
-    new = ("甲,工会,木渎,13900000011,因病,,在档,GB0101", "乙,工会,木渎,13900000012,因病,,在档,GB0101")
+    new = ("甲,工会,木渎,13900000011,因病,,在档,GB0101",
+           "乙,工会,木渎,13900000012,因病,,在档,GB0101")
     problems = refused(seeded, sheet(*new))
     moved = "职工0,木渎精工机械工会,木渎镇,13900000000,因病,,在档,GB0102"  # frees a place
     with seeded.sessions.begin() as session:
