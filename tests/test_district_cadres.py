@@ -10,16 +10,18 @@ import pytest
 from sqlalchemy import select
 
 from app.cadre_wire import NEEDY_WORKER, PROFILE
-from district.cadres import needy, people
+from district.cadres import needy, people, profile_feed
 from district.cadres.enterprises import EnterpriseForm, edit_enterprise
 from district.cadres.needy_fields import RELIEVED, normal_phone, read_fields
-from district.cadres.profile_feed import VISIT_FIELDS
 from district.errors import Conflict, Invalid
+from district.feed import changelog
 from district.feed.tables import SyncLogEntry
+from district.registry import importer
 from district.registry.towns import TownNames
 from district.service import District
 from tests.cadre_support import (
     HOUSEHOLD,
+    MEMBERS,
     MODEL_WORKER,
     NATIONAL_MODEL,
     NOT_A_MODEL,
@@ -29,6 +31,7 @@ from tests.cadre_support import (
     seed_members,
     worker_fields,
 )
+from tests.district_support import csv_bytes
 from tests.fakes import NOW
 
 
@@ -166,7 +169,7 @@ def test_no_cadre_scope_ever_carries_household_notes(seeded: District) -> None:
             SyncLogEntry.scope.like("cadre:%"))))
     workers = [json.loads(e.fields) for e in entries if e.entity == NEEDY_WORKER and e.fields]
     assert len(workers) == 2
-    assert all(set(w) == set(VISIT_FIELDS) for w in workers)
+    assert all(set(w) == {"name", "union", "town", "phone", "category"} for w in workers)
     assert not any(HOUSEHOLD[:6] in (e.fields or "") for e in entries)
 
 
@@ -187,3 +190,33 @@ def test_anything_else_is_refused_as_a_phone_number(typed: str) -> None:
               "category": "因病", "household": "", "status": ""}
     _fields, problems = read_fields(values, towns)
     assert [p.field for p in problems] == ["phone"]
+
+
+def test_a_mentor_renamed_by_the_registry_import_reaches_the_cadre_s_phone(
+        seeded: District) -> None:
+    with seeded.sessions.begin() as session:
+        cadre = add_cadre(session)
+    renamed = MEMBERS[0].replace("沈卫国", "沈卫东").replace("劳动模范;蓝领之星", "全国劳动模范")
+    with seeded.sessions.begin() as session:
+        importer.import_members(session, csv_bytes(renamed), "test", NOW + 60)
+    with seeded.sessions() as session:
+        got = pulled(session, cadre)[(PROFILE, "GB0101")].fields
+    assert got and got["mentor"] == {"name": "沈卫东", "member_no": MODEL_WORKER,
+                                     "titles": ["全国劳动模范"]}
+
+
+def test_publishing_a_cadre_afresh_logs_their_profile_and_only_the_workers_on_their_phone(
+        seeded: District) -> None:
+    with seeded.sessions.begin() as session:
+        cadre = add_cadre(session)
+        ids = add_workers(session, "GB0101", 2)
+        needy.edit_worker(session, ids[1], worker_fields("职工1", "13900000001", RELIEVED),
+                          "GB0101", "test", NOW)
+    with seeded.sessions() as session:
+        before = changelog.newest_cursor(session)
+    with seeded.sessions.begin() as session:
+        profile_feed.cadre_published(session, cadre)
+    with seeded.sessions() as session:
+        fresh = changelog.read(session, [changelog.cadre_scope(cadre.id)], before, 100)
+    assert [(e.entity, e.record_id) for e in fresh] == [(PROFILE, "GB0101"),
+                                                        (NEEDY_WORKER, str(ids[0]))]

@@ -25,9 +25,6 @@ from district.cadres.tables import KeyEnterprise, NeedyWorker
 from district.feed.changelog import TOMBSTONE, UPSERT, cadre_scope, log_change
 from district.tables import Cadre, Member, Town
 
-VISIT_FIELDS = ("name", "union", "town", "phone", "category")  # all a phone ever gets
-
-
 @dataclass(frozen=True)
 class Enterprise:
     """A key enterprise as the phone and the cadre page show it (the town by its name)."""
@@ -125,3 +122,24 @@ def worker_changed(session: Session, worker: NeedyWorker, before: int | None) ->
                    fields=visit_fields(session, worker) if shown else None)
     if before is not None and before != worker.cadre_id:
         log_change(session, cadre_scope(before), NEEDY_WORKER, record_id, TOMBSTONE)
+
+
+def mentors_changed(session: Session, member_nos: set[str]) -> None:
+    """Members whose name or titles an import changed: the profiles of the serving cadres who
+    learn from them (at most a few hundred cadres, so matched here rather than in SQL)."""
+    mentored = session.execute(select(Cadre, Member.member_no).join(
+        Member, Cadre.mentor_member_id == Member.id).where(Cadre.left_at.is_(None)))
+    for cadre, member_no in mentored:
+        if member_no in member_nos:
+            profile_changed(session, cadre)
+
+
+def cadre_published(session: Session, cadre: Cadre) -> None:
+    """Everything the cadre's phone holds, logged afresh: their profile and each worker on
+    their phone (for a phone's enrollment, so that it starts whole however old the log)."""
+    profile_changed(session, cadre)
+    for worker in session.scalars(select(NeedyWorker).where(NeedyWorker.cadre_id == cadre.id)
+                                  .order_by(NeedyWorker.id)):
+        if on_phone(session, worker):
+            log_change(session, cadre_scope(cadre.id), NEEDY_WORKER, str(worker.id), UPSERT,
+                       fields=visit_fields(session, worker))
