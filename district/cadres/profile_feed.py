@@ -25,6 +25,7 @@ from district.cadres.tables import KeyEnterprise, NeedyWorker
 from district.feed.changelog import TOMBSTONE, UPSERT, cadre_scope, log_change
 from district.tables import Cadre, Member, Town
 
+
 @dataclass(frozen=True)
 class Enterprise:
     """A key enterprise as the phone and the cadre page show it (the town by its name)."""
