@@ -70,9 +70,9 @@ def _target(session: Session, cadre_no: str) -> Cadre | None:
     return serving(cadre_by_no(session, cadre_no, lock=True)) if cadre_no.strip() else None
 
 
-def make_room(session: Session, cadre: Cadre | None, worker: NeedyWorker,
+def check_limit(session: Session, cadre: Cadre | None, worker: NeedyWorker,
               status: str) -> None:
-    """Refuse a 在档 worker to a cadre who has `LIMIT` others; the cadre's row is locked."""
+    """Refuse a 在档 worker to a cadre who has `LIMIT` others (the cadre's row is locked)."""
     if cadre is not None and status == IN_FILE and \
             in_file_count(session, cadre.id, worker.id) >= LIMIT:
         raise full(cadre)
@@ -100,7 +100,7 @@ def add_worker(session: Session, fields: NeedyFields, cadre_no: str, actor: str,
     """A new file, assigned to the cadre `cadre_no` ("" for nobody yet)."""
     cadre = _target(session, cadre_no)
     worker = NeedyWorker(created_at=now)
-    make_room(session, cadre, worker, fields.status)
+    check_limit(session, cadre, worker, fields.status)
     file_worker(session, worker, fields, cadre, now)
     audit.record(session, actor, "needy.add", str(worker.id), _details(worker, cadre), now)
     return worker
@@ -111,7 +111,7 @@ def edit_worker(session: Session, worker_id: int, fields: NeedyFields, cadre_no:
     """Change a file, its status or its cadre ("" unassigns)."""
     cadre = _target(session, cadre_no)
     worker = get_worker(session, worker_id, lock=True)
-    make_room(session, cadre, worker, fields.status)
+    check_limit(session, cadre, worker, fields.status)
     file_worker(session, worker, fields, cadre, now)
     audit.record(session, actor, "needy.edit", str(worker.id), _details(worker, cadre), now)
     return worker
