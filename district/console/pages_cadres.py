@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from district import audit
@@ -102,22 +102,26 @@ def _save(request: Request, who: SignedIn, cadre_no: str | None, values: dict[st
     return RedirectResponse(f"{PREFIX}/cadres/{cadre.cadre_no}?done={done}", status_code=303)
 
 
+def posted(name: Text = "", department: Text = "", enterprise_id: Text = "",
+           mentor_no: Text = "", mentor_name: Text = "") -> dict[str, str]:
+    """The cadre form as posted (the number apart: only a new cadre's form has it)."""
+    return {"name": name, "department": department, "enterprise_id": enterprise_id,
+            "mentor_no": mentor_no, "mentor_name": mentor_name}
+
+
+Posted = Annotated[dict[str, str], Depends(posted)]
+
+
 @router.post(PREFIX + "/cadres/new", response_class=HTMLResponse)
-def add(request: Request, who: Who, csrf: Text = "", cadre_no: Text = "", name: Text = "",
-        department: Text = "", enterprise_id: Text = "", mentor_no: Text = "",
-        mentor_name: Text = "") -> Response:
-    values = {"cadre_no": cadre_no, "name": name, "department": department,
-              "enterprise_id": enterprise_id, "mentor_no": mentor_no, "mentor_name": mentor_name}
-    return _save(request, who, None, values, csrf)
+def add(request: Request, who: Who, values: Posted, csrf: Text = "",
+        cadre_no: Text = "") -> Response:
+    return _save(request, who, None, values | {"cadre_no": cadre_no}, csrf)
 
 
 @router.post(PREFIX + "/cadres/{cadre_no}/edit", response_class=HTMLResponse)
-def edit(request: Request, who: Who, cadre_no: str, csrf: Text = "", name: Text = "",
-         department: Text = "", enterprise_id: Text = "", mentor_no: Text = "",
-         mentor_name: Text = "") -> Response:
-    values = {"cadre_no": cadre_no, "name": name, "department": department,
-              "enterprise_id": enterprise_id, "mentor_no": mentor_no, "mentor_name": mentor_name}
-    return _save(request, who, cadre_no, values, csrf)
+def edit(request: Request, who: Who, cadre_no: str, values: Posted,
+         csrf: Text = "") -> Response:
+    return _save(request, who, cadre_no, values | {"cadre_no": cadre_no}, csrf)
 
 
 @router.get(PREFIX + "/cadres/{cadre_no}/leave", response_class=HTMLResponse)

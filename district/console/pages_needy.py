@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.cadre_wire import CATEGORIES
@@ -88,15 +88,22 @@ def _save(request: Request, who: SignedIn, worker_id: int | None,
     return RedirectResponse(f"{PREFIX}/needy/{worker.id}?done={done}", status_code=303)
 
 
+def posted(name: Text = "", union_name: Text = "", town_id: Text = "", phone: Text = "",
+           category: Text = "", household: Text = "", status: Text = "",
+           cadre_no: Text = "") -> dict[str, str]:
+    """The file's form as posted: its fields and the cadre's number."""
+    return dict(zip((*FIELDS, "cadre_no"), (name, union_name, town_id, phone, category,
+                                            household, status, cadre_no), strict=True))
+
+
+Posted = Annotated[dict[str, str], Depends(posted)]
+
+
 @router.post(PREFIX + "/needy/new", response_class=HTMLResponse)
-def add(request: Request, who: Who, csrf: Text = "", name: Text = "", union_name: Text = "",
-        town_id: Text = "", phone: Text = "", category: Text = "", household: Text = "",
-        status: Text = "", cadre_no: Text = "") -> Response:
+def add(request: Request, who: Who, values: Posted, csrf: Text = "") -> Response:
     check_csrf(who, csrf)
     require_admin(who)
-    values = dict(zip(FIELDS, (name, union_name, town_id, phone, category, household, status),
-                      strict=True))
-    return _save(request, who, None, values | {"cadre_no": cadre_no})
+    return _save(request, who, None, values)
 
 
 def _read_file(request: Request, who: SignedIn, worker_id: int) -> dict[str, str]:
@@ -127,12 +134,8 @@ def edit_form(request: Request, who: Who, worker_id: int) -> HTMLResponse:
 
 
 @router.post(PREFIX + "/needy/{worker_id}/edit", response_class=HTMLResponse)
-def edit(request: Request, who: Who, worker_id: int, csrf: Text = "", name: Text = "",
-         union_name: Text = "", town_id: Text = "", phone: Text = "", category: Text = "",
-         household: Text = "", status: Text = "", cadre_no: Text = "") -> Response:
+def edit(request: Request, who: Who, worker_id: int, values: Posted,
+         csrf: Text = "") -> Response:
     check_csrf(who, csrf)
     require_admin(who)
-    values = dict(zip(FIELDS, (name, union_name, town_id, phone, category, household, status),
-                      strict=True))
-    return _save(request, who, worker_id, values | {"cadre_no": cadre_no})
-
+    return _save(request, who, worker_id, values)
