@@ -58,10 +58,8 @@ def _form_page(request: Request, who: SignedIn, cadre_no: str | None,
                 error=message(error, language(request)) if error else "")
 
 
-def _values(cadre_no: str | None, request: Request) -> dict[str, str]:
-    """The form as it was: a new cadre's, or the cadre's own."""
-    if cadre_no is None:
-        return {}
+def _values(request: Request, cadre_no: str) -> dict[str, str]:
+    """The form filled with the cadre as they are."""
     with district_of(request).readers() as session:
         cadre = people.cadre_by_no(session, cadre_no)
         mentor = profile_feed.mentor_of(session, cadre)
@@ -80,7 +78,7 @@ def new_form(request: Request, who: Who) -> HTMLResponse:
 @router.get(PREFIX + "/cadres/{cadre_no}/edit", response_class=HTMLResponse)
 def edit_form(request: Request, who: Who, cadre_no: str) -> HTMLResponse:
     require_admin(who)
-    return _form_page(request, who, cadre_no, _values(cadre_no, request))
+    return _form_page(request, who, cadre_no, _values(request, cadre_no))
 
 
 def _save(request: Request, who: SignedIn, cadre_no: str | None, values: dict[str, str],
@@ -88,14 +86,16 @@ def _save(request: Request, who: SignedIn, cadre_no: str | None, values: dict[st
     """Add (`cadre_no` None) or edit a cadre; a refusal shows the form again, as typed."""
     check_csrf(who, csrf)
     require_admin(who)
+    actor, now = who.staff.username, clock(request)
     try:
         form = people.CadreForm(values["name"], values["department"],
                                 _enterprise_id(values["enterprise_id"]), values["mentor_no"],
                                 values["mentor_name"])
         with district_of(request).sessions.begin() as session:
-            cadre = people.add_cadre(session, values["cadre_no"], form, who.staff.username,
-                                     clock(request)) if cadre_no is None else people.edit_cadre(
-                session, cadre_no, form, who.staff.username, clock(request))
+            if cadre_no is None:
+                cadre = people.add_cadre(session, values["cadre_no"], form, actor, now)
+            else:
+                cadre = people.edit_cadre(session, cadre_no, form, actor, now)
     except (Invalid, Conflict) as exc:
         return _form_page(request, who, cadre_no, values, exc)
     done = "added" if cadre_no is None else "edited"

@@ -76,9 +76,11 @@ def _save(request: Request, who: SignedIn, worker_id: int | None,
     try:
         with district_of(request).sessions.begin() as session:
             fields = checked_fields(values, town_names(session))
-            worker = needy.add_worker(session, fields, values["cadre_no"], actor, now) \
-                if worker_id is None else needy.edit_worker(
-                    session, worker_id, fields, values["cadre_no"], actor, now)
+            if worker_id is None:
+                worker = needy.add_worker(session, fields, values["cadre_no"], actor, now)
+            else:
+                worker = needy.edit_worker(session, worker_id, fields, values["cadre_no"],
+                                           actor, now)
     except FieldsRejected as exc:
         errors = [p.en if lang == "en" else p.zh for p in exc.problems]
         return _form_page(request, who, worker_id, values, errors, exc.status)
