@@ -220,3 +220,15 @@ def test_publishing_a_cadre_afresh_logs_their_profile_and_only_the_workers_on_th
         fresh = changelog.read(session, [changelog.cadre_scope(cadre.id)], before, 100)
     assert [(e.entity, e.record_id) for e in fresh] == [(PROFILE, "GB0101"),
                                                         (NEEDY_WORKER, str(ids[0]))]
+
+
+def test_changing_one_of_a_full_cadre_s_workers_keeps_them_with_the_cadre(
+        seeded: District) -> None:
+    with seeded.sessions.begin() as session:
+        cadre = add_cadre(session)
+        ids = add_workers(session, "GB0101", 3)
+        needy.edit_worker(session, ids[2], worker_fields("职工2", "0512-66881234"), "GB0101",
+                          "test", NOW)
+    with seeded.sessions() as session:
+        got = pulled(session, cadre)[(NEEDY_WORKER, str(ids[2]))]
+    assert got.fields and got.fields["phone"] == "0512-66881234"
