@@ -1,5 +1,6 @@
 """A demo district from SPEC §1: towns, the 20 scenic spots, members with titles and family,
-a cadre, and printed cards for every demo member."""
+two cadres with their needy workers, key enterprises and mentors (`demo_cadres`), and printed
+cards for every demo member."""
 
 from __future__ import annotations
 
@@ -13,15 +14,17 @@ from sqlalchemy.orm import Session
 from app import demo as app_demo
 from district import audit
 from district.bulk import upsert
+from district.cadres import people as cadres
 from district.cards import issuance
 from district.cards.keyring import KeyRing
+from district.cli import demo_cadres
 from district.errors import Conflict
 from district.feed import publish
 from district.phones import activation
 from district.registry import importer, people
 from district.registry.members_csv import MemberRow
 from district.registry.towns import WUZHONG_TOWNS
-from district.tables import Cadre, Member, Spot, Ticket
+from district.tables import Member, Spot, Ticket
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林沈"
 GIVEN = ("建国", "秀英", "伟", "芳", "敏", "静", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
@@ -32,7 +35,6 @@ TITLES = ("蓝领之星", "劳动模范", "蓝领之友")
 SPOT_TOWNS = {"东山": "东山镇", "木渎": "木渎镇", "金庭": "金庭镇", "甪直": "甪直镇",
               "光福": "光福镇", "灵岩山": "木渎镇", "天平山": "木渎镇", "穹窿山": "光福镇",
               "太湖湿地": "光福镇"}
-CADRE = ("GB0001", "周文华", "区总工会机关")
 MEMBERS_PER_TOWN = 6
 
 
@@ -95,12 +97,12 @@ def _add_family(session: Session, now: int) -> dict[str, list[str]]:
 
 def seed(session: Session, keys: KeyRing, actor: str, now: int) -> DemoReport:
     """Seed the demo district in the caller's transaction; refuses to seed twice."""
-    if session.scalars(select(Cadre).where(Cadre.cadre_no == CADRE[0])).first() is not None:
+    if cadres.find_cadre(session, demo_cadres.FIRST) is not None:
         raise Conflict("演示数据已经存在", "the demo data is already there")
     spots, tickets = seed_catalog(session)
     rows = demo_rows()
     importer.import_rows(session, rows, actor, now)
-    session.add(Cadre(cadre_no=CADRE[0], name=CADRE[1], department=CADRE[2]))
+    cadre = demo_cadres.seed_cadres(session, actor, now)  # after the members: a mentor is one
     members = list(session.scalars(select(Member).order_by(Member.member_no)))
     serials = issuance.issue_member_cards(session, keys, members, actor=actor, now=now)
     family = _add_family(session, now)
@@ -110,4 +112,4 @@ def seed(session: Session, keys: KeyRing, actor: str, now: int) -> DemoReport:
     codes = {no: activation.create_activation_code(session, no, None, actor, now) for no in shown}
     codes[f"{app_demo.MEMBER_NO} 家属1"] = activation.create_activation_code(
         session, app_demo.MEMBER_NO, 1, actor, now)
-    return DemoReport(shown, family, CADRE[0], spots, tickets, len(serials), codes)
+    return DemoReport(shown, family, cadre, spots, tickets, len(serials), codes)

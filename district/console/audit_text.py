@@ -55,8 +55,20 @@ LABELS = {  # the audit page's filter: what each action is called
     "cadre_record.reopened": ("重新打开五个一记录", "cadre record reopened"),
     "duty_exemption.set": ("设为不适用", "marked not applicable"),
     "duty_exemption.clear": ("取消不适用", "not-applicable cleared"),
+    "cadre.add": ("添加干部", "cadre added"),
+    "cadre.edit": ("修改干部", "cadre changed"),
+    "cadre.leave": ("干部离开", "cadre left"),
+    "enterprise.add": ("添加重点企业", "key enterprise added"),
+    "enterprise.edit": ("修改重点企业", "key enterprise changed"),
+    "needy.add": ("困难职工建档", "needy worker filed"),
+    "needy.edit": ("修改困难职工档案", "needy-worker file changed"),
+    "needy.import": ("导入困难职工档案", "needy workers imported"),
+    "needy.import_refused": ("困难职工档案有误未导入", "needy workers refused"),
+    "needy.list": ("查看困难职工档案列表", "needy-worker files listed"),
+    "needy.read": ("查看困难职工档案", "needy-worker file read"),
 }
-ROLES = {"district_admin": ("区管理员", "district admin"), "town_clerk": ("镇办事员", "town clerk")}
+ROLES = {"district_admin": ("区管理员", "district admin"), "town_clerk": ("镇办事员", "town clerk"),
+         "reviewer": ("审核人员", "reviewer")}
 
 
 @dataclass(frozen=True)
@@ -212,6 +224,59 @@ def _exemption(w: _Words) -> str:
                   f"marked {cell} not applicable; reason: {w.get('reason')}")
 
 
+def _cadre(w: _Words) -> str:
+    return f"{w.get('name')}（{w.entry.subject}）" if not w.en else \
+        f"{w.get('name')} ({w.entry.subject})"
+
+
+def _needy_list(w: _Words) -> str:
+    """The list of needy-worker files (with its filter), or a cadre's workers on their page."""
+    shown = [w.town(w.get("town")) if w.get("town") else "", w.get("status"),
+             w.pick("未分配", "unassigned") if w.get("cadre") == "-" else
+             w.pick(f"干部 {w.get('cadre')}", f"cadre {w.get('cadre')}") if w.get("cadre") else ""]
+    which = w.pick("、", ", ").join(s for s in shown if s) or w.pick("全部", "all")
+    return w.pick(f"查看了困难职工档案列表（{which}，共 {w.get('count')} 份）",
+                  f"read the list of needy-worker files ({which}; {w.get('count')} files)")
+
+
+def _needy_file(w: _Words) -> str:
+    cadre = w.pick(f"，联系干部 {w.get('cadre')}", f", cadre {w.get('cadre')}") \
+        if w.get("cadre") else w.pick("，未分配", ", unassigned")
+    return w.pick(f"{w.get('name')}（{w.get('status')}{cadre}）",
+                  f"{w.get('name')} ({w.get('status')}{cadre})")
+
+
+CADRE_SENTENCES: dict[str, Sentence] = {
+    "cadre.add": lambda w: w.pick(f"添加了机关干部 {_cadre(w)}，{w.get('department')}",
+                                  f"added the cadre {_cadre(w)}, {w.get('department')}"),
+    "cadre.edit": lambda w: w.pick(f"修改了机关干部 {_cadre(w)}的信息",
+                                   f"changed the cadre {_cadre(w)}"),
+    "cadre.leave": lambda w: w.pick(
+        f"登记机关干部 {_cadre(w)}离开，退回其联系的 {w.get('released') or 0} 名困难职工",
+        f"recorded that the cadre {_cadre(w)} left; {w.get('released') or 0} needy worker(s) "
+        "given back"),
+    "enterprise.add": lambda w: w.pick(f"添加了重点企业「{w.get('name')}」",
+                                       f"added the key enterprise “{w.get('name')}”"),
+    "enterprise.edit": lambda w: w.pick(f"修改了重点企业「{w.get('name')}」",
+                                        f"changed the key enterprise “{w.get('name')}”"),
+    "needy.add": lambda w: w.pick(f"为困难职工建档：{_needy_file(w)}",
+                                  f"filed the needy worker {_needy_file(w)}"),
+    "needy.edit": lambda w: w.pick(f"修改了困难职工档案：{_needy_file(w)}",
+                                   f"changed the needy-worker file {_needy_file(w)}"),
+    "needy.import": lambda w: w.pick(
+        f"导入了困难职工档案：共 {w.get('rows')} 行，新建 {w.get('created')} 份，更新 "
+        f"{w.get('updated')} 份，未变 {w.get('unchanged')} 份",
+        f"imported needy-worker files: {w.get('rows')} rows, {w.get('created')} new, "
+        f"{w.get('updated')} updated, {w.get('unchanged')} unchanged"),
+    "needy.import_refused": lambda w: w.pick(
+        f"上传的困难职工档案「{w.get('file')}」有 {w.get('problems')} 处问题，未写入任何数据",
+        f"the uploaded needy-worker file “{w.get('file')}” had {w.get('problems')} problems; "
+        "nothing was written"),
+    "needy.list": _needy_list,
+    "needy.read": lambda w: w.pick(f"查看了困难职工档案：{w.get('name')}",
+                                   f"read the needy-worker file of {w.get('name')}"),
+}
+
 SENTENCES: dict[str, Sentence] = {
     "cadre_record.approved": _cadre_record,
     "cadre_record.returned": _cadre_record,
@@ -278,6 +343,7 @@ SENTENCES: dict[str, Sentence] = {
     "window.revoke": lambda w: w.pick(f"注销了{w.spot(w.get('spot'))}的窗口设备{w.device()}",
                                       f"revoked the window {w.device()} of "
                                       f"{w.spot(w.get('spot'))}"),
+    **CADRE_SENTENCES,
 }
 
 

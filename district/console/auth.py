@@ -65,6 +65,12 @@ def require_reviewer(who: SignedIn) -> None:
                         "only district admins and reviewers may see this")
 
 
+def require_admin(who: SignedIn) -> None:
+    """Managing the cadres, their key enterprises and the needy-worker files: district admins."""
+    if who.staff.role != DISTRICT_ADMIN:
+        raise Forbidden("只有区总工会管理员可以办理", "only district admins may do this")
+
+
 def sign_in_redirect(request: Request) -> RedirectResponse:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     wanted = target if request.method == "GET" else PREFIX + "/members"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from district.console.i18n_cadres import CADRE_MESSAGES
 from district.console.i18n_review import REVIEW_MESSAGES
 
 LANGUAGES = ("zh", "en")
@@ -326,6 +327,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(REVIEW_MESSAGES)  # reviewing the cadres' records and the "五个一" matrix
+MESSAGES |= CADRE_MESSAGES
 
 
 def text(key: str, language: str = "zh", **params: object) -> str:

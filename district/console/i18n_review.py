@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 REVIEW_MESSAGES: dict[str, tuple[str, str]] = {
-    "role.reviewer": ("审核人员", "reviewer"),
     "nav.review": ("审核", "Review"),
     "nav.compliance": ("五个一", "Five duties"),
     "review.title": ("待审核记录", "Records to review"),

@@ -48,7 +48,8 @@ def upload_form(request: Request, who: Who) -> HTMLResponse:
     return page(request, "import.html", who, jobs=shown, town=town, max_mb=MAX_BYTES >> 20)
 
 
-def _read(upload: UploadFile | None) -> tuple[bytes, str]:
+def read_upload(upload: UploadFile | None) -> tuple[bytes, str]:
+    """The uploaded file's bytes and name, refused in words when missing, empty or too large."""
     if upload is None or not upload.filename:
         raise Invalid("请选择要导入的文件（CSV 或 Excel .xlsx）",
                       "choose the file to import (CSV or Excel .xlsx)")
@@ -66,7 +67,7 @@ def upload(request: Request, who: Who, csrf: Annotated[str, Form()] = "",
            file: Annotated[UploadFile | None, File()] = None) -> Response:
     """Start reading and checking the file; its page shows how that goes."""
     check_csrf(who, csrf)
-    data, name = _read(file)
+    data, name = read_upload(file)
     job_id = import_jobs.begin(district_of(request), data, name, who.staff.username, scope(who),
                                _clock(request))
     return RedirectResponse(f"{PREFIX}/import/{job_id}", status_code=303)

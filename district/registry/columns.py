@@ -2,6 +2,7 @@
 or English (会员编号 / member_no / Member Number …), in any order; other columns are ignored.
 
 A full ID number column (身份证号) may stand in for the last 4: only those 4 are ever kept.
+Other files the district imports (the needy-worker files) name their own `Headers`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,21 @@ def normal(header: str) -> str:
     return unicodedata.normalize("NFKC", header).lower().translate(_DROP)
 
 
-FIELD_OF = {normal(alias): field for field, names in ALIASES.items() for alias in names}
+@dataclass(frozen=True)
+class Headers:
+    """The columns of one kind of file: each field's header names (the first is the field's
+    own), and the fields that must be there."""
+
+    aliases: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    field_of: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_of", {normal(alias): name for name, names in
+                                              self.aliases.items() for alias in names})
+
+
+MEMBERS = Headers(ALIASES, REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -77,17 +92,17 @@ class Layout:
         return len(self.columns)
 
 
-def header_position(rows: Sequence[tuple[int, list[str]]]) -> int:
+def header_position(rows: Sequence[tuple[int, list[str]]], headers: Headers = MEMBERS) -> int:
     """The header row among the first rows: the first naming three known columns, else row 0."""
     for position, (_line, cells) in enumerate(rows[:HEADER_SEARCH]):
-        if sum(normal(c) in FIELD_OF for c in cells) >= 3:
+        if sum(normal(c) in headers.field_of for c in cells) >= 3:
             return position
     return 0
 
 
-def _columns(cells: list[str]) -> list[Column]:
-    columns = [Column(i, c.strip().lstrip("\ufeff"), FIELD_OF.get(normal(c)), "unknown")
-               for i, c in enumerate(cells)]
+def _columns(cells: list[str], headers: Headers) -> list[Column]:
+    columns = [Column(i, c.strip().lstrip("\ufeff"), headers.field_of.get(normal(c)),
+                      "unknown") for i, c in enumerate(cells)]
     fields = {c.field for c in columns}
     if "id_last4" in fields:  # both given: the last 4 column is used
         columns = [Column(c.index, c.header, None, "id_number_unused")
@@ -95,8 +110,8 @@ def _columns(cells: list[str]) -> list[Column]:
     return [Column(c.index, c.header, c.field) if c.field else c for c in columns]
 
 
-def _missing(line: int, field: str) -> Problem:
-    names = "、".join(ALIASES[field][1:4])
+def _missing(line: int, field: str, headers: Headers) -> Problem:
+    names = "、".join(headers.aliases[field][1:4])
     return Problem(line, field, f"缺少这一列（列名可写作 {field}、{names} 等）",
                    f"missing column ({field}, {names}, …)")
 
@@ -113,17 +128,18 @@ def _repeated(line: int, columns: list[Column]) -> list[Problem]:
     return problems
 
 
-def understand(line: int, cells: list[str], default_town: str | None = None) -> Layout:
+def understand(line: int, cells: list[str], default_town: str | None = None,
+               headers: Headers = MEMBERS) -> Layout:
     """The layout of a header row; raises CsvRejected naming each missing or repeated column.
     `default_town`: a town clerk's file may leave the town out (it is then the clerk's)."""
-    columns = _columns(cells)
+    columns = _columns(cells, headers)
     given = {c.field for c in columns if c.field}
     has_town = "town_id" in given
     if default_town:
         given.add("town_id")
     if "id_number" in given:
         given.add("id_last4")
-    problems = [_missing(line, f) for f in REQUIRED if f not in given]
+    problems = [_missing(line, f, headers) for f in headers.required if f not in given]
     problems += _repeated(line, columns)
     if problems:
         raise CsvRejected(problems)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from district import audit
 from district.bulk import CHUNK, upsert
+from district.cadres import profile_feed
 from district.registry.glyphs import Undrawable, undrawable_names
 from district.registry.members_csv import PREVIEW, Checked, MemberRow, Progress, Rejected, check
 from district.registry.problems import CsvRejected, Problem
@@ -109,6 +110,7 @@ def import_rows(session: Session, rows: Sequence[MemberRow], actor: str, now: in
                (*FIELDS, "updated_at"))
         if progress is not None:
             progress("write", min(start + CHUNK, len(changed)), len(changed))
+    profile_feed.mentors_changed(session, {v["member_no"] for v in changed})  # name, titles
     report = ImportReport(len(rows), created, len(changed) - created, len(rows) - len(changed),
                           unions_created)
     audit.record(session, actor, "members.import", "registry", report.__dict__, now)

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from district.registry.columns import (
     OPTIONAL,
     REQUIRED,
-    Column,
     Layout,
     header_position,
     understand,
 )
 from district.registry.people import MEMBER_STATUSES, STATUS_ALIASES
 from district.registry.problems import CsvRejected, Problem
+from district.registry.rows import RowCheck, fit_cells
 from district.registry.sheet import Sheet, decode, read_sheet
 from district.registry.towns import TownNames
 
@@ -59,27 +59,7 @@ class Checked:
     rows: list[MemberRow]
 
 
-@dataclass
-class _Row:
-    """One row being checked: its cells, and where its problems go."""
-
-    line: int
-    cells: list[str]
-    layout: Layout
-    problems: list[Problem]
-    index: dict[str, int]
-
-    def get(self, name: str) -> str:
-        at = self.index.get(name)
-        return self.cells[at].strip() if at is not None else ""
-
-    def bad(self, name: str, zh: str, en: str) -> None:
-        column: Column | None = self.layout.column(name)
-        self.problems.append(Problem(self.line, column.header if column else name, zh, en,
-                                     column.index if column else None))
-
-
-def _text(row: _Row, name: str) -> str:
+def _text(row: RowCheck, name: str) -> str:
     value = row.get(name)
     if not value:
         row.bad(name, "不能为空", "must not be empty")
@@ -88,7 +68,7 @@ def _text(row: _Row, name: str) -> str:
     return value
 
 
-def _titles(row: _Row) -> str:
+def _titles(row: RowCheck) -> str:
     value = row.get("titles")
     if not value:
         return ""
@@ -100,7 +80,7 @@ def _titles(row: _Row) -> str:
     return joined
 
 
-def _status(row: _Row) -> str:
+def _status(row: RowCheck) -> str:
     value = row.get("status")
     status = STATUS_ALIASES.get(value, value.lower())
     if status not in MEMBER_STATUSES:
@@ -109,7 +89,7 @@ def _status(row: _Row) -> str:
     return status
 
 
-def _id_last4(row: _Row) -> str:
+def _id_last4(row: RowCheck) -> str:
     """The last 4 of the ID, from their own column or from the full number (never kept)."""
     if row.layout.column("id_last4") is None:
         number = "".join(row.get("id_number").split()).upper()
@@ -132,7 +112,7 @@ def _id_last4(row: _Row) -> str:
     return last4
 
 
-def _town(row: _Row, towns: TownNames, scope: str | None) -> str:
+def _town(row: RowCheck, towns: TownNames, scope: str | None) -> str:
     if row.layout.default_town:
         return row.layout.default_town
     value = row.get("town_id")
@@ -147,7 +127,7 @@ def _town(row: _Row, towns: TownNames, scope: str | None) -> str:
     return town_id
 
 
-def _member(row: _Row, towns: TownNames, scope: str | None) -> MemberRow:
+def _member(row: RowCheck, towns: TownNames, scope: str | None) -> MemberRow:
     member_no = row.get("member_no")
     if not MEMBER_NO.fullmatch(member_no):
         row.bad("member_no", "会员号应为 1–32 位字母、数字或连字符",
@@ -155,20 +135,6 @@ def _member(row: _Row, towns: TownNames, scope: str | None) -> MemberRow:
     return MemberRow(row.line, member_no, _text(row, "name"), _id_last4(row),
                      _town(row, towns, scope), _text(row, "union_name"), _titles(row),
                      _status(row))
-
-
-def _fits(line: int, cells: list[str], layout: Layout, kind: str,
-          problems: list[Problem]) -> list[str] | None:
-    """The row's cells, one per header (trailing empty cells dropped; an Excel row padded)."""
-    while len(cells) > layout.width and not cells[-1].strip():
-        cells = cells[:-1]
-    if kind == "xlsx" and len(cells) < layout.width:
-        return cells + [""] * (layout.width - len(cells))
-    if len(cells) != layout.width:
-        problems.append(Problem(line, "-", f"该行有 {len(cells)} 列，应为 {layout.width} 列",
-                                f"{len(cells)} fields, expected {layout.width}"))
-        return None
-    return cells
 
 
 @dataclass
@@ -186,9 +152,9 @@ def _rows(parse: _Parse, towns: TownNames, scope: str | None,
     where = {name: c.index for name, c in parse.layout.by_field.items()}
     first_line: dict[str, int] = {}
     for index, (line, raw) in enumerate(body, 1):
-        cells = _fits(line, raw, parse.layout, parse.sheet.kind, parse.problems)
+        cells = fit_cells(line, raw, parse.layout, parse.sheet.kind, parse.problems)
         if cells is not None:
-            row = _Row(line, cells, parse.layout, parse.problems, where)
+            row = RowCheck(line, cells, parse.layout, parse.problems, where)
             member = _member(row, towns, scope)
             seen = first_line.setdefault(member.member_no, line)
             if seen != line:
