@@ -205,7 +205,7 @@ def _subject(duty: Duty, subject: Any) -> str:
             raise _refuse("这类记录不需要对象", f"{duty.value} records have no subject")
         return ""
     if not isinstance(subject, str) or not subject.isascii() or not subject.isdigit() \
-            or len(subject) > 18:
+            or not 0 < int(subject) <= 2**31 - 1:
         raise _refuse(f"记录没有写明是哪位{needs[0]}", f"subject must be {needs[1]}")
     return subject
 

@@ -177,7 +177,7 @@ def _enroll(session: Session, ask: Enrollment, now: int) -> CadreGrant:
                     created_at=now, revoked_at=None, seen_at=None)
     devices.add_device(session, device)
     audit.record(session, f"device:{device.id}", "cadre.enroll", cadre.cadre_no,
-                 {"name": cadre.name, "device_id": device.id, "replaced": replaced,
+                 {"name": cadre.name, "device_id": device.id, "replaced": ",".join(replaced),
                   "client": ask.client}, now)
     return CadreGrant(device.id, token, cadre.cadre_no, cadre.name, lists.root_public(session),
                       lists.current(session, lists.TRUST).data,

@@ -13,10 +13,12 @@ from fastapi.responses import Response
 from district.console import (
     pages_audit,
     pages_auth,
+    pages_cadre_codes,
     pages_cards,
     pages_codes,
     pages_family,
     pages_import,
+    pages_meetings,
     pages_members,
     pages_stats,
     pages_windows,
@@ -40,7 +42,7 @@ def router() -> APIRouter:
     """Every console page under /console, its stylesheet, and a 404 page for the rest."""
     console = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
     for pages in (pages_auth, pages_members, pages_codes, pages_cards, pages_family, pages_audit,
-                  pages_windows, pages_stats, pages_import):
+                  pages_windows, pages_stats, pages_import, pages_cadre_codes, pages_meetings):
         console.include_router(pages.router)
     console.add_api_route(PREFIX + "/static/console.css", stylesheet, methods=["GET"])
     console.add_api_route(PREFIX + "/{rest:path}", no_such_page, methods=["GET"])

@@ -280,6 +280,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "code. Valid for {days} days, once."),
     "wcode.once": ("离开本页后无法再次查看。", "It cannot be shown again after this page."),
     "wcode.done": ("返回窗口设备", "Back to window devices"),
+    "ccode.title": ("干部手机登记码", "Cadre phone enrollment code"),
+    "ccode.for": ("干部", "Cadre"),
+    "ccode.hint": ("在干部手机的工会通“五个一”中输入此登记码。{days} 天内有效，只能用一次；"
+                   "新手机登记后，这位干部原来登记的手机随即停用。",
+                   "Enter this code in 五个一 of UnionPass on the cadre's phone. Valid for {days} "
+                   "days, once; when the new phone enrolls, the cadre's previous phone stops "
+                   "working."),
+    "ccode.cancelled": ("此前为这位干部生成、尚未使用的 {n} 个登记码已作废，只有这个新登记码有效：",
+                        "{n} older unused code(s) for this cadre no longer work; only this one "
+                        "does:"),
+    "ccode.cancelled_row": ("{made} 生成，原有效期至 {until}",
+                            "made {made}, was valid until {until}"),
+    "ccode.none_cancelled": ("此前没有尚未使用的登记码。", "There were no older unused codes."),
+    "ccode.once": ("请现在告知干部：离开本页后无法再次查看。",
+                   "Tell the cadre now: it cannot be shown again after this page."),
+    "ccode.done": ("返回干部页面", "Back to the cadre"),
+    "nav.meetings": ("学习例会", "Study meetings"),
+    "meetings.title": ("学习例会", "Study meetings"),
+    "meetings.hint": ("干部在例会现场用工会通“五个一”扫描签到屏幕上的二维码，"
+                      "或输入二维码下方的签到码；每次例会每人签到一次，只在例会时间内有效。",
+                      "Cadres check in at the meeting by scanning the QR on the check-in screen "
+                      "with 五个一 in UnionPass, or by typing the code beneath it; once per "
+                      "meeting, only during the meeting's time."),
+    "meetings.new": ("新建学习例会", "New study meeting"),
+    "meetings.name": ("例会名称", "Title"),
+    "meetings.place": ("地点", "Place"),
+    "meetings.date": ("日期", "Date"),
+    "meetings.starts": ("开始时间", "Starts"),
+    "meetings.ends": ("结束时间", "Ends"),
+    "meetings.create": ("创建并发到干部手机", "Create and send to the cadres' phones"),
+    "meetings.when": ("时间", "Time"),
+    "meetings.checkins": ("签到人数", "Checked in"),
+    "meetings.screen": ("签到屏幕", "Check-in screen"),
+    "meetings.none": ("还没有学习例会。", "No study meetings yet."),
+    "meetings.created": ("学习例会已创建，干部手机同步后即可看到。",
+                         "The meeting was created; the cadres' phones get it when they sync."),
+    "checkin.title": ("学习例会签到", "Study meeting check-in"),
+    "checkin.scan": ("用工会通“五个一”扫描二维码签到，或输入上方签到码（每 30 秒更换）",
+                     "Scan the QR with 五个一 in UnionPass, or type the code above (it changes "
+                     "every 30 s)"),
+    "checkin.count": ("签到人数 {n}", "Checked in: {n}"),
+    "checkin.not_yet": ("例会尚未开始：签到码将在 {when} 出现", "The meeting has not begun: the "
+                        "check-in code appears at {when}"),
+    "checkin.over": ("例会已结束，签到已关闭", "The meeting is over: check-in is closed"),
+    "checkin.back": ("返回学习例会", "Back to study meetings"),
     "stats.title": ("优惠统计", "Discount statistics"),
     "stats.from": ("开始日期", "From"),
     "stats.to": ("结束日期", "To"),
