@@ -223,10 +223,11 @@ def test_a_push_and_a_review_at_once_take_their_turns(servers: list[Server],
     add_cadre(first)
     phone, record_id, day = cadre_phone(first), str(uuid.uuid4()), today(first)
     push(phone, record_change(1, diary(day), record_id))
-    pushed, _ = at_once([
+    pushed, _reviewed = at_once([
         lambda: _push_from(phone, servers[0], record_change(2, diary(day, revision=2),
                                                             record_id)),
         lambda: review(first, record_id, RecordState.RETURNED, f"第 {attempt} 次退回")])
+    assert pushed is not None
     state, revision, kept = stored(first, record_id)
     if pushed["status"] == "applied":  # the return came first, then the new revision
         assert (state, revision, kept) == ("submitted", 2, 2)
