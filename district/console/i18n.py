@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cancel": ("取消", "Cancel"),
     "role.district_admin": ("区管理员", "district admin"),
     "role.town_clerk": ("镇办事员", "town clerk"),
+    "role.reviewer": ("审核人员", "reviewer"),
     "login.title": ("工作人员登录", "Staff sign-in"),
     "login.hint": ("吴中区总工会及各镇（街道、开发区）工作人员使用",
                    "For the staff of the district union and its towns"),
