@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import httpx
+from hypothesis import strategies as st
 
 from app.cadre_wire import ENROLL_PATH
 from app.chinatime import china_date
@@ -82,3 +83,25 @@ def record_change(seq: int, fields: dict[str, Any], record_id: str | None = None
     return {"change_id": str(uuid.uuid4()), "seq": seq, "entity": entity,
             "record_id": record_id or str(uuid.uuid4()), "op": "upsert", "base_version": None,
             "schema": 1, "fields": fields}
+
+
+def json_values(floats: st.SearchStrategy[float]) -> st.SearchStrategy[Any]:
+    """Any JSON value, a few levels deep."""
+    return st.recursive(st.none() | st.booleans() | st.integers() | floats | st.text(max_size=30),
+                        lambda inner: st.lists(inner, max_size=4)
+                        | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+                        max_leaves=12)
+
+
+def sent_fields(values: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """A cadre record's fields as a phone — or anyone — might send them: mostly the right
+    keys with values right or wrong."""
+    return st.builds(
+        lambda duty, subject, day, revision, content: {
+            "duty": duty, "subject": subject, "activity_date": day, "revision": revision,
+            "content": content},
+        st.sampled_from(["work_day", "needy_visit", "enterprise_visit", "mentor_contact",
+                         "study_meeting"]) | st.text(max_size=10),
+        st.sampled_from(["", "1", "42"]) | st.text(max_size=12),
+        st.dates().map(lambda d: d.isoformat()) | st.text(max_size=12),
+        st.integers(-5, 2**40) | st.booleans(), values)

@@ -12,6 +12,8 @@ import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.duties import RecordState
@@ -24,8 +26,10 @@ from tests.cadre_support import (
     add_cadre,
     cadre_phone,
     diary,
+    json_values,
     record,
     record_change,
+    sent_fields,
     today,
 )
 from tests.district_window_support import sale, sale_change, window, with_catalog
@@ -242,3 +246,23 @@ def test_dates_are_checked_against_the_districts_day_not_the_phones(server: Serv
     tomorrow = (dt.date.fromisoformat(today(server)) + dt.timedelta(days=1)).isoformat()
     [done] = push(phone, record_change(1, diary(tomorrow)))
     assert done["status"] == "applied"
+
+
+FIELDS_SENT = sent_fields(json_values(st.floats(allow_nan=False, allow_infinity=False)))
+
+
+@settings(max_examples=15, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(FIELDS_SENT, min_size=1, max_size=10))
+def test_whatever_a_cadre_phone_pushes_is_answered_change_by_change(
+        server: Server, batch: list[dict[str, Any]]) -> None:
+    if not hasattr(server, "cadre"):
+        add_cadre(server)
+        server.cadre = cadre_phone(server)  # type: ignore[attr-defined]
+    phone: Phone = server.cadre  # type: ignore[attr-defined]
+    server.clock.now += 1
+    first = int(server.clock.now) * 100  # seqs above every earlier example's
+    results = push(phone, *(record_change(first + i, f) for i, f in enumerate(batch)))
+    assert len(results) == len(batch)
+    assert all(r["status"] in ("applied", "rejected", "conflict") for r in results)
+    assert all(r["message"] for r in results if r["status"] != "applied")

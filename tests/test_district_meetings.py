@@ -181,3 +181,20 @@ def test_the_screen_shows_a_pass_only_inside_the_meetings_time(server: Server) -
         assert shown is not None and shown.renews_in == 30 - (held.starts_at + 45) % 30
         assert shown.code == short_code(held.code_key, held.id, slot_of(held.starts_at + 45))
         assert meetings.current_pass(session, keys, held, held.ends_at + 30) is None
+
+
+def test_a_returned_check_in_sent_again_for_another_meeting_moves_with_it(
+        server: Server) -> None:
+    add_cadre(server)
+    first, second = meeting(server), meeting(server, title="补开的例会")
+    phone, record_id, day = cadre_phone(server), str(uuid.uuid4()), day_of(server)
+    push(phone, record_change(1, checkin(first, {"token": scanned(server, first)}, day),
+                              record_id))
+    with server.district.sessions.begin() as session:
+        found = session.get_one(CadreRecord, record_id)
+        found.state, found.comment = "returned", "签错了例会"
+    moved = checkin(second, {"token": scanned(server, second)}, day) | {"revision": 2}
+    [done] = push(phone, record_change(2, moved, record_id))
+    assert done["status"] == "applied", done
+    with server.district.sessions() as session:
+        assert meetings.checkin_counts(session) == {second.id: 1}

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.cadre_wire import MEETING, WireRecord
@@ -34,7 +35,7 @@ from district import audit
 from district.cadres.tables import Meeting, MeetingCheckin
 from district.cards import lists
 from district.cards.keyring import KeyRing
-from district.errors import DistrictError, Invalid, NotFound
+from district.errors import Conflict, DistrictError, Invalid, NotFound
 from district.feed.changelog import CADRES, UPSERT, log_change
 
 LONGEST = 12 * 3600  # a meeting lasts at most half a day
@@ -189,13 +190,20 @@ def checked_in_by(session: Session, meeting_id: int, cadre_id: int) -> MeetingCh
 
 def record_checkin(session: Session, checkin: Checkin, cadre_id: int, record_id: str,
                    now: int) -> None:
-    """Keep the verified check-in of the cadre's record (once; a revision of the same record
-    updates it). The unique constraint stops a second record at the same meeting."""
-    row = checked_in_by(session, checkin.meeting.id, cadre_id)
+    """Keep the verified check-in of the cadre's record (a revision of the same record, even at
+    another meeting, updates it). The unique constraints stop a second record at the same
+    meeting: a lost race is a Conflict, never a failure."""
+    row = session.scalars(select(MeetingCheckin).where(
+        MeetingCheckin.record_id == record_id)).first()
     if row is None:
-        session.add(MeetingCheckin(meeting_id=checkin.meeting.id, cadre_id=cadre_id,
-                                   record_id=record_id, slot=checkin.slot,
-                                   method=checkin.method, at=now))
-    else:
-        row.slot, row.method, row.at = checkin.slot, checkin.method, now
-    session.flush()
+        row = MeetingCheckin(meeting_id=checkin.meeting.id, cadre_id=cadre_id,
+                             record_id=record_id, slot=checkin.slot, method=checkin.method, at=now)
+        session.add(row)
+    row.meeting_id, row.slot, row.method, row.at = (checkin.meeting.id, checkin.slot,
+                                                    checkin.method, now)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict("您已经在这次学习例会签到过了（每次例会只签到一次）",
+                       "you have already checked in at this meeting (once per meeting)") from exc
