@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from datetime import datetime, timedelta
 
 import httpx
@@ -125,3 +126,33 @@ def test_a_bad_meeting_form_says_what_is_wrong(console: Console) -> None:
                                                        "day": "明天"})
     assert backwards.status_code == 422 and "结束时间应晚于开始时间" in backwards.text
     assert garbled.status_code == 422 and "格式不对" in garbled.text
+
+
+def test_a_cadre_types_the_screens_code_and_the_screen_counts_the_check_in(
+        console: Console) -> None:
+    starts, minutes = _now_window()
+    title = f"签到计数例会 {time.time_ns()}"
+    with signed_in(console, ADMIN) as http:
+        http.post("/console/meetings",
+                  data=_form(title, starts, minutes, csrf(http, "/console/meetings")))
+        with console.district.sessions() as session:
+            held = next(m for m in meetings.meetings(session) if m.title == title)
+        shown = re.search(r'id="checkin-code">([A-Z0-9]{6})<',
+                          http.get(f"/console/meetings/{held.id}/checkin").text)
+        code = re.search(r'id="cadre-code">([A-Z0-9-]+)<', _code(http).text)
+        assert shown and code
+        grant = httpx.post(f"{console.url}/api/v1/cadres/enroll",
+                           json=enroll_body(KeyPair.generate(), code.group(1))).json()
+        fields = {"duty": "study_meeting", "subject": str(held.id),
+                  "activity_date": datetime.now(CHINA).date().isoformat(), "revision": 1,
+                  "content": {"code": shown.group(1)}}
+        pushed = httpx.post(f"{console.url}/api/v1/sync/push", json={"changes": [{
+            "change_id": str(uuid.uuid4()), "seq": 1, "entity": "cadre_record",
+            "record_id": str(uuid.uuid4()), "op": "upsert", "base_version": None, "schema": 1,
+            "fields": fields}]}, headers={"Authorization": f"Bearer {grant['device_token']}"})
+        assert pushed.json()["results"][0]["status"] == "applied", pushed.text
+        assert "签到人数 1" in http.get(f"/console/meetings/{held.id}/checkin").text
+        audit = http.get("/console/audit").text
+    assert "为干部 周文华（GB0001）生成了手机登记码" in audit
+    assert "登记为干部 周文华（GB0001）的“五个一”手机" in audit
+    assert f"新建了学习例会「{title}」" in audit
