@@ -10,6 +10,7 @@ import re
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -179,3 +180,18 @@ def test_enroll_cadre_prints_a_one_time_code_and_where_to_use_it(db_url: str,
     finally:
         district.close()
     assert (done.cadre_no, done.cadre_name) == ("GB0001", "周文华")
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_phone_enrolling_while_a_new_code_is_made_waits_its_turn(
+        servers: list[Server], attempt: int) -> None:
+    add_cadre(servers[0], name=f"张卫东{attempt}")
+    code = cadre_code(servers[0])
+    enrolled, newer = at_once([lambda: enroll(servers[-1], code),
+                               lambda: cadre_code(servers[0])])
+    assert isinstance(newer, str)
+    assert isinstance(enrolled, httpx.Response)
+    if enrolled.status_code == 200:  # enrolled first, then the new code was made
+        assert enroll(servers[0], newer).status_code == 200
+    else:  # the new code came first and cancelled this one
+        assert enrolled.json()["error"] == "code_cancelled"

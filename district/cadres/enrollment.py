@@ -70,7 +70,8 @@ class CadreGrant:
 
 
 def cadre_by_no(session: Session, cadre_no: str, lock: bool = False) -> Cadre:
-    query = select(Cadre).where(Cadre.cadre_no == cadre_no.strip())
+    query = select(Cadre).where(Cadre.cadre_no == cadre_no.strip()).execution_options(
+        populate_existing=True)
     cadre = session.scalars(query.with_for_update() if lock else query).first()
     if cadre is None:
         raise NotFound(f"没有这位干部：{cadre_no}", f"no such cadre: {cadre_no}")
@@ -121,12 +122,23 @@ def _hold_attempts(session: Session, client: str, now: int) -> None:
                                      "登记码错误次数过多", "too many wrong enrollment codes")
 
 
-def _redeem(session: Session, code: str, now: int) -> CadreCode:
-    row = session.scalars(select(CadreCode).where(
-        CadreCode.code_hash == activation.code_hash(code))
-        .order_by(CadreCode.id.desc()).limit(1)).first()
-    if row is None:
+def _code_row(session: Session, code: str) -> CadreCode | None:
+    return session.scalars(select(CadreCode).where(
+        CadreCode.code_hash == activation.code_hash(code)).order_by(CadreCode.id.desc())
+        .limit(1).execution_options(populate_existing=True)).first()
+
+
+def _redeem(session: Session, code: str, now: int) -> tuple[CadreCode, Cadre]:
+    """Use the code once. The cadre's row is locked before the code's is written, in the order
+    a new code for the cadre takes them (so the two wait for each other, never deadlock); the
+    code is read again under that lock."""
+    found = _code_row(session, code)
+    if found is None:
         raise activation.WrongCode("登记码不对", "wrong cadre enrollment code")
+    cadre = session.scalars(select(Cadre).where(Cadre.id == found.cadre_id)
+                            .with_for_update().execution_options(populate_existing=True)).one()
+    row = _code_row(session, code)
+    assert row is not None  # codes are never deleted
     if row.used_at is not None:
         raise activation.CodeUsed("这个登记码已经用过了，请向区总工会索取新的登记码",
                                   "this enrollment code has been used: ask for a new one")
@@ -140,7 +152,7 @@ def _redeem(session: Session, code: str, now: int) -> CadreCode:
         CadreCode.id == row.id, CadreCode.used_at.is_(None)).values(used_at=now))
     if getattr(taken, "rowcount", 0) != 1:
         raise activation.CodeUsed("这个登记码刚刚被使用", "this enrollment code was just used")
-    return row
+    return row, cadre
 
 
 def _check_key_free(session: Session, public_key: bytes, cadre: Cadre) -> None:
@@ -164,9 +176,7 @@ def _retire(session: Session, cadre: Cadre, now: int) -> list[str]:
 
 
 def _enroll(session: Session, ask: Enrollment, now: int) -> CadreGrant:
-    row = _redeem(session, ask.code, now)
-    cadre = session.scalars(select(Cadre).where(Cadre.id == row.cadre_id)
-                            .with_for_update()).one()
+    _row, cadre = _redeem(session, ask.code, now)
     _still_serving(cadre)
     _check_key_free(session, ask.public_key, cadre)
     replaced = _retire(session, cadre, now)
