@@ -15,7 +15,13 @@ Pushed by a cadre's phone (its own device, role "cadre", its own outbox and curs
   a needy-worker visit, the meeting's id for a check-in, else "". For a check-in `content` holds
   `{"token": "UPM1:…"}` (scanned) or `{"code": "ABC123"}` (typed).
   The district answers applied (the record is submitted), or conflict with its copy
-  (`RecordCopy`) when the revision is stale or the record is under review or approved.
+  (`RecordCopy`) when the revision is stale or the record is under review or approved (reason
+  "stale_revision", "under_review", "approved"). Both ends check the fields with
+  `parse_record`; the district also answers rejected when a visit's worker is not assigned to
+  the cadre ("not_assigned") or a check-in does not verify ("forged", "not_a_meeting_code",
+  "other_meeting", "outside_meeting", "wrong_code", "unknown_meeting", "wrong_date"), and
+  conflict "already_checked_in" (server copy null: the other record holds the check-in) for a
+  second record at the same meeting.
 
 Pulled into the cadre's scope ("cadre:<id>") and the cadres' scope ("cadres"):
 - `cadre_profile` (id: cadre number): name, department, enterprise, mentor;
