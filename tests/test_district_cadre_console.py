@@ -4,18 +4,22 @@ admins, and the meeting room's check-in screen with its pass, code and count."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import uuid
 from datetime import datetime, timedelta
 
 import httpx
+import zxingcpp
+from PIL import Image
 
 from app.card import slot_of
 from app.chinatime import CHINA
 from app.keys import KeyPair
-from app.meeting_pass import short_code
+from app.meeting_pass import MeetingPass, short_code, verify_pass
 from district.cadres import meetings
+from district.cards import lists
 from tests.cadre_support import enroll_body
 from tests.console_support import ADMIN, CLERK, Console, csrf, signed_in
 
@@ -91,6 +95,11 @@ def test_an_admin_creates_a_meeting_and_the_screen_shows_its_pass(console: Conso
     assert title in screen.text and "签到人数 0" in screen.text
     assert 'http-equiv="refresh"' in screen.text
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    [decoded] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.content)))
+    with console.district.sessions() as session:
+        root = lists.root_public(session)
+    scanned = verify_pass(decoded.text, root, time.time())
+    assert isinstance(scanned, MeetingPass) and scanned.meeting_id == held.id
 
 
 def test_outside_the_meetings_time_the_screen_says_so(console: Console) -> None:
