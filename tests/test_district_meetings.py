@@ -198,3 +198,19 @@ def test_a_returned_check_in_sent_again_for_another_meeting_moves_with_it(
     assert done["status"] == "applied", done
     with server.district.sessions() as session:
         assert meetings.checkin_counts(session) == {second.id: 1}
+
+
+def test_typing_code_after_code_is_stopped_after_ten_wrong_ones(server: Server) -> None:
+    add_cadre(server)
+    held, phone, day = meeting(server), cadre_phone(server), day_of(server)
+    right = short_code(held.code_key, held.id, slot_of(server.clock()))
+    wrong = [checkin(held, {"code": f"AAAAA{c}"}, day) for c in "ABCDEFGHJK"]
+    guesses = push(phone, *(record_change(i, f) for i, f in enumerate(wrong, 1)))
+    assert {r["reason"] for r in guesses} == {"wrong_code"}
+    [stopped] = push(phone, record_change(11, checkin(held, {"code": right}, day)))
+    assert (stopped["status"], stopped["reason"]) == ("rejected", "too_many_wrong_codes")
+    [scan] = push(phone, record_change(12, checkin(held, {"token": scanned(server, held)}, day)))
+    assert scan["status"] == "applied"  # scanning still works
+    server.clock.now += 16 * 60
+    assert push(phone, record_change(13, checkin(held, {"code": right}, day)))[0][
+        "reason"] == "already_checked_in"

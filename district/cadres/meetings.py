@@ -6,7 +6,8 @@ A check-in is a `cadre_record` of duty study_meeting whose subject is the meetin
 content holds the scanned pass (`{"token": "UPM1:…"}`) or the typed short code
 (`{"code": "ABC123"}`). The pass must be signed by the root key, name this meeting and carry a
 slot inside the meeting's time; a typed code must be the code of a slot inside it. One check-in
-per cadre per meeting (`MeetingCheckin`, unique in the database).
+per cadre per meeting (`MeetingCheckin`, unique in the database). A phone that typed ten wrong
+codes in 15 minutes is refused for a while.
 """
 
 from __future__ import annotations
@@ -37,10 +38,13 @@ from district.cards import lists
 from district.cards.keyring import KeyRing
 from district.errors import Conflict, DistrictError, Invalid, NotFound
 from district.feed.changelog import CADRES, UPSERT, log_change
+from district.sync.tables import SyncChange
 
 LONGEST = 12 * 3600  # a meeting lasts at most half a day
 TITLE, PLACE = 100, 100
 QR, CODE = "qr", "code"
+WRONG_CODE, WRONG_CODES, GUESS_WINDOW = "wrong_code", 10, 15 * 60
+_WRONG_NOW = "wrong_meeting_codes"  # session.info: wrong codes typed in this push so far
 
 
 class CheckinRefused(DistrictError):
@@ -155,23 +159,38 @@ def _from_pass(session: Session, meeting: Meeting, token: str) -> Checkin:
     return Checkin(meeting, opened.slot, QR)
 
 
-def _from_code(meeting: Meeting, typed: str) -> Checkin:
+def _guessing(session: Session, device_id: str, now: int) -> bool:
+    """Whether the phone typed WRONG_CODES wrong codes lately (those answered before, and those
+    of this push so far): a 6-character code is not to be found by trying."""
+    answered = session.scalar(select(func.count()).select_from(SyncChange).where(
+        SyncChange.device_id == device_id, SyncChange.reason == WRONG_CODE,
+        SyncChange.at > now - GUESS_WINDOW))
+    typed_now: int = session.info.get(_WRONG_NOW, 0)
+    return int(answered or 0) + typed_now >= WRONG_CODES
+
+
+def _from_code(session: Session, meeting: Meeting, typed: str, device_id: str,
+               now: int) -> Checkin:
+    if _guessing(session, device_id, now):
+        raise _refused("too_many_wrong_codes", "签到码输错次数过多，请 15 分钟后再试或扫码签到",
+                       "too many wrong check-in codes: try again in 15 min or scan the QR")
     code = normalize_short_code(typed)
     for slot in slots(meeting):
         if hmac.compare_digest(short_code(meeting.code_key, meeting.id, slot), code):
             return Checkin(meeting, slot, CODE)
-    raise _refused("wrong_code", "签到码不对，或不是这次例会时间内显示的",
+    session.info[_WRONG_NOW] = session.info.get(_WRONG_NOW, 0) + 1
+    raise _refused(WRONG_CODE, "签到码不对，或不是这次例会时间内显示的",
                    "wrong check-in code, or not one shown during this meeting")
 
 
-def verify_checkin(session: Session, wire: WireRecord) -> Checkin:
+def verify_checkin(session: Session, wire: WireRecord, device_id: str, now: int) -> Checkin:
     """The check-in a record claims, verified, or CheckinRefused with the reason in words."""
     meeting = session.get(Meeting, int(wire.subject))
     if meeting is None:
         raise _refused("unknown_meeting", "没有这次学习例会", "no such study meeting")
     token, typed = wire.content.get("token"), wire.content.get("code")
     checkin = _from_pass(session, meeting, token) if isinstance(token, str) \
-        else _from_code(meeting, str(typed))
+        else _from_code(session, meeting, str(typed), device_id, now)
     if not meeting_days(meeting)[0] <= wire.activity_date <= meeting_days(meeting)[1]:
         raise _refused("wrong_date", "签到记录的日期不是这次例会的日期",
                        "the check-in's date is not the meeting's")

@@ -62,7 +62,7 @@ def cadre_record(session: Session, pusher: Pusher, change: WireChange) -> Outcom
         return refusal
     checkin = None
     if wire.duty is Duty.STUDY_MEETING:
-        checkin = meetings.verify_checkin(session, wire)  # CheckinRefused: rejected
+        checkin = meetings.verify_checkin(session, wire, pusher.device_id, pusher.now)
         if (other := _other_checkin(session, cadre_id, wire)) is not None:
             return other
     done = records.submit(session, cadre_id, pusher.device_id, wire, pusher.now)
