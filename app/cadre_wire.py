@@ -20,9 +20,8 @@ Pushed by a cadre's phone (its own device, role "cadre", its own outbox and curs
   `parse_record`; the district also answers rejected when a visit's worker is not assigned to
   the cadre ("not_assigned") or a check-in does not verify ("forged", "not_a_meeting_code",
   "other_meeting", "outside_meeting", "wrong_code", "too_many_wrong_codes", "unknown_meeting",
-  "wrong_date"), and
-  conflict "already_checked_in" (server copy null: the other record holds the check-in) for a
-  second record at the same meeting.
+  "wrong_date"), and conflict "already_checked_in" (server copy null: the other record holds
+  the check-in) for a second record at the same meeting.
 
 Pulled into the cadre's scope ("cadre:<id>") and the cadres' scope ("cadres"):
 - `cadre_profile` (id: cadre number): name, department, enterprise, mentor;
