@@ -9,7 +9,7 @@ block, three monthly duties: 54 a cadre) each hold one record in a random review
 rest up to --records are second records in random cells. **Matrix**: `compliance.build` for the
 year (cadres, phones' last syncs, assignments, records, exemptions; one state per cell) plus its
 rows for the export; its baseline is the one SELECT of the records' six columns it needs,
-fetched. **Export**: `records.find` + `exports.record_rows` + `exports.office_csv` (UTF-8 with
+fetched. **Export**: `record_search.find` + `exports.record_rows` + `exports.office_csv` (UTF-8 with
 BOM, Chinese headers, words); its baseline is a SELECT of the same columns written by
 `csv.writer` as they come. Targets: matrix ≤ 1 s, 30,000 records exported ≤ 5 s. Best of
 --rounds; ratios are ours ÷ baseline.
@@ -31,8 +31,8 @@ from sqlalchemy import insert, select
 
 from app.chinatime import CHINA_OFFSET, DAY, date_day
 from app.duties import DUTY_ORDER, Duty, periods_in_year
-from district.cadres import compliance, exports, records
-from district.cadres.records import RecordFilter
+from district.cadres import compliance, exports, record_search
+from district.cadres.record_search import RecordFilter
 from district.cadres.tables import CadreRecord, DutyExemption, NeedyWorker
 from district.phones.tables import Device
 from district.service import District
@@ -119,7 +119,7 @@ def run(backend: str, cadres: int, total: int, rounds: int, pg_url: str) -> None
 
         def export() -> int:
             with district.sessions() as session:
-                rows = exports.record_rows(records.find(session, RecordFilter()))
+                rows = exports.record_rows(record_search.find(session, RecordFilter()))
             return len(exports.office_csv(rows, exports.RECORD_COLUMNS))
 
         def raw_export() -> int:

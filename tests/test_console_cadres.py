@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from district import audit
 from district.cadres.tables import NeedyWorker
 from district.tables import AuditEntry, Cadre
-from tests.cadre_support import FORBIDDEN, REVIEWER
+from tests.cadre_registry_support import FORBIDDEN, REVIEWER
 from tests.console_support import ADMIN, CLERK, Console, csrf, signed_in
 
 DEMO_MENTOR = "WZ2014000101"  # the demo's 劳动模范

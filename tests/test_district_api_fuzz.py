@@ -1,6 +1,7 @@
 """The device API fuzzed from its own OpenAPI document (schemathesis), through a real uvicorn on
-SQLite and PostgreSQL, with a member phone's token and without one, with valid and invalid
-requests: whatever a device sends, the district answers below 500 — a hostile value is a 4xx."""
+SQLite and PostgreSQL, with a member phone's or a cadre phone's token and without one, with valid
+and invalid requests: whatever a device sends, the district answers below 500 — a hostile value
+is a 4xx."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 
 from tests.api_support import Server
+from tests.cadre_sync_support import add_cadre, cadre_phone
 from tests.sync_support import activated
 
 EXAMPLES = 20  # per operation, per mode, per token: bounded so that the suite stays quick
@@ -64,6 +66,11 @@ def test_no_request_without_a_token_makes_the_district_fail(server: Server) -> N
 
 def test_no_request_with_a_member_phones_token_makes_the_district_fail(server: Server) -> None:
     assert _server_errors(server, activated(server).headers) == []
+
+
+def test_no_request_with_a_cadre_phones_token_makes_the_district_fail(server: Server) -> None:
+    add_cadre(server)
+    assert _server_errors(server, cadre_phone(server).headers) == []
 
 
 def test_the_openapi_document_names_every_refusal_with_its_shape(server: Server) -> None:

@@ -19,7 +19,7 @@ from district.feed.tables import SyncLogEntry
 from district.registry import importer
 from district.registry.towns import TownNames
 from district.service import District
-from tests.cadre_support import (
+from tests.cadre_registry_support import (
     HOUSEHOLD,
     MEMBERS,
     MODEL_WORKER,

@@ -19,7 +19,7 @@ from district.cadres.needy_fields import IN_FILE
 from district.cadres.tables import NeedyWorker
 from district.cli import staff_commands
 from tests.api_support import Server, at_once
-from tests.cadre_support import pulled, worker_fields
+from tests.cadre_registry_support import pulled, worker_fields
 from tests.console_support import ADMIN, csrf, sign_in
 
 CROWD = 20

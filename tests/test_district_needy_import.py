@@ -15,7 +15,7 @@ from district.cadres.tables import NeedyWorker
 from district.feed import changelog
 from district.registry.problems import CsvRejected
 from district.service import District
-from tests.cadre_support import add_cadre, add_workers, pulled, seed_members
+from tests.cadre_registry_support import add_cadre, add_workers, pulled, seed_members
 from tests.district_support import xlsx_bytes
 from tests.fakes import NOW
 

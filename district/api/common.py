@@ -119,8 +119,8 @@ def member_session(request: Request,
     member's id too."""
     with device_session(request, credentials) as (session, device):
         if device.member_id is None:
-            raise Forbidden("景区窗口设备不能查看会员的资料",
-                            "a scenic-spot window has no member data")
+            raise Forbidden("景区窗口设备和干部的“五个一”登记不能查看会员的资料",
+                            "a scenic-spot window or a cadre's enrollment has no member data")
         yield session, device, device.member_id
 
 

@@ -30,6 +30,12 @@ From a window device only: `sale` (schema 1, op "upsert", record id = the window
 hex; see `app.sale_wire` for its fields); its server copy is `{"sale_id", "received": true}`
 (nothing about the card: a window must not learn which serials exist). A phone pushing "sale",
 or a window pushing "family_request", gets "rejected"/"forbidden".
+From a cadre's phone only (role "cadre", `POST /api/v1/cadres/enroll`): `cadre_record` (schema
+1, op "upsert", record id = the phone's record uuid; fields and rules in `app.cadre_wire`); it
+is "applied" when the revision is submitted, "conflict" (server copy = the district's copy of
+the record: state, revision, comment, reviewed_at) when the revision is stale, the record is
+under review or approved, or the cadre already checked in at that meeting; "rejected" with
+the reason in words when a field is wrong or a meeting check-in does not verify.
 
 Pull — `GET /api/v1/sync/pull?cursor=N&limit=M&generation=G` (cursor 0 at first, limit 1–1000,
 default 500; generation as last answered, see below)::
@@ -50,6 +56,8 @@ exp, issued_at, family_id, primary_serial, holder_key, printed, cose — base64)
 "ticket" (public). A member's phone sees its member's and their family's cards; a family
 member's phone sees only that family member's cards. A window device (role "window") pulls the
 public scope and its spot's ("spot:<id>"): lists, spots and tickets, nothing of any member.
+A cadre's phone pulls the public scope, its cadre's ("cadre:<id>": profile, needy workers,
+records' states, exemptions) and the cadres' ("cadres": meetings), nothing of any member.
 
 Generation — both answers carry `"generation"`, the district's generation: a random id that
 changes whenever the district is restored from a backup (`python -m district restore`). A
@@ -79,6 +87,7 @@ from app.models import WireChange
 from app.text_rules import INT64_MAX
 from district.api.common import ERRORS, PREFIX, ApiRoute, bearer, device_session
 from district.feed import changelog
+from district.phones import devices
 from district.phones.tables import Device
 from district.sync import entities
 from district.sync.handler import Pusher
@@ -118,8 +127,12 @@ class PushIn(BaseModel):
 
 
 def scopes_of(device: Device) -> list[str]:
-    """What a device may pull: its own scope (its person's, or its spot's for a window) and
-    the public one. A window gets nothing of any member."""
+    """What a device may pull: its own scope (its person's, its spot's for a window, its
+    cadre's for a cadre's phone) and the public one; a cadre's phone also the cadres' scope
+    (the study meetings). A window or a cadre's phone gets nothing of any member, and a
+    member's phone nothing of any cadre."""
+    if device.role == devices.CADRE:
+        return [changelog.cadre_scope(device.cadre_id or 0), changelog.CADRES, changelog.PUBLIC]
     if device.spot_id is not None:
         own = changelog.spot_scope(device.spot_id)
     elif device.family_id is not None:
@@ -134,7 +147,7 @@ def _pusher(request: Request, device: Device) -> Pusher:
     return Pusher(
         device.id, device.role, device.member_id, scopes_of(device)[0], clock(request),
         district.keys, district.settings.family_limit, district.settings.family_auto_approve,
-        device.spot_id, district.settings.daily_limit)
+        device.spot_id, district.settings.daily_limit, device.cadre_id)
 
 
 def _seen(request: Request, device: Device) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from app.chinatime import CHINA_OFFSET, DAY, day_date
 from district.cadres.compliance import Matrix
-from district.cadres.records import FoundRecord
+from district.cadres.record_search import FoundRecord
 from district.cadres.words import DUTY_WORDS, RECORD_STATE_WORDS, STATE_WORDS
 
 Row = dict[str, str]

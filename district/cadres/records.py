@@ -1,139 +1,130 @@
-"""Finding the cadres' records at the district: the review queue, a cell's drill-down, a
-cadre's diaries for a year and the exports all ask through `find` with a `RecordFilter`."""
+"""A cadre's records as the district keeps them (SPEC §10 review, normative): a submitted
+revision arrives from the cadre's phone and is taken or refused here, for the sync handler and
+anything else (the console) that submits.
+
+Rules: a new record is `submitted` (its revision as sent, first submitted now). A higher
+revision is taken only while the district's copy is `returned`: it becomes the newest revision,
+`submitted` again. Anything else is a conflict answered with the district's copy and the reason
+in words: a stale revision, a record under review (submitted records are locked) or an approved
+one (final). Every submitted revision is kept (`CadreRevision`), and the record's copy is
+published to the cadre's phone after each change. The record's row is locked first
+(`with_for_update`), so a push and a review (`district.cadres.review` locks it too), or two
+pushes, take their turns on any number of server instances.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.chinatime import CHINA_OFFSET, DAY, date_day, day_date
-from app.duties import Duty, period_of
+from app.cadre_wire import WireRecord
+from app.chinatime import date_day
+from app.duties import RecordState
+from district.cadres import publish
 from district.cadres.tables import CadreRecord, CadreRevision
-from district.errors import NotFound
-from district.tables import Cadre
+from district.errors import Forbidden
+
+STALE, UNDER_REVIEW, APPROVED = "stale_revision", "under_review", "approved"
 
 
 @dataclass(frozen=True)
-class RecordFilter:
-    """Which records: any field left None does not filter. `first`/`last` bound the activity
-    date; `since` keeps the records submitted or reviewed on or after that day (China)."""
+class Submission:
+    """What became of a submitted revision: the district's record, and when it was not taken
+    the conflict's reason with words for the cadre."""
 
-    state: str | None = None
-    cadre_no: str | None = None
-    duty: str | None = None
-    subject: str | None = None
-    first: dt.date | None = None
-    last: dt.date | None = None
-    since: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class StoredRecord:
-    """A record's row as read (a `CadreRecord`'s columns), not an ORM object: 30,000 of them
-    are read for an export."""
-
-    id: str
-    cadre_id: int
-    duty: str
-    subject: str
-    activity_day: int
-    revision: int
-    state: str
-    fields: str
-    first_submitted_at: int
-    submitted_at: int
-    reviewed_at: int | None
-    comment: str | None
-
-
-_COLUMNS = (CadreRecord.id, CadreRecord.cadre_id, CadreRecord.duty, CadreRecord.subject,
-            CadreRecord.activity_day, CadreRecord.revision, CadreRecord.state,
-            CadreRecord.fields, CadreRecord.first_submitted_at, CadreRecord.submitted_at,
-            CadreRecord.reviewed_at, CadreRecord.comment)
-
-
-@dataclass(frozen=True)
-class FoundRecord:
-    """A record with its cadre's number and name, its content decoded."""
-
-    record: StoredRecord
-    cadre_no: str
-    cadre_name: str
+    record: CadreRecord
+    conflict: str | None = None
+    zh: str = ""
+    en: str = ""
 
     @property
-    def activity_date(self) -> dt.date:
-        return day_date(self.record.activity_day)
-
-    @property
-    def period_key(self) -> str:
-        return period_of(Duty(self.record.duty), self.activity_date).key
-
-    @property
-    def content(self) -> dict[str, Any]:
-        return content_of(self.record.fields)
+    def taken(self) -> bool:
+        return self.conflict is None
 
 
-def content_of(fields: str) -> dict[str, Any]:
-    """A stored revision's content (the pushed `content` object, or the fields themselves)."""
-    loaded = json.loads(fields) if fields else {}
-    if isinstance(loaded, dict) and isinstance(loaded.get("content"), dict):
-        return dict(loaded["content"])
-    return loaded if isinstance(loaded, dict) else {}
+def locked(session: Session, record_id: str) -> CadreRecord | None:
+    """The record's row, locked for this transaction (None when there is none yet)."""
+    return session.scalars(select(CadreRecord).where(CadreRecord.id == record_id)
+                           .with_for_update().execution_options(populate_existing=True)).first()
 
 
-def _conditions(chosen: RecordFilter) -> list[ColumnElement[bool]]:
-    found: list[ColumnElement[bool]] = []
-    if chosen.state:
-        found.append(CadreRecord.state == chosen.state)
-    if chosen.cadre_no:
-        found.append(Cadre.cadre_no == chosen.cadre_no)
-    if chosen.duty:
-        found.append(CadreRecord.duty == chosen.duty)
-    if chosen.subject:
-        found.append(CadreRecord.subject == chosen.subject)
-    if chosen.first:
-        found.append(CadreRecord.activity_day >= date_day(chosen.first))
-    if chosen.last:
-        found.append(CadreRecord.activity_day <= date_day(chosen.last))
-    if chosen.since:
-        start = date_day(chosen.since) * DAY - CHINA_OFFSET
-        found.append(or_(CadreRecord.submitted_at >= start, CadreRecord.reviewed_at >= start))
-    return found
+def _fields(wire: WireRecord) -> str:
+    return json.dumps(wire.fields(), ensure_ascii=False)
 
 
-def _found(session: Session, conditions: list[ColumnElement[bool]],
-           order: tuple[ColumnElement[Any], ...] = (), limit: int | None = None
-           ) -> list[FoundRecord]:
-    query = select(*_COLUMNS, Cadre.cadre_no, Cadre.name).join(
-        Cadre, Cadre.id == CadreRecord.cadre_id).where(*conditions).order_by(*order)
-    if limit is not None:
-        query = query.limit(limit)
-    rows: list[tuple[Any, ...]] = [tuple(row) for row in session.execute(query)]
-    return [FoundRecord(StoredRecord(*row[:12]), row[12], row[13]) for row in rows]
+def _keep_revision(session: Session, record: CadreRecord, device_id: str, now: int) -> None:
+    session.add(CadreRevision(record_id=record.id, revision=record.revision,
+                              activity_day=record.activity_day, fields=record.fields,
+                              submitted_at=now, device_id=device_id))
+    session.flush()
+    publish.record_changed(session, record)
 
 
-def find(session: Session, chosen: RecordFilter, limit: int | None = None,
-         newest_first: bool = False) -> list[FoundRecord]:
-    """The records matching, oldest submission first (the review queue's order), or newest
-    first; by activity date for ties."""
-    order = CadreRecord.submitted_at.desc() if newest_first else CadreRecord.submitted_at.asc()
-    return _found(session, _conditions(chosen),
-                  (order, CadreRecord.activity_day.asc(), CadreRecord.id.asc()), limit)
+def _create(session: Session, cadre_id: int, device_id: str, wire: WireRecord,
+            now: int) -> CadreRecord | None:
+    """The new record, or None when another request created the same record meanwhile."""
+    record = CadreRecord(id=wire.record_id, cadre_id=cadre_id, duty=wire.duty.value,
+                         subject=wire.subject, activity_day=date_day(wire.activity_date),
+                         revision=wire.revision, state=RecordState.SUBMITTED.value,
+                         fields=_fields(wire), first_submitted_at=now, submitted_at=now,
+                         reviewed_at=None, comment=None, device_id=device_id)
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        return None
+    return record
 
 
-def one(session: Session, record_id: str) -> FoundRecord:
-    found = _found(session, [CadreRecord.id == record_id])
-    if not found:
-        raise NotFound("没有这条记录", "no such record")
-    return found[0]
+def _refusal(record: CadreRecord, wire: WireRecord) -> Submission | None:
+    """Why the district's copy does not take this revision, or None when it does."""
+    if record.state == RecordState.APPROVED:
+        return Submission(record, APPROVED, "这份记录已审核通过，不能再修改",
+                          "this record was approved: it is final")
+    if record.state == RecordState.SUBMITTED:
+        return Submission(record, UNDER_REVIEW,
+                          f"这份记录（第 {record.revision} 版）已提交、正在审核，审核前不能修改",
+                          f"revision {record.revision} of this record is under review: "
+                          "a submitted record is locked")
+    if wire.revision <= record.revision:
+        return Submission(record, STALE,
+                          f"区总工会已有这份记录更新的版本（第 {record.revision} 版）",
+                          f"the district has a newer revision of this record "
+                          f"({record.revision})")
+    return None
 
 
-def revisions_of(session: Session, record_id: str) -> list[CadreRevision]:
-    """Every revision the cadre submitted, newest first."""
-    return list(session.scalars(select(CadreRevision).where(CadreRevision.record_id == record_id)
-                                .order_by(CadreRevision.revision.desc())))
+def _resubmit(record: CadreRecord, device_id: str, wire: WireRecord, now: int) -> None:
+    """A returned record edited: its new revision, waiting for review again."""
+    record.revision, record.state, record.fields = (wire.revision, RecordState.SUBMITTED.value,
+                                                    _fields(wire))
+    record.subject, record.activity_day = wire.subject, date_day(wire.activity_date)
+    record.submitted_at, record.device_id = now, device_id
+    record.reviewed_at, record.comment = None, None
+
+
+def submit(session: Session, cadre_id: int, device_id: str, wire: WireRecord,
+           now: int) -> Submission:
+    """Take a submitted revision of the cadre's record, or say why not (see the module)."""
+    record = locked(session, wire.record_id)
+    if record is None:
+        created = _create(session, cadre_id, device_id, wire, now)
+        if created is not None:
+            _keep_revision(session, created, device_id, now)
+            return Submission(created)
+        record = locked(session, wire.record_id)
+        assert record is not None  # created by the request that won the race
+    if record.cadre_id != cadre_id or record.duty != wire.duty.value:
+        raise Forbidden("这个记录编号已被另一份记录使用",
+                        "this record id belongs to another record")
+    refused = _refusal(record, wire)
+    if refused is not None:
+        return refused
+    _resubmit(record, device_id, wire, now)
+    _keep_revision(session, record, device_id, now)
+    return Submission(record)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from district.cli import backup_commands, cadre_commands, commands, staff_commands
+from district.cli import backup_commands, cadre_commands, commands, enroll_cadre, staff_commands
 from district.errors import DistrictError
 from district.service import District
 from district.settings import (
@@ -87,6 +87,7 @@ def _commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add("enroll-window", commands.enroll_window,
             "print a one-time code that enrolls a window device for a scenic spot")
     p.add_argument("spot_id", metavar="SPOT_ID")
+    enroll_cadre.add_parser(sub)
     staff_commands.add_parser(sub)
     backup_commands.add_parsers(sub)
     cadre_commands.add_parsers(sub)  # compliance, records (the cadres' 五个一)

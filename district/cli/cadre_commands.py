@@ -7,8 +7,8 @@ import argparse
 import datetime as dt
 import sys
 
-from district.cadres import compliance, exports, records
-from district.cadres.records import RecordFilter
+from district.cadres import compliance, exports, record_search
+from district.cadres.record_search import RecordFilter
 from district.cli.commands import parse_time
 from district.errors import Invalid
 from district.service import District
@@ -41,7 +41,7 @@ def records_command(d: District, args: argparse.Namespace) -> int:
             raise Invalid(f"日期应写作 2026-03-01：{args.since}",
                           f"write the date as 2026-03-01: {args.since}") from None
     with d.sessions() as session:
-        found = records.find(session, RecordFilter(state=args.state, since=since))
+        found = record_search.find(session, RecordFilter(state=args.state, since=since))
     _write(exports.record_rows(found), exports.RECORD_COLUMNS, args.format)
     return 0
 

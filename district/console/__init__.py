@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from district.console import (
     pages_audit,
     pages_auth,
+    pages_cadre_codes,
     pages_cadres,
     pages_cards,
     pages_codes,
@@ -20,6 +21,7 @@ from district.console import (
     pages_enterprises,
     pages_family,
     pages_import,
+    pages_meetings,
     pages_members,
     pages_needy,
     pages_needy_import,
@@ -47,7 +49,8 @@ def router() -> APIRouter:
     console = APIRouter(include_in_schema=False, route_class=ConsoleRoute)
     for pages in (pages_auth, pages_members, pages_codes, pages_cards, pages_family, pages_audit,
                   pages_windows, pages_stats, pages_import, pages_review, pages_compliance,
-                  pages_cadres, pages_enterprises, pages_needy_import, pages_needy):
+                  pages_cadres, pages_cadre_codes, pages_enterprises, pages_needy_import,
+                  pages_needy, pages_meetings):
         console.include_router(pages.router)
     console.add_api_route(PREFIX + "/static/console.css", stylesheet, methods=["GET"])
     console.add_api_route(PREFIX + "/{rest:path}", no_such_page, methods=["GET"])

@@ -42,6 +42,9 @@ LABELS = {  # the audit page's filter: what each action is called
     "family.approve": ("批准家属", "family approved"),
     "family.reject": ("驳回家属", "family rejected"),
     "family.withdraw": ("撤回家属", "family withdrawn"),
+    "cadre.code": ("干部手机登记码", "cadre phone code"),
+    "cadre.enroll": ("干部手机登记", "cadre phone enrolled"),
+    "meeting.create": ("新建学习例会", "study meeting created"),
     "window.code": ("窗口登记码", "window code"),
     "window.enroll": ("窗口登记", "window enrolled"),
     "window.revoke": ("注销窗口", "window revoked"),
@@ -84,7 +87,8 @@ class Names:
 def names_for(session: Session, entries: Iterable[AuditEntry],
               details: Iterable[dict[str, object]]) -> Names:
     words = {e.subject for e in entries} | {e.actor.removeprefix("device:") for e in entries}
-    words |= {str(d[k]) for d in details for k in ("member_no", "spot", "device_id") if k in d}
+    words |= {str(d[k]) for d in details for k in ("member_no", "spot", "device_id", "replaced")
+              if k in d}
     members = {no: name for no, name in session.execute(
         select(Member.member_no, Member.name).where(Member.member_no.in_(words)))}
     towns = {i: name for i, name in session.execute(select(Town.id, Town.name))}
@@ -277,6 +281,30 @@ CADRE_SENTENCES: dict[str, Sentence] = {
                                    f"read the needy-worker file of {w.get('name')}"),
 }
 
+
+def _cadre_named(w: _Words) -> str:
+    name = w.get("name")
+    shown = f"{name}（{w.entry.subject}）" if name else w.entry.subject
+    return w.pick(f"干部 {shown}", f"cadre {name} ({w.entry.subject})" if name else
+                  f"cadre {w.entry.subject}")
+
+
+def _cadre_code(w: _Words) -> str:
+    cancelled = w.d.get("cancelled")
+    gone = w.pick(f"；此前未用的 {cancelled} 个登记码随之作废",
+                  f"; {cancelled} older unused code(s) cancelled") \
+        if isinstance(cancelled, int) and cancelled else ""
+    return w.pick(f"为{_cadre_named(w)}生成了手机登记码{w.until()}{gone}",
+                  f"created a phone enrollment code for {_cadre_named(w)}{w.until()}{gone}")
+
+
+def _span(w: _Words) -> str:
+    starts, ends = w.d.get("starts_at"), w.d.get("ends_at")
+    if not isinstance(starts, int) or not isinstance(ends, int):
+        return ""
+    return f"{china_time(starts)} – {china_time(ends)[11:]}"
+
+
 SENTENCES: dict[str, Sentence] = {
     "cadre_record.approved": _cadre_record,
     "cadre_record.returned": _cadre_record,
@@ -334,6 +362,16 @@ SENTENCES: dict[str, Sentence] = {
         f"failed to sign in as {w.entry.subject or '(empty)'} (from {w.get('ip')})"
         f"{w.reason()}"),
     "staff.sign_out": lambda w: w.pick("退出了管理台", "signed out of the console"),
+    "cadre.code": _cadre_code,
+    "cadre.enroll": lambda w: w.pick(
+        f"登记为{_cadre_named(w)}的“五个一”手机（来自 {w.get('client')}）"
+        + (f"；原来的手机{w.device(w.get('replaced'))}随即停用" if w.get("replaced") else ""),
+        f"enrolled as {_cadre_named(w)}'s 五个一 phone (from {w.get('client')})"
+        + (f"; the previous phone {w.device(w.get('replaced'))} stopped working"
+           if w.get("replaced") else "")),
+    "meeting.create": lambda w: w.pick(
+        f"新建了学习例会「{w.get('title')}」（{_span(w)}）",
+        f"created the study meeting “{w.get('title')}” ({_span(w)})"),
     "window.code": lambda w: w.pick(f"为{w.spot()}生成了窗口设备登记码{w.until()}",
                                     f"created a window enrollment code for {w.spot()}"
                                     f"{w.until()}"),

@@ -7,7 +7,6 @@ CADRE_MESSAGES: dict[str, tuple[str, str]] = {
     "nav.cadres": ("机关干部", "Cadres"),
     "nav.enterprises": ("重点企业", "Key enterprises"),
     "nav.needy": ("困难职工档案", "Needy workers"),
-    "role.reviewer": ("审核人员", "reviewer"),
     "save": ("保存", "Save"),
     "edit": ("修改", "Edit"),
     "choose": ("请选择", "Choose"),

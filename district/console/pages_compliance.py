@@ -14,8 +14,8 @@ from sqlalchemy import select
 from app.cadre_wire import FIELDS
 from app.chinatime import china_date
 from app.duties import DUTY_ORDER, CellState, Duty, Period, period_by_key
-from district.cadres import compliance, exemptions, exports, records
-from district.cadres.records import RecordFilter
+from district.cadres import compliance, exemptions, exports, record_search
+from district.cadres.record_search import RecordFilter
 from district.cadres.tables import DutyExemption
 from district.cadres.words import STATE_SYMBOLS, STATE_WORDS, shown_fields
 from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, require_reviewer
@@ -75,7 +75,7 @@ def cell_page(request: Request, who: Who, cadre_no: str, duty: str, period: str,
         cadre = session.scalars(select(Cadre).where(Cadre.cadre_no == cadre_no)).one_or_none()
         if cadre is None:
             raise NotFound(f"没有干部 {cadre_no}", f"no cadre {cadre_no}")
-        found = records.find(session, RecordFilter(
+        found = record_search.find(session, RecordFilter(
             cadre_no=cadre_no, duty=chosen.value, first=span.first, last=span.last,
             subject=subject if chosen is Duty.NEEDY_VISIT else None))
         exempt = session.scalars(select(DutyExemption).where(
@@ -143,7 +143,7 @@ def records_csv(request: Request, who: Who, cadre: str = "", duty: str = "", mon
         chosen = RecordFilter(chosen.state, chosen.cadre_no, chosen.duty, None, span.first,
                               span.last)
     with district_of(request).sessions() as session:
-        rows = exports.record_rows(records.find(session, chosen))
+        rows = exports.record_rows(record_search.find(session, chosen))
     return _download(exports.office_csv(rows, exports.RECORD_COLUMNS), "records.csv")
 
 
@@ -162,8 +162,8 @@ def diaries(request: Request, who: Who, cadre_no: str, year: int | None = None) 
         cadre = session.scalars(select(Cadre).where(Cadre.cadre_no == cadre_no)).one_or_none()
         if cadre is None:
             raise NotFound(f"没有干部 {cadre_no}", f"no cadre {cadre_no}")
-        found = records.find(session, RecordFilter(cadre_no=cadre_no, duty=Duty.WORK_DAY.value,
-                                                   first=span.first, last=span.last))
+        found = record_search.find(session, RecordFilter(
+            cadre_no=cadre_no, duty=Duty.WORK_DAY.value, first=span.first, last=span.last))
     found.sort(key=lambda f: (f.record.activity_day, f.record.id))
     shown = [(f, shown_fields(FIELDS[Duty.WORK_DAY], f.content, lang)) for f in found]
     return page(request, "diaries.html", who, cadre=cadre, year=chosen_year, diaries=shown,

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.cadre_wire import FIELDS
 from app.duties import DUTY_ORDER, Duty, period_of
-from district.cadres import records, review
-from district.cadres.records import FoundRecord, RecordFilter, content_of
+from district.cadres import record_search, review
+from district.cadres.record_search import FoundRecord, RecordFilter, content_of
 from district.cadres.tables import NeedyWorker
 from district.cadres.words import DECISION_WORDS, DUTY_WORDS, RECORD_STATE_WORDS, shown_fields
 from district.console.auth import PREFIX, ConsoleRoute, Who, check_csrf, require_reviewer
@@ -61,7 +61,7 @@ def queue(request: Request, who: Who, cadre: str = "", duty: str = "", month: st
     require_reviewer(who)
     chosen = queue_filter(cadre, duty, month)
     with district_of(request).sessions() as session:
-        waiting = records.find(session, chosen, limit=QUEUE_LIMIT)
+        waiting = record_search.find(session, chosen, limit=QUEUE_LIMIT)
     return page(request, "review_queue.html", who, waiting=waiting, cadre=cadre, duty=duty,
                 month=month, duties=DUTY_ORDER, words=words(language(request)),
                 done=done if done in DECISIONS else "")
@@ -79,10 +79,10 @@ def record_page(request: Request, who: Who, record_id: str, status: int = 200,
                 error: str = "", comment: str = "") -> HTMLResponse:
     lang = language(request)
     with district_of(request).sessions() as session:
-        found = records.one(session, record_id)
+        found = record_search.one(session, record_id)
         order = FIELDS.get(Duty(found.record.duty), ())
         revisions = [(r, shown_fields(order, content_of(r.fields), lang))
-                     for r in records.revisions_of(session, record_id)]
+                     for r in record_search.revisions_of(session, record_id)]
         reviews = review.reviews_of(session, record_id)
         subject = _subject_name(session, found)
     return page(request, "review_record.html", who, status=status, found=found,

@@ -1,10 +1,11 @@
 """Member devices: enrollment with a bearer token, authentication, and a lost phone's revocation.
 
 A device belongs to one person: the member (role "member") or one of their family ("family"),
-or to a scenic spot's window ("window", see `district.windows.window_devices`). Only the
-SHA-256 of its token is stored; a token only ever reaches its own member's data (a window's: none).
-A public key is bound to one person only, and to one working device (unique partial indexes
-in the database, `district.phones.tables`).
+to a scenic spot's window ("window", see `district.windows.window_devices`), or to a cadre
+("cadre", `district.cadres.enrollment`: it stops working when revoked or when the cadre leaves).
+Only the SHA-256 of its token is stored; a token only ever reaches its own member's data (a
+window's and a cadre's phone's: none). A public key is bound to one person only, and to one
+working device (unique partial indexes in the database, `district.phones.tables`).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from district.cards.keyring import KeyRing
 from district.errors import Conflict, DistrictError, Forbidden, NotFound
 from district.feed import publish
 from district.phones.tables import Device
-from district.tables import Card, FamilyMember, Member
+from district.tables import Cadre, Card, FamilyMember, Member
 
-MEMBER, FAMILY, WINDOW = "member", "family", "window"
+MEMBER, FAMILY, WINDOW, CADRE = "member", "family", "window", "cadre"
 
 
 class Unauthorized(DistrictError):
@@ -123,10 +124,21 @@ def authenticate(session: Session, authorization: str | None) -> Device:
     if device is not None and device.role == WINDOW and device.revoked_at is not None:
         raise Unauthorized("这台窗口设备已被注销，请向区总工会索取登记码重新登记",
                            "this window device was revoked: enroll it again with a new code")
+    if device is not None and device.role == CADRE and (
+            device.revoked_at is not None or _cadre_left(session, device)):
+        raise Unauthorized("这部手机的“五个一”登记已失效（换了手机、被停用或干部已离开），"
+                           "如需继续使用请向区总工会索取新的登记码",
+                           "this cadre phone's enrollment no longer works (replaced, revoked or "
+                           "the cadre has left): ask the district for a new enrollment code")
     if device is None or device.revoked_at is not None:
         raise Unauthorized("此手机的会员卡已失效，请重新激活",
                            "this device token is not valid (replaced or revoked): activate again")
     return device
+
+
+def _cadre_left(session: Session, device: Device) -> bool:
+    cadre = session.get(Cadre, device.cadre_id) if device.cadre_id is not None else None
+    return cadre is None or cadre.left_at is not None
 
 
 def member_phone_key(session: Session, member: Member) -> bytes | None:

@@ -31,6 +31,7 @@ class Pusher:
     family_auto_approve: bool = False
     spot_id: str | None = None  # a window's spot
     daily_limit: int = 1  # discounted tickets per card per spot per day
+    cadre_id: int | None = None  # a cadre's phone's cadre
 
 
 @dataclass(frozen=True)
