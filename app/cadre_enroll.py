@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from app.cadre_wire import ENROLL_CONTEXT
 from app.chinatime import china_date
-from app.device_proof import normalize_code
+from app.device_proof import normalize_code, sign_cadre
 from app.district_access import DEVICE_ID, TOKEN, access_of, normalize_server_url
 from app.district_answers import open_lists
 from app.district_errors import DistrictRefused
@@ -26,15 +25,6 @@ from app.models import Pinned, Settings
 from app.ports import DeviceKeyStore, SettingsRepository, TrustStore
 
 CADRE_NO, CADRE_NAME, ENROLLED_ON = "cadre_no", "cadre_name", "enrolled_on"
-
-
-def enroll_message(code: str, public_key: bytes) -> bytes:
-    """What the phone signs to enroll (`app.cadre_wire.ENROLL_CONTEXT`)."""
-    return ENROLL_CONTEXT + normalize_code(code).encode() + b"\n" + public_key
-
-
-def sign_enrollment(key: KeyPair, code: str) -> bytes:
-    return key.sign(enroll_message(code, key.public_raw))
 
 
 @dataclass(frozen=True)
@@ -114,7 +104,7 @@ class CadreEnrollment:
             raise CadreEnrollRefused("请填写登记码", "Enter the enrollment code", "missing")
         url, key = normalize_server_url(server_url), self._new_key()
         grant = self._client.enroll_cadre(url, normalize_code(code), key.public_raw,
-                                          sign_enrollment(key, code), self._device_name)
+                                          sign_cadre(key, code), self._device_name)
         pinned = self._check(grant)
         before = self.cadre()
         self._store(grant, pinned, url, key)

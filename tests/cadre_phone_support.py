@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.cadre_enroll import CadreEnrollRefused, CadreGrant, enroll_message
+from app.cadre_enroll import CadreEnrollRefused, CadreGrant
 from app.cadre_station import CadreStation
 from app.cadre_wire import NEEDY_WORKER, RECORD, RecordCopy
-from app.device_proof import normalize_code
+from app.device_proof import cadre_message, normalize_code
 from app.district_errors import DistrictUnreachable
 from app.duties import RecordState
 from app.keys import KeyPair, verify_signature
@@ -51,7 +51,7 @@ class CadreDistrict:
         cadre_no = self.codes.get(normalize_code(code))
         if cadre_no is None:
             raise CadreEnrollRefused("登记码不对或已失效", "Wrong or expired code", "wrong_code")
-        if not verify_signature(public_key, signature, enroll_message(code, public_key)):
+        if not verify_signature(public_key, signature, cadre_message(code, public_key)):
             raise CadreEnrollRefused("签名不对", "Bad signature", "bad_signature")
         del self.codes[normalize_code(code)]
         self.enrolled_keys.append(public_key)

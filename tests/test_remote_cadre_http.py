@@ -11,7 +11,8 @@ import json
 import httpx
 import pytest
 
-from app.cadre_enroll import CadreEnrollRefused, enroll_message, sign_enrollment
+from app.cadre_enroll import CadreEnrollRefused
+from app.device_proof import cadre_message, sign_cadre
 from app.keys import KeyPair, verify_signature
 from remote.district_http import BadAnswer, HttpDistrictClient
 
@@ -40,14 +41,14 @@ def test_the_enrollment_is_signed_as_the_wire_says_and_the_grant_read() -> None:
                              "trust_list": b64(b"T"), "status_list": b64(b"S"),
                              "server_time": 1_795_000_000})
     grant = client.enroll_cadre("http://d", "CAD7X2QP", KEY.public_raw,
-                                sign_enrollment(KEY, "cad7-x2qp"), "干部手机")
+                                sign_cadre(KEY, "cad7-x2qp"), "干部手机")
     assert (grant.device_token, grant.cadre_no, grant.cadre_name) == ("t9", "GB0007", "周敏")
     assert grant.root_public_key == b"r" * 32 and grant.server_time == 1_795_000_000
     sent = seen[0]
     assert set(sent) == {"code", "public_key", "signature", "device_name"}
     public = base64.b64decode(sent["public_key"])
     message = b"UnionPass cadre enroll v1\nCAD7X2QP\n" + public
-    assert enroll_message("cad7-x2qp", public) == message
+    assert cadre_message("cad7-x2qp", public) == message
     assert verify_signature(public, base64.b64decode(sent["signature"]), message)
 
 
