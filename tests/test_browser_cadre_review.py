@@ -161,20 +161,20 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def decided(desk: Page, district: DistrictServer, record_id: str, button: str,
+def decided(desk: Page, district: DistrictServer, record_id: str, button: str, shots: str,
             comment: str = "") -> None:
     """The reviewer opens the record from the queue and decides."""
     desk.goto(f"{district.url}/console/review")
     row = desk.locator("table.list tbody tr", has_text=CADRE_NAME)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("当好一天工人")
-    shot(desk, f"console-cadre-queue-{button}-zh")
+    shot(desk, f"console-cadre-queue-{shots}-zh")
     row.get_by_role("link", name="查看").click()
     expect(desk.get_by_role("heading", name=re.compile("^当好一天工人"))).to_be_visible()
     assert desk.url.endswith(record_id)
     if comment:
         desk.locator("textarea[name=comment]").fill(comment)
-    shot(desk, f"console-cadre-record-{button}-zh")
+    shot(desk, f"console-cadre-record-{shots}-zh")
     desk.get_by_role("button", name=button, exact=True).click()
     desk.get_by_role("status").wait_for()  # the queue again, saying what was done
 
@@ -199,7 +199,7 @@ def test_a_diary_written_offline_is_returned_revised_and_approved(journey: Journ
     expect(page.get_by_text("待发送：联网后自动发送")).to_have_count(0, timeout=ARRIVE)
 
     desk = console(journey)
-    decided(desk, district, record.id, "退回修改", COMMENT)
+    decided(desk, district, record.id, "退回修改", "return", COMMENT)
     page.get_by_text(f"审核意见：{COMMENT}").first.wait_for(timeout=ARRIVE)  # by itself
     expect(page.get_by_text("已退回，请修改").first).to_be_visible()
     screenshot(page, "cadre-review-returned-zh")
@@ -211,7 +211,7 @@ def test_a_diary_written_offline_is_returned_revised_and_approved(journey: Journ
     page.get_by_role("button", name="提交").click(timeout=LOAD)
     held_once(district, 2)
 
-    decided(desk, district, record.id, "通过")
+    decided(desk, district, record.id, "通过", "approve")
     page.get_by_role("button", name="返回", exact=True).evaluate("node => node.click()")
     work_day_row(page, "已完成")
     screenshot(page, "cadre-review-dashboard-done-zh")
