@@ -186,6 +186,9 @@ def matrix_cell_done(desk: Page, district: DistrictServer) -> None:
     expect(cell).to_have_count(1)
     expect(cell).to_have_css("background-color", DONE_COLOUR)
     shot(desk, "console-cadre-matrix-zh")
+    desk.locator("div.wide").evaluate("box => box.scrollLeft = box.scrollWidth")  # the rest
+    expect(desk.locator("table.matrix thead th", has_text="学习例会")).to_be_in_viewport()
+    shot(desk, "console-cadre-matrix-right-zh")
 
 
 def test_a_diary_written_offline_is_returned_revised_and_approved(journey: Journey) -> None:
