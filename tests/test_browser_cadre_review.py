@@ -174,6 +174,11 @@ def decided(desk: Page, district: DistrictServer, record_id: str, button: str, s
     assert desk.url.endswith(record_id)
     if comment:
         desk.locator("textarea[name=comment]").fill(comment)
+    else:  # revision 2 as the cadre typed it, above revision 1
+        newest = desk.locator("section.revision").first
+        hours = newest.locator("dt", has_text="时长（小时）").locator(
+            "xpath=following-sibling::dd[1]")
+        expect(hours).to_have_text("6")
     shot(desk, f"console-cadre-record-{shots}-zh")
     desk.get_by_role("button", name=button, exact=True).click()
     desk.get_by_role("status").wait_for()  # the queue again, saying what was done

@@ -150,7 +150,7 @@ def test_a_record_on_screen_offers_to_revise_once_a_sync_brings_its_return() -> 
     shell, went = shell_for(station)
     record = shell.screen(f"/cadre/record/{draft.record_id}")  # submitted: nothing to revise
     revise = find(record.views, "cadre-revise")
-    assert not revise.visible
+    assert isinstance(revise, ft.FilledButton) and not revise.visible
     district.review(draft.record_id, RecordState.RETURNED, "请写明工时")
     station.sync.sync()
     for redraw in record.live:  # what the session runs when it hears the sync
