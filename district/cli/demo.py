@@ -17,7 +17,7 @@ from district.bulk import upsert
 from district.cadres import people as cadres
 from district.cards import issuance
 from district.cards.keyring import KeyRing
-from district.cli import demo_cadres
+from district.cli import demo_cadres, demo_records
 from district.errors import Conflict
 from district.feed import publish
 from district.phones import activation
@@ -103,6 +103,7 @@ def seed(session: Session, keys: KeyRing, actor: str, now: int) -> DemoReport:
     rows = demo_rows()
     importer.import_rows(session, rows, actor, now)
     cadre = demo_cadres.seed_cadres(session, actor, now)  # after the members: a mentor is one
+    demo_records.seed_records(session, cadre, actor, now)
     members = list(session.scalars(select(Member).order_by(Member.member_no)))
     serials = issuance.issue_member_cards(session, keys, members, actor=actor, now=now)
     family = _add_family(session, now)
