@@ -3,8 +3,10 @@ by `python -m district serve` (SQLite), a code from `python -m district enroll-c
 and the phone's cadre station as main.py builds it over the real HTTP adapters
 (`remote.district_http.enroll_cadre`, `remote.sync_http`). What one side's fakes could not show:
 the profile's key enterprise and mentor as the district sends them, a diary with its optional
-fields left empty taken as sent, the long poll answering a cadre's token, and a record through
-return, revision 2 and approval. The demo's GB0001 is in the console's cadre list."""
+fields left empty taken as sent, the long poll answering a cadre's token, a record through
+return, revision 2 and approval, and the records sent from the cadre's earlier phone (the
+demo's) counted and revisable on the new one. The demo's GB0001 is in the console's cadre
+list."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from sqlalchemy import select
 
 import storage
 from app.cadre_station import CadreStation
-from app.duties import CellState, Duty
+from app.duties import CellState, Duty, RecordState
 from district.cadres import review
 from district.cadres.tables import CadreRecord
 from district.service import District
@@ -37,9 +39,10 @@ CADRE_NO = "GB0001"  # the demo's cadre, 周文华
 REVIEWER = review.Reviewer("review", "reviewer")
 
 
-@pytest.fixture(scope="module")
-def district(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DistrictServer]:
-    with district_server(tmp_path_factory.mktemp("cadre-real"), free_port()) as server:
+@pytest.fixture
+def district(tmp_path: Path) -> Iterator[DistrictServer]:
+    """The demo district, afresh for each test (they change the cadre's records)."""
+    with district_server(tmp_path / "district", free_port()) as server:
         yield server
 
 
@@ -140,3 +143,21 @@ def test_the_demo_cadre_is_in_the_consoles_cadre_list(district: DistrictServer) 
         found = http.get("/console/cadres", params={"q": CADRE_NO})
     assert found.status_code == 200
     assert CADRE_NO in found.text and "周文华" in found.text
+
+
+def test_a_new_phone_shows_and_revises_what_the_cadre_sent_from_an_earlier_one(
+        phone: tuple[DeviceStore, CadreStation], district: DistrictServer) -> None:
+    """The demo's records came from GB0001's earlier phone: the new phone counts them as the
+    district does, and can revise the returned one (district/cli/demo_records.py)."""
+    _device, station = phone
+    board = station.dashboard()
+    assert [r.state for r in board.block] == [CellState.SUBMITTED]  # the enterprise visit
+    assert CellState.DONE in [r.state for r in board.quarter]  # a needy visit approved
+    [returned] = [v for v in station.book.all() if v.state is RecordState.RETURNED]
+    assert returned.comment and returned.can_revise and returned.current.content
+    station.book.revise(returned.record_id)
+    station.book.submit(returned.record_id)
+    assert station.sync.sync().parked == 0
+    assert held(district, returned.record_id)[0][:2] == (2, "submitted")
+    shown = station.book.get(returned.record_id)
+    assert shown is not None and [r.revision for r in shown.revisions] == [1, 2]
