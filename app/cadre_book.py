@@ -85,6 +85,15 @@ class RecordView:
         return RecordSummary(dated.activity_date, state, first)
 
 
+def _sent(copy: RecordCopy | None) -> Revision | None:
+    """The district's newest revision of a record this phone never had, as a revision."""
+    if copy is None or copy.record is None:
+        return None
+    wire, at = copy.record, copy.submitted_at or 0
+    return Revision(wire.record_id, wire.revision, wire.duty, wire.subject, wire.activity_date,
+                    dict(wire.content), saved_at=at, submitted_at=at)
+
+
 def _state(latest: Revision, copy: RecordCopy | None) -> RecordState:
     if copy is not None and copy.revision >= latest.revision:
         return copy.state  # the district has this revision (even one still a draft here)
@@ -149,6 +158,8 @@ class RecordBook:
             raise RecordProblem("locked")
         copy = self._facts.copies().get(record_id)
         number = max(view.current.revision, copy.revision if copy else 0) + 1
+        if not self._revisions.revisions(record_id):
+            self._revisions.put(view.current)  # written on another phone: kept with the rest
         draft = replace(view.current, revision=number, content=to_draft(view.current.content),
                         saved_at=int(self._clock()), submitted_at=None)
         self._revisions.put(draft)
@@ -161,14 +172,20 @@ class RecordBook:
 
     def get(self, record_id: str) -> RecordView | None:
         found = sorted(self._revisions.revisions(record_id), key=lambda r: r.revision)
+        if not found and (sent := _sent(self._facts.copies().get(record_id))) is not None:
+            found = [sent]
         return self._view(record_id, found) if found else None
 
     def all(self) -> list[RecordView]:
-        """Every record, newest activity first."""
+        """Every record, newest activity first: also those the cadre submitted from another
+        phone, as the district's copy has them."""
         by_id: dict[str, list[Revision]] = {}
         for revision in self._revisions.all():
             by_id.setdefault(revision.record_id, []).append(revision)
         copies, waiting, parked = self._context()
+        for record_id, copy in copies.items():
+            if record_id not in by_id and (sent := _sent(copy)) is not None:
+                by_id[record_id] = [sent]
         views = [self._assemble(sorted(found, key=lambda r: r.revision), copies, waiting,
                                 parked) for found in by_id.values()]
         return sorted(views, key=lambda v: (v.current.activity_date, v.current.saved_at),

@@ -34,6 +34,7 @@ SHORT = frozenset({"enterprise", "workshop", "people_met", "hours", "help_fen"})
 CHOICES: dict[str, tuple[str, ...]] = {"help_type": HELP_TYPES, "way": CONTACT_WAYS,
                                        "consent_way": CONSENT_WAYS}
 FLAGS = frozenset({"consent"})
+NUMBERS = frozenset({"hours", "help_fen"})
 
 
 class RecordProblem(ValueError):
@@ -83,6 +84,8 @@ def _value(name: str, raw: Any) -> Any:
         return _fen(text)
     if text and name == "hours":
         return _hours(text)
+    if not text and (name in CHOICES or name in NUMBERS):
+        return None  # not filled in: the wire's word for it (a number or choice is never "")
     return text
 
 

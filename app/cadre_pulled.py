@@ -59,6 +59,15 @@ def _text(fields: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value)
 
 
+def _named(fields: dict[str, Any], name: str) -> str:
+    """A profile's key enterprise or mentor: the district sends an object with its "name"
+    (`district.cadres.profile_feed`); plain text is taken as the name."""
+    value = fields.get(name)
+    if isinstance(value, dict):
+        return _text(value, "name")
+    return _text(fields, name)
+
+
 class CadreFacts:
     """The pulled entries as the dashboard and the forms read them."""
 
@@ -85,7 +94,7 @@ class CadreFacts:
     def profile(self) -> CadreProfile | None:
         for cadre_no, f in self._pulled.all(PROFILE).items():
             return CadreProfile(cadre_no, _text(f, "name"), _text(f, "department"),
-                                _text(f, "enterprise"), _text(f, "mentor"))
+                                _named(f, "enterprise"), _named(f, "mentor"))
         return None
 
     def copies(self) -> dict[str, RecordCopy]:

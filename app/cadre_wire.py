@@ -84,22 +84,34 @@ class WireRecord:
 
 @dataclass(frozen=True)
 class RecordCopy:
-    """The district's copy of a record: its state, newest revision and the review comment."""
+    """The district's copy of a record: its state, newest revision and the review comment;
+    also that revision as submitted (`record`, `submitted_at`), so that a phone which did not
+    write it (the cadre's new phone) can show it and count it on the dashboard."""
 
     record_id: str
     state: RecordState
     revision: int
     comment: str | None = None
     reviewed_at: int | None = None
+    record: WireRecord | None = None
+    submitted_at: int | None = None
 
     def fields(self) -> dict[str, Any]:
         return {"state": self.state.value, "revision": self.revision, "comment": self.comment,
-                "reviewed_at": self.reviewed_at}
+                "reviewed_at": self.reviewed_at, "submitted_at": self.submitted_at,
+                "record": self.record.fields() if self.record else None}
 
     @classmethod
     def of(cls, record_id: str, fields: dict[str, Any]) -> RecordCopy:
+        record = None
+        if isinstance(fields.get("record"), dict):
+            try:
+                record = parse_record(record_id, fields["record"], dt.date.max - dt.timedelta(1))
+            except RecordRefused:
+                record = None  # the state still counts; the phone shows what it has
         return cls(record_id, RecordState(fields["state"]), int(fields["revision"]),
-                   fields.get("comment"), fields.get("reviewed_at"))
+                   fields.get("comment"), fields.get("reviewed_at"), record,
+                   fields.get("submitted_at"))
 
 
 # Parsing a pushed record: both ends check the same rules (the phone before it submits, the

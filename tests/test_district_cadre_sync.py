@@ -61,8 +61,10 @@ def test_a_new_record_is_submitted_and_its_state_reaches_the_phone(server: Serve
     phone, record_id = cadre_phone(server), str(uuid.uuid4())
     [done] = push(phone, record_change(1, diary(today(server)), record_id))
     assert done["status"] == "applied", done
-    assert done["server_copy"] == {"state": "submitted", "revision": 1, "comment": None,
-                                   "reviewed_at": None}
+    answered = done["server_copy"]
+    assert {k: answered[k] for k in ("state", "revision", "comment", "reviewed_at")} == {
+        "state": "submitted", "revision": 1, "comment": None, "reviewed_at": None}
+    assert answered["record"]["content"] == diary(today(server))["content"]  # as submitted
     [copy] = [c for c in pull_all(phone) if c["entity"] == "cadre_record"]
     assert (copy["record_id"], copy["fields"]["state"]) == (record_id, "submitted")
     with server.district.sessions() as session:

@@ -53,7 +53,12 @@ def test_an_approval_is_kept_sent_to_the_phone_and_audited(district: District) -
     record_id = _record(district)
     with district.sessions.begin() as session:
         review.approve(session, record_id, 1, REVIEWER, NOW)
-    assert _copy(district, record_id) == RecordCopy(record_id, RecordState.APPROVED, 1, None, NOW)
+    copy = _copy(district, record_id)
+    assert copy.record is not None  # the revision as submitted, for a phone that lacks it
+    assert copy == RecordCopy(record_id, RecordState.APPROVED, 1, None, NOW, copy.record,
+                              copy.submitted_at)
+    assert (copy.record.duty, copy.record.content) == (Duty.WORK_DAY,
+                                                       {"work_done": "装配线上拧螺丝"})
     with district.sessions() as session:
         kept = review.reviews_of(session, record_id)
         entries = audit.recent(session, action="cadre_record.approved")

@@ -140,6 +140,26 @@ def test_a_returned_record_shows_the_comment_and_edits_as_a_new_revision() -> No
     assert "第 2 版" in all_text(top(again))
 
 
+def test_a_record_on_screen_offers_to_revise_once_a_sync_brings_its_return() -> None:
+    district = CadreDistrict()
+    station = enrolled_phone(in_memory_device(), district, Clock())
+    draft = station.book.start(Duty.WORK_DAY)
+    station.book.save(draft.record_id, {"enterprise": "苏州精工机械", "work_done": "跟班装配"})
+    station.book.submit(draft.record_id)
+    station.sync.sync()
+    shell, went = shell_for(station)
+    record = shell.screen(f"/cadre/record/{draft.record_id}")  # submitted: nothing to revise
+    revise = find(record.views, "cadre-revise")
+    assert isinstance(revise, ft.FilledButton) and not revise.visible
+    district.review(draft.record_id, RecordState.RETURNED, "请写明工时")
+    station.sync.sync()
+    for redraw in record.live:  # what the session runs when it hears the sync
+        redraw()
+    assert "审核意见：请写明工时" in all_text(top(record)) and revise.visible
+    click(revise)
+    assert went[-1].endswith("?revision=2")
+
+
 def test_a_conflict_is_shown_in_words_in_english_too() -> None:
     district = CadreDistrict()
     station = enrolled_phone(in_memory_device(), district, Clock())

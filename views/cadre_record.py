@@ -55,6 +55,11 @@ class RecordScreen:
         self.saved = ft.Text("", key="cadre-saved", size=tr.look.small, color=theme.MUTED)
         self.error = error_text("cadre-record-error", look=tr.look)
         self.inputs: dict[str, ft.Control] = {}
+        # shown by `render` once the district's copy says returned, also when a sync brings
+        # that while the record is on screen (the locked body is built once)
+        self.revise_button = ft.FilledButton(tr("cadre.revise"), key="cadre-revise",
+                                             icon=ft.Icons.EDIT, height=tr.look.touch,
+                                             visible=record.can_revise, on_click=self.revise)
         body = self._form(record) if record.editable else self._locked(record)
         self.view = ft.Column(key="cadre-record", spacing=12,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH, controls=[
@@ -99,6 +104,7 @@ class RecordScreen:
             self.saved.value = tr("cadre.saved", time=clock_text(record.current.saved_at))
             lines.append(self.saved)
         self.status.controls = lines
+        self.revise_button.visible = record.can_revise
 
     def dismiss(self) -> None:
         self._service.book.dismiss_conflict(self.record_id)
@@ -187,7 +193,7 @@ class RecordScreen:
     # once submitted ----------------------------------------------------------------------
 
     def _locked(self, record: RecordView) -> ft.Control:
-        tr, look, current = self._tr, self._tr.look, record.current
+        tr, current = self._tr, record.current
         lines: list[ft.Control] = [self._shown("activity_date",
                                                current.activity_date.isoformat())]
         names = {w.id: w.name for w in self._service.workers()}
@@ -195,10 +201,7 @@ class RecordScreen:
             lines.append(self._shown("subject", names.get(current.subject, current.subject)))
         for name in FIELDS[current.duty]:
             lines.append(self._shown(name, _shown_value(name, current.content.get(name), tr)))
-        if record.can_revise:
-            lines.append(ft.FilledButton(tr("cadre.revise"), key="cadre-revise",
-                                         icon=ft.Icons.EDIT, height=look.touch,
-                                         on_click=self.revise))
+        lines.append(self.revise_button)
         return panel(ft.Column(spacing=10, controls=lines))
 
     def _shown(self, name: str, value: str) -> ft.Control:

@@ -4,17 +4,25 @@ review. Profile, needy-worker, exemption and meeting entries are logged where th
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from sqlalchemy.orm import Session
 
-from app.cadre_wire import RECORD, RecordCopy
-from app.duties import RecordState
+from app.cadre_wire import RECORD, RecordCopy, WireRecord
+from app.duties import Duty, RecordState
 from district.cadres.tables import CadreRecord
 from district.feed.changelog import UPSERT, cadre_scope, log_change
 
 
 def record_copy(record: CadreRecord) -> RecordCopy:
+    """The copy, with the newest revision as submitted (`fields`: the pushed fields)."""
+    sent = json.loads(record.fields)
+    wire = WireRecord(record.id, Duty(record.duty), record.subject,
+                      dt.date.fromisoformat(sent["activity_date"]), record.revision,
+                      sent.get("content", {}))
     return RecordCopy(record.id, RecordState(record.state), record.revision, record.comment,
-                      record.reviewed_at)
+                      record.reviewed_at, wire, record.submitted_at)
 
 
 def record_changed(session: Session, record: CadreRecord) -> None:

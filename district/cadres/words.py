@@ -63,11 +63,14 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
 
 
 def shown_value(key: str, value: object, lang: str) -> str:
-    """A record field's value as a reader reads it: fen as yuan, yes/no in words."""
+    """A record field's value as a reader reads it: fen as yuan, yes/no in words, hours
+    without a trailing .0."""
     if key == "help_fen" and isinstance(value, int) and not isinstance(value, bool):
         return f"{value / 100:,.2f}"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("是" if value else "否")
+    if isinstance(value, float):
+        return f"{value:g}"  # hours as typed: 6, 7.5 (the phone sends a number: 6.0)
     if isinstance(value, list):
         return ("、" if lang != "en" else ", ").join(map(str, value))
     return "" if value is None else str(value)
