@@ -1,0 +1,153 @@
+"""The study meeting's check-in on the cadre's phone (SPEC §10 "Meeting check-in").
+
+This month's meetings the phone has pulled — title, time, place — each with its check-in in
+colour, an icon AND words: not checked in, checked in (verified here; to be verified by the
+district, for a typed code; confirmed), or refused by the district in its words. At the chosen
+meeting (the first one still open, or the one tapped) two ways to check in: 扫码签到 opens the
+camera (`views.camera.CameraMode`, the window's, reading meeting passes) and the pass is checked
+at once, offline; or the 6-character code beneath the QR, typed. A refusal on the phone is said
+on the spot and nothing is recorded; a check-in is submitted at once (no draft).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import flet as ft
+
+from app.chinatime import CHINA
+from app.meeting_checkin import MeetingEntry
+from app.meeting_pass import PassRefused
+from views import theme
+from views.cadre_dashboard import checkin_route, record_route
+from views.cadre_text import checkin_words, refusal_words
+from views.camera import CameraMode
+from views.plumbing import Redraw, redraw_control
+from views.qr_decode import QrDecoder, meeting_text
+from views.services import CadreService, Navigate, Translator
+from views.widgets import empty_state, error_text, field, hint, panel
+
+CAMERA_LABELS = {"toggle_on": "ccamera.toggle_on", "watching": "ccamera.watching",
+                 "nothing": "ccamera.nothing"}
+
+
+def when_words(entry: MeetingEntry, tr: Translator) -> str:
+    """11月18日 18:30–20:00 (China time)."""
+    starts = dt.datetime.fromtimestamp(entry.meeting.starts_at, CHINA)
+    ends = dt.datetime.fromtimestamp(entry.meeting.ends_at, CHINA)
+    return tr("checkin.when", month=starts.month, day=starts.day, date=starts.date().isoformat(),
+              start=starts.strftime("%H:%M"), end=ends.strftime("%H:%M"))
+
+
+class CheckinScreen:
+    def __init__(self, service: CadreService, tr: Translator, navigate: Navigate,
+                 chosen: int | None = None, *, redraw: Redraw = redraw_control,
+                 decoders: list[QrDecoder] | None = None) -> None:
+        self._service, self._tr, self._navigate = service, tr, navigate
+        self._redraw, self._asked = redraw, chosen
+        self._meeting = 0  # the meeting the two ways check in at (set when drawn)
+        self.camera = CameraMode(tr, self.scanned, redraw=redraw, decoders=decoders,
+                                 pick=meeting_text, key="cadre", labels=CAMERA_LABELS)
+        self.camera.capture_button.height = self.camera.toggle.height = tr.look.touch
+        self.code = field(tr("checkin.code"), "checkin-code", look=tr.look,
+                          capitalization=ft.TextCapitalization.CHARACTERS)
+        self.code.on_submit = self.typed
+        self.error = error_text("checkin-error", look=tr.look)
+        self.done = ft.Text("", key="checkin-done", visible=False, size=tr.look.body,
+                            color=theme.MEMBER_GREEN, weight=ft.FontWeight.BOLD)
+        self.view = ft.Column(key="cadre-checkin", spacing=12,
+                              horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+        self.render()
+
+    def chosen(self) -> int | None:
+        """The meeting to check in at: the one asked for while it is still open, else the first
+        one open today or before."""
+        today = self._service.book.today()
+        open_now = [e.meeting.id for e in self._service.checkins.this_month()
+                    if not e.checked_in and e.meeting.day <= today]
+        asked = self._service.checkins.find(self._asked) if self._asked is not None else None
+        if asked is not None and not asked.checked_in and asked.meeting.day <= today:
+            return asked.meeting.id
+        return open_now[0] if open_now else None
+
+    def render(self) -> None:
+        entries = self._service.checkins.this_month()
+        if not entries:
+            self.view.controls = [self.done, empty_state(
+                ft.Icons.GROUPS, self._tr("checkin.none"), "", key="checkin-none",
+                look=self._tr.look)]
+            return
+        chosen = self.chosen()
+        self.view.controls = [self.done, *(self._card(e, e.meeting.id == chosen)
+                                           for e in entries)]
+
+    def _card(self, entry: MeetingEntry, chosen: bool) -> ft.Control:
+        tr, look, mid = self._tr, self._tr.look, entry.meeting.id
+        words, colour, icon = checkin_words(entry, tr, self._service.book.today())
+        lines: list[ft.Control] = [
+            ft.Text(entry.meeting.title, size=look.body, weight=ft.FontWeight.BOLD,
+                    color=theme.INK),
+            ft.Text(when_words(entry, tr), size=look.small, color=theme.INK),
+            ft.Text(tr("checkin.place", place=entry.meeting.place or "—"), size=look.small,
+                    color=theme.MUTED),
+            ft.Row(spacing=6, controls=[
+                ft.Icon(icon, color=colour, size=look.small + 3),
+                ft.Text(words, key=f"checkin-state-{mid}", size=look.body, color=colour,
+                        weight=ft.FontWeight.BOLD, expand=True)])]
+        if entry.record is not None:
+            lines.append(ft.TextButton(tr("checkin.record"), key=f"checkin-record-{mid}",
+                                       height=look.touch, on_click=self._opener(
+                                           record_route(entry.record.record_id))))
+        if chosen:
+            lines += self._ways(mid)
+        elif not entry.checked_in and entry.meeting.day <= self._service.book.today():
+            lines.append(ft.OutlinedButton(tr("checkin.here"), key=f"checkin-here-{mid}",
+                                           icon=ft.Icons.HOW_TO_REG, height=look.touch,
+                                           on_click=self._opener(checkin_route(mid))))
+        return panel(ft.Column(spacing=6, controls=lines,
+                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
+                     key=f"meeting-{mid}", padding=14)
+
+    def _ways(self, meeting_id: int) -> list[ft.Control]:
+        """Scan, or type the code: the chosen meeting's two ways to check in."""
+        self._meeting = meeting_id
+        tr, look = self._tr, self._tr.look
+        send = ft.FilledButton(tr("checkin.send_code"), key="checkin-send-code",
+                               icon=ft.Icons.KEYBOARD, height=look.touch, on_click=self.typed)
+        return [hint(tr("checkin.scan_hint"), look=look), self.error, self.camera.view,
+                self.code, send]
+
+    def _opener(self, route: str) -> Callable[[], None]:
+        return lambda: self._navigate(route)
+
+    # checking in -----------------------------------------------------------------------------
+
+    def scanned(self, text: str) -> None:
+        """The camera read a meeting pass: verified here, at once."""
+        self._answer(self._service.checkins.scan(self._meeting, text))
+
+    def typed(self) -> None:
+        self._answer(self._service.checkins.type_code(self._meeting, self.code.value or ""))
+
+    def _answer(self, result: MeetingEntry | PassRefused) -> None:
+        if isinstance(result, PassRefused):
+            self.error.value, self.error.visible = refusal_words(result, self._tr), True
+            self.done.visible = False
+            self._redraw_view()
+            return
+        self.camera.stop()
+        self.code.value, self.error.visible = "", False
+        self.done.value = f"{self._tr('checkin.done')} · {result.meeting.title}"
+        self.done.visible = True
+        self._asked = None
+        self.render()
+        self._redraw_view()
+
+    def _redraw_view(self) -> None:
+        try:
+            attached = self.view.page is not None
+        except RuntimeError:  # not on a page (tests drive the screen directly)
+            attached = False
+        if attached:
+            self._redraw(self.view)
