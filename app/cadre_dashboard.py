@@ -97,7 +97,8 @@ def _periods(duty: Duty, today: dt.date, since: dt.date | None) -> list[Period]:
 def _row(duty: Duty, period: Period, subject: tuple[str, str], today: dt.date,
          records: Sequence[RecordView], exempt: dict[tuple[Duty, str, str], str]
          ) -> DashboardRow:
-    mine = [r for r in records if r.current.duty is duty and r.current.subject == subject[0]
+    mine = [r for r in records if r.current.duty is duty
+            and (r.current.subject == subject[0] or duty is Duty.STUDY_MEETING)  # any meeting
             and (period.contains(r.summary().activity_date)
                  or period.contains(r.current.activity_date))]
     reason = exempt.get((duty, period.key, subject[0]))

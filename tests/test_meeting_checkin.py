@@ -10,7 +10,7 @@ import datetime as dt
 
 from app.cadre_station import CadreStation
 from app.cadre_wire import RECORD, WireRecord, parse_record
-from app.duties import Duty, RecordState
+from app.duties import CellState, Duty, RecordState
 from app.keys import KeyPair
 from app.meeting_checkin import CheckinState, MeetingEntry
 from app.meeting_pass import PassRefused
@@ -59,6 +59,8 @@ def test_a_scanned_pass_for_this_meeting_is_a_submitted_check_in_holding_the_tok
     assert record.current.content == {"token": text} and not record.editable
     [change] = station.sync.pending()
     assert change.entity == RECORD and change.fields["content"] == {"token": text}
+    [row] = [r for r in station.dashboard().month if r.duty is Duty.STUDY_MEETING]
+    assert row.state is CellState.SUBMITTED and row.record_id == record.record_id
     # the district's own rule for a pushed record takes it as it is
     wire = parse_record(record.record_id, change.fields, dt.date(2026, 11, 18))
     assert isinstance(wire, WireRecord) and wire.content == {"token": text}

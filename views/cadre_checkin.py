@@ -36,8 +36,8 @@ def when_words(entry: MeetingEntry, tr: Translator) -> str:
     """11月18日 18:30–20:00 (China time)."""
     starts = dt.datetime.fromtimestamp(entry.meeting.starts_at, CHINA)
     ends = dt.datetime.fromtimestamp(entry.meeting.ends_at, CHINA)
-    return tr("checkin.when", month=starts.month, day=starts.day, date=starts.date().isoformat(),
-              start=starts.strftime("%H:%M"), end=ends.strftime("%H:%M"))
+    return tr("checkin.when", month=starts.month, day=starts.day, start=starts.strftime("%H:%M"),
+              end=ends.strftime("%H:%M"))
 
 
 class CheckinScreen:

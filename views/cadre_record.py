@@ -213,13 +213,13 @@ class RecordScreen:
             if current.subject.isdigit() else None
         code = current.content.get("code")
         how = tr("checkin.by_code", code=code) if code else tr("checkin.by_scan")
-        lines = [self._shown("checkin.meeting", found.meeting.title if found else "",
+        lines = [self._shown("meeting", found.meeting.title if found else "",
                              label=tr("checkin.meeting")),
-                 self._shown("checkin.how", how, label=tr("checkin.how"))]
+                 self._shown("how", how, label=tr("checkin.how"))]
         if found is not None and found.record is not None \
                 and found.record.record_id == record.record_id:
             words = checkin_words(found, tr, self._service.book.today())[0]
-            lines.append(self._shown("checkin.state", words, label=tr("duty.study_meeting")))
+            lines.append(self._shown("checkin", words, label=tr("duty.study_meeting")))
         return lines
 
     def _shown(self, name: str, value: str, *, label: str | None = None) -> ft.Control:
