@@ -131,10 +131,9 @@ class CheckinScreen:
         self._answer(self._service.checkins.type_code(self._meeting, self.code.value or ""))
 
     def _answer(self, result: MeetingEntry | PassRefused) -> None:
-        if isinstance(result, PassRefused):
+        if isinstance(result, PassRefused):  # said beside the camera, which stays on
             self.error.value, self.error.visible = refusal_words(result, self._tr), True
-            self.done.visible = False
-            self._redraw_view()
+            self._redraw_view(self.error)
             return
         self.camera.stop()
         self.code.value, self.error.visible = "", False
@@ -142,12 +141,12 @@ class CheckinScreen:
         self.done.visible = True
         self._asked = None
         self.render()
-        self._redraw_view()
+        self._redraw_view(self.view)
 
-    def _redraw_view(self) -> None:
+    def _redraw_view(self, control: ft.Control) -> None:
         try:
-            attached = self.view.page is not None
+            attached = control.page is not None
         except RuntimeError:  # not on a page (tests drive the screen directly)
             attached = False
         if attached:
-            self._redraw(self.view)
+            self._redraw(control)

@@ -163,7 +163,8 @@ class CameraMode:
         self._last = text
         self._say("read")
         self._on_text(text)
-        self._redraw(self.view)
+        if self._page() is not None:  # the receiver may have taken the camera off the screen
+            self._redraw(self.view)
 
     # the page ----------------------------------------------------------------------------------
 
