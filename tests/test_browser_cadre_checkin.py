@@ -28,11 +28,11 @@ from tests.browser_support import (
     free_port,
     running_app,
     screenshot,
+    y4m,
 )
 from tests.cadre_phone_support import CADRE_CODE, CadreDistrict, cadre_phone
 from tests.fakes import Clock
 from tests.meeting_support import LATER_ID, TODAY_ID, pass_text, send_meetings
-from tests.test_browser_camera import y4m
 
 pytestmark = pytest.mark.browser
 LOAD = 30_000  # ms: the first load compiles the renderer and fetches the font

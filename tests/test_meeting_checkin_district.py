@@ -20,7 +20,7 @@ from remote.sync_http import HttpSyncTransport
 from storage.memory import in_memory_device
 from tests.api_support import Server
 from tests.cadre_sync_support import OTHER, add_cadre, cadre_code
-from tests.test_district_meetings import meeting, scanned
+from tests.meeting_support import district_meeting, room_pass
 
 
 def phone_of(server: Server, cadre_no: str) -> CadreStation:
@@ -39,11 +39,11 @@ def entry_of(station: CadreStation, meeting_id: int) -> MeetingEntry:
 def test_a_scanned_pass_is_verified_on_the_phone_and_again_by_the_district(
         server: Server) -> None:
     add_cadre(server)
-    held = meeting(server)
+    held = district_meeting(server)
     station = phone_of(server, "GB001")
     assert station.sync.sync().error is None
     assert [e.meeting.title for e in station.checkins.this_month()] == ["十一月学习例会"]
-    done = station.checkins.scan(held.id, scanned(server, held))
+    done = station.checkins.scan(held.id, room_pass(server, held))
     assert isinstance(done, MeetingEntry) and done.state is CheckinState.SCANNED
     report = station.sync.sync()
     assert report.error is None and report.parked == 0, report
@@ -56,7 +56,7 @@ def test_a_scanned_pass_is_verified_on_the_phone_and_again_by_the_district(
 def test_a_wrong_code_is_refused_in_the_districts_words_then_the_right_one_counts(
         server: Server) -> None:
     add_cadre(server, OTHER, "李芳")
-    held = meeting(server)
+    held = district_meeting(server)
     station = phone_of(server, OTHER)
     station.sync.sync()
     assert isinstance(station.checkins.type_code(held.id, "AAAAAA"), MeetingEntry)
