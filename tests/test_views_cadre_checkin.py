@@ -158,3 +158,18 @@ def test_the_districts_refusal_is_shown_in_its_words_and_the_cadre_checks_in_aga
                                    "code, or not one shown during this meeting")
     screen.scanned(pass_text(district))
     assert state_text(screen) == "已签到（扫码已核验）"
+
+
+def test_a_sync_redraws_the_states_in_place_and_leaves_the_camera_where_it_is() -> None:
+    """A cadre's sync runs while the camera is on (a redraw of `live`): the card holding the
+    camera stays the same control, so the client keeps its preview."""
+    district, station = phone()
+    screen = screen_for(station)
+    card = find(screen.view, f"meeting-{TODAY_ID}")
+    station.checkins.type_code(TODAY_ID, "AAAAAA")
+    district.conflict = ("wrong_code", "签到码不对", "wrong check-in code")
+    station.sync.sync()
+    screen.render()
+    assert find(screen.view, f"meeting-{TODAY_ID}") is card
+    assert state_text(screen) == "区总工会未接受这次签到：签到码不对"
+    assert has_key(card, "cadre-camera-toggle")

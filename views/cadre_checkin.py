@@ -56,6 +56,14 @@ class CheckinScreen:
         self.error = error_text("checkin-error", look=tr.look)
         self.done = ft.Text("", key="checkin-done", visible=False, size=tr.look.body,
                             color=theme.MEMBER_GREEN, weight=ft.FontWeight.BOLD)
+        send = ft.FilledButton(tr("checkin.send_code"), key="checkin-send-code",
+                               icon=ft.Icons.KEYBOARD, height=tr.look.touch,
+                               on_click=self.typed)
+        self.ways = ft.Column(spacing=8, horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                              controls=[hint(tr("checkin.scan_hint"), look=tr.look),
+                                        self.error, self.camera.view, self.code, send])
+        self._shape: tuple[tuple[int, ...], int | None] | None = None  # what the cards show
+        self._status: dict[int, ft.Column] = {}
         self.view = ft.Column(key="cadre-checkin", spacing=12,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.render()
@@ -72,51 +80,58 @@ class CheckinScreen:
         return open_now[0] if open_now else None
 
     def render(self) -> None:
+        """The meetings' states, in place: the cards (and the camera in the chosen one) are
+        rebuilt only when the meetings or the chosen one change — a sync while the camera is
+        on must not take its preview away."""
         entries = self._service.checkins.this_month()
         if not entries:
+            self._shape = None
             self.view.controls = [self.done, empty_state(
                 ft.Icons.GROUPS, self._tr("checkin.none"), "", key="checkin-none",
                 look=self._tr.look)]
             return
         chosen = self.chosen()
-        self.view.controls = [self.done, *(self._card(e, e.meeting.id == chosen)
-                                           for e in entries)]
+        shape = (tuple(e.meeting.id for e in entries), chosen)
+        if shape != self._shape:
+            self._shape, self._meeting = shape, chosen or 0
+            self._status = {e.meeting.id: ft.Column(spacing=6) for e in entries}
+            self.view.controls = [self.done, *(self._card(e, e.meeting.id == chosen)
+                                               for e in entries)]
+        for entry in entries:
+            self._status[entry.meeting.id].controls = self._state(entry, entry.meeting.id
+                                                                  == chosen)
 
     def _card(self, entry: MeetingEntry, chosen: bool) -> ft.Control:
         tr, look, mid = self._tr, self._tr.look, entry.meeting.id
-        words, colour, icon = checkin_words(entry, tr, self._service.book.today())
         lines: list[ft.Control] = [
             ft.Text(entry.meeting.title, size=look.body, weight=ft.FontWeight.BOLD,
                     color=theme.INK),
             ft.Text(when_words(entry, tr), size=look.small, color=theme.INK),
             ft.Text(tr("checkin.place", place=entry.meeting.place or "—"), size=look.small,
                     color=theme.MUTED),
-            ft.Row(spacing=6, controls=[
-                ft.Icon(icon, color=colour, size=look.small + 3),
-                ft.Text(words, key=f"checkin-state-{mid}", size=look.body, color=colour,
-                        weight=ft.FontWeight.BOLD, expand=True)])]
-        if entry.record is not None:
-            lines.append(ft.TextButton(tr("checkin.record"), key=f"checkin-record-{mid}",
-                                       height=look.touch, on_click=self._opener(
-                                           record_route(entry.record.record_id))))
-        if chosen:
-            lines += self._ways(mid)
-        elif not entry.checked_in and entry.meeting.day <= self._service.book.today():
-            lines.append(ft.OutlinedButton(tr("checkin.here"), key=f"checkin-here-{mid}",
-                                           icon=ft.Icons.HOW_TO_REG, height=look.touch,
-                                           on_click=self._opener(checkin_route(mid))))
+            self._status[mid], *([self.ways] if chosen else [])]
         return panel(ft.Column(spacing=6, controls=lines,
                                horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
                      key=f"meeting-{mid}", padding=14)
 
-    def _ways(self, meeting_id: int) -> list[ft.Control]:
-        """Scan, or type the code: the chosen meeting's two ways to check in."""
-        self._meeting = meeting_id
-        tr, look = self._tr, self._tr.look
-        send = ft.FilledButton(tr("checkin.send_code"), key="checkin-send-code",
-                               icon=ft.Icons.KEYBOARD, height=look.touch, on_click=self.typed)
-        return [hint(tr("checkin.scan_hint"), look=look), self.error, self.camera.view,
-                self.code, send]
+    def _state(self, entry: MeetingEntry, chosen: bool) -> list[ft.Control]:
+        """The check-in in words; its record; 在这次例会签到 for another meeting still open."""
+        tr, look, mid = self._tr, self._tr.look, entry.meeting.id
+        words, colour, icon = checkin_words(entry, tr, self._service.book.today())
+        lines: list[ft.Control] = [ft.Row(spacing=6, controls=[
+            ft.Icon(icon, color=colour, size=look.small + 3),
+            ft.Text(words, key=f"checkin-state-{mid}", size=look.body, color=colour,
+                    weight=ft.FontWeight.BOLD, expand=True)])]
+        if entry.record is not None:
+            lines.append(ft.TextButton(tr("checkin.record"), key=f"checkin-record-{mid}",
+                                       height=look.touch, on_click=self._opener(
+                                           record_route(entry.record.record_id))))
+        if not chosen and not entry.checked_in and entry.meeting.day <= \
+                self._service.book.today():
+            lines.append(ft.OutlinedButton(tr("checkin.here"), key=f"checkin-here-{mid}",
+                                           icon=ft.Icons.HOW_TO_REG, height=look.touch,
+                                           on_click=self._opener(checkin_route(mid))))
+        return lines
 
     def _opener(self, route: str) -> Callable[[], None]:
         return lambda: self._navigate(route)
