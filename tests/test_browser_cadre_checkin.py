@@ -3,7 +3,8 @@ pulled, no district running) checks in at today's meeting with the camera. The m
 pass is made as the console makes it (`app.meeting_pass.issue_pass`, signed by the enrolling
 district's root key, for this 30-second slot), drawn by the app's own QR code and played by
 Chromium's fake camera (as tests/test_browser_camera.py does for the window). A pass of another
-meeting is refused on the spot in words; the right one shows 已签到 at once.
+meeting is refused on the spot in words; the right one shows 已签到 at once, and the check-in
+record says how and its state.
 
 Screenshots (412×915): artifacts/screenshots/cadre-checkin-*.png.
 """
@@ -105,3 +106,8 @@ def test_the_rooms_pass_checks_the_cadre_in_at_once(
         expect(page.get_by_text("签到成功 · 十一月学习例会")).to_be_visible()
         expect(page.get_by_role("button", name="扫码签到")).to_have_count(0)
         screenshot(page, "cadre-checkin-done-zh")
+        page.get_by_role("button", name="查看签到记录").click(timeout=LOAD)
+        page.get_by_text("签到方式").wait_for(timeout=LOAD)
+        expect(page.get_by_text("扫码签到", exact=True)).to_be_visible()
+        expect(page.get_by_text("已签到（扫码已核验）")).to_be_visible()
+        screenshot(page, "cadre-checkin-record-zh")

@@ -80,7 +80,9 @@ def test_the_dashboard_row_and_its_button_open_this_months_meetings() -> None:
     assert "地点：区总工会三楼会议室" in text and "十月学习例会" not in text
     assert has_key(shown.views, "checkin-code") and has_key(shown.views, "cadre-camera-toggle")
     assert "扫码签到" in text and "未签到" in text
-    assert "未到日子" in text and not has_key(shown.views, f"checkin-here-{LATER_ID}")
+    later = find(shown.views, f"checkin-here-{LATER_ID}")
+    assert isinstance(later, ft.OutlinedButton)
+    assert "未到日子" in text and not later.visible
 
 
 def test_the_camera_reads_the_rooms_pass_and_the_meeting_is_checked_in_at_once() -> None:

@@ -12,7 +12,6 @@ on the spot and nothing is recorded; a check-in is submitted at once (no draft).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import flet as ft
 
@@ -40,6 +39,38 @@ def when_words(entry: MeetingEntry, tr: Translator) -> str:
               end=ends.strftime("%H:%M"))
 
 
+class StatusLines:
+    """One meeting's check-in in words, its record and 在这次例会签到 — changed in place, so
+    a tap is never lost to a redraw that replaced the button under the finger."""
+
+    def __init__(self, meeting_id: int, tr: Translator, navigate: Navigate) -> None:
+        self._tr, self._navigate, look = tr, navigate, tr.look
+        self.record_id: str | None = None
+        self.icon = ft.Icon(ft.Icons.SCHEDULE, size=look.small + 3)
+        self.words = ft.Text("", key=f"checkin-state-{meeting_id}", size=look.body,
+                             weight=ft.FontWeight.BOLD, expand=True)
+        self.record = ft.TextButton(tr("checkin.record"), key=f"checkin-record-{meeting_id}",
+                                    height=look.touch, on_click=self.open_record)
+        self.here = ft.OutlinedButton(tr("checkin.here"), key=f"checkin-here-{meeting_id}",
+                                      icon=ft.Icons.HOW_TO_REG, height=look.touch,
+                                      on_click=lambda: navigate(checkin_route(meeting_id)))
+        self.view = ft.Column(spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                              controls=[ft.Row(spacing=6, controls=[self.icon, self.words]),
+                                        self.record, self.here])
+
+    def show(self, entry: MeetingEntry, chosen: bool, today: dt.date) -> None:
+        words, colour, icon = checkin_words(entry, self._tr, today)
+        self.words.value, self.words.color = words, colour
+        self.icon.icon, self.icon.color = icon, colour
+        self.record_id = entry.record.record_id if entry.record is not None else None
+        self.record.visible = self.record_id is not None
+        self.here.visible = not chosen and not entry.checked_in and entry.meeting.day <= today
+
+    def open_record(self) -> None:
+        if self.record_id is not None:
+            self._navigate(record_route(self.record_id))
+
+
 class CheckinScreen:
     def __init__(self, service: CadreService, tr: Translator, navigate: Navigate,
                  chosen: int | None = None, *, redraw: Redraw = redraw_control,
@@ -63,7 +94,7 @@ class CheckinScreen:
                               controls=[hint(tr("checkin.scan_hint"), look=tr.look),
                                         self.error, self.camera.view, self.code, send])
         self._shape: tuple[tuple[int, ...], int | None] | None = None  # what the cards show
-        self._status: dict[int, ft.Column] = {}
+        self._status: dict[int, StatusLines] = {}
         self.view = ft.Column(key="cadre-checkin", spacing=12,
                               horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.render()
@@ -94,12 +125,13 @@ class CheckinScreen:
         shape = (tuple(e.meeting.id for e in entries), chosen)
         if shape != self._shape:
             self._shape, self._meeting = shape, chosen or 0
-            self._status = {e.meeting.id: ft.Column(spacing=6) for e in entries}
+            self._status = {e.meeting.id: StatusLines(e.meeting.id, self._tr, self._navigate)
+                            for e in entries}
             self.view.controls = [self.done, *(self._card(e, e.meeting.id == chosen)
                                                for e in entries)]
+        today = self._service.book.today()
         for entry in entries:
-            self._status[entry.meeting.id].controls = self._state(entry, entry.meeting.id
-                                                                  == chosen)
+            self._status[entry.meeting.id].show(entry, entry.meeting.id == chosen, today)
 
     def _card(self, entry: MeetingEntry, chosen: bool) -> ft.Control:
         tr, look, mid = self._tr, self._tr.look, entry.meeting.id
@@ -109,32 +141,10 @@ class CheckinScreen:
             ft.Text(when_words(entry, tr), size=look.small, color=theme.INK),
             ft.Text(tr("checkin.place", place=entry.meeting.place or "—"), size=look.small,
                     color=theme.MUTED),
-            self._status[mid], *([self.ways] if chosen else [])]
+            self._status[mid].view, *([self.ways] if chosen else [])]
         return panel(ft.Column(spacing=6, controls=lines,
                                horizontal_alignment=ft.CrossAxisAlignment.STRETCH),
                      key=f"meeting-{mid}", padding=14)
-
-    def _state(self, entry: MeetingEntry, chosen: bool) -> list[ft.Control]:
-        """The check-in in words; its record; 在这次例会签到 for another meeting still open."""
-        tr, look, mid = self._tr, self._tr.look, entry.meeting.id
-        words, colour, icon = checkin_words(entry, tr, self._service.book.today())
-        lines: list[ft.Control] = [ft.Row(spacing=6, controls=[
-            ft.Icon(icon, color=colour, size=look.small + 3),
-            ft.Text(words, key=f"checkin-state-{mid}", size=look.body, color=colour,
-                    weight=ft.FontWeight.BOLD, expand=True)])]
-        if entry.record is not None:
-            lines.append(ft.TextButton(tr("checkin.record"), key=f"checkin-record-{mid}",
-                                       height=look.touch, on_click=self._opener(
-                                           record_route(entry.record.record_id))))
-        if not chosen and not entry.checked_in and entry.meeting.day <= \
-                self._service.book.today():
-            lines.append(ft.OutlinedButton(tr("checkin.here"), key=f"checkin-here-{mid}",
-                                           icon=ft.Icons.HOW_TO_REG, height=look.touch,
-                                           on_click=self._opener(checkin_route(mid))))
-        return lines
-
-    def _opener(self, route: str) -> Callable[[], None]:
-        return lambda: self._navigate(route)
 
     # checking in -----------------------------------------------------------------------------
 
