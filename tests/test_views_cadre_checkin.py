@@ -80,6 +80,7 @@ def test_the_dashboard_row_and_its_button_open_this_months_meetings() -> None:
     assert "地点：区总工会三楼会议室" in text and "十月学习例会" not in text
     assert has_key(shown.views, "checkin-code") and has_key(shown.views, "cadre-camera-toggle")
     assert "扫码签到" in text and "未签到" in text
+    assert len(shown.hidden) == 1  # leaving the screen stops the camera and its pictures
     later = find(shown.views, f"checkin-here-{LATER_ID}")
     assert isinstance(later, ft.OutlinedButton)
     assert "未到日子" in text and not later.visible
@@ -118,6 +119,8 @@ def test_a_forged_or_other_meetings_pass_is_refused_in_words_and_nothing_recorde
     assert station.book.all() == [] and station.sync.pending() == []
     assert state_text(screen) == "未签到"
     english = screen_for(station, "en")
+    assert "11/18 18:36–20:06" in all_text(english.view)
+    assert "Place: 区总工会三楼会议室" in all_text(english.view)
     english.scanned(pass_text(district, meeting_id=LATER_ID))
     assert english.error.value == ("Cannot check in: this check-in code is from another "
                                    "meeting")
