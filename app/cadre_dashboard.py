@@ -102,7 +102,9 @@ def _row(duty: Duty, period: Period, subject: tuple[str, str], today: dt.date,
             and (period.contains(r.summary().activity_date)
                  or period.contains(r.current.activity_date))]
     reason = exempt.get((duty, period.key, subject[0]))
-    state = cell_state(period, today, [r.summary() for r in mine], reason is not None)
+    counted = [r for r in mine if not (duty is Duty.STUDY_MEETING and r.conflict is not None
+                                       and r.district is None)]  # a check-in it refused
+    state = cell_state(period, today, [r.summary() for r in counted], reason is not None)
     drafts = [r for r in mine if r.editable]
     opened = (drafts or mine)[0] if mine else None
     returned = next((r.comment for r in mine if r.comment), None)

@@ -126,9 +126,13 @@ def test_the_districts_refusal_shows_in_its_words_and_the_cadre_may_check_in_aga
     assert entry is not None and entry.state is CheckinState.REFUSED and not entry.checked_in
     assert entry.record is not None and entry.record.conflict is not None
     assert "签到码不对" in entry.record.conflict.message
+    [row] = [r for r in station.dashboard().month if r.duty is Duty.STUDY_MEETING]
+    assert row.state is CellState.DUE and row.conflict  # not checked in; the row says why
     again = checked(station.checkins.scan(TODAY_ID, pass_text(district)))
     assert again.state is CheckinState.SCANNED
     station.sync.sync()
     shown = station.checkins.find(TODAY_ID)
     assert shown is not None and shown.state is CheckinState.CONFIRMED
     assert shown.record is not None and shown.record.state is RecordState.SUBMITTED
+    [row] = [r for r in station.dashboard().month if r.duty is Duty.STUDY_MEETING]
+    assert row.state is CellState.SUBMITTED
