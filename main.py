@@ -134,7 +134,7 @@ def cadre_station(device: DeviceStore, client: CadreEnroller, clock: Clock, serv
     enrollment = CadreEnrollment(client, CadreKeep(keep.keys, keep.settings, keep.trust),
                                  on_enrolled=lambda other: engine.restart(other_person=other))
     return CadreStation(enrollment, RecordBook(keep.revisions, facts, engine, clock), facts,
-                        engine, server_url)
+                        engine, server_url, clock)
 
 
 def sync_engine(device: DeviceStore, wallet: Wallet, clock: Clock,

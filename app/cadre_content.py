@@ -96,6 +96,10 @@ def to_wire(duty: Duty, activity_date: dt.date, today: dt.date,
     if activity_date > today:
         raise RecordProblem("future", "activity_date")
     wire = {name: _value(name, content.get(name)) for name in FIELDS[duty]}
+    if duty is Duty.STUDY_MEETING:  # the scanned token or the typed code: only the one given
+        wire = {name: value for name, value in wire.items() if value}
+        if not wire:
+            raise RecordProblem("missing", "code")
     for name in REQUIRED.get(duty, ()):
         if wire[name] in ("", None):
             raise RecordProblem("missing", name)

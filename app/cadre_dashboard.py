@@ -97,11 +97,14 @@ def _periods(duty: Duty, today: dt.date, since: dt.date | None) -> list[Period]:
 def _row(duty: Duty, period: Period, subject: tuple[str, str], today: dt.date,
          records: Sequence[RecordView], exempt: dict[tuple[Duty, str, str], str]
          ) -> DashboardRow:
-    mine = [r for r in records if r.current.duty is duty and r.current.subject == subject[0]
+    mine = [r for r in records if r.current.duty is duty
+            and (r.current.subject == subject[0] or duty is Duty.STUDY_MEETING)  # any meeting
             and (period.contains(r.summary().activity_date)
                  or period.contains(r.current.activity_date))]
     reason = exempt.get((duty, period.key, subject[0]))
-    state = cell_state(period, today, [r.summary() for r in mine], reason is not None)
+    counted = [r for r in mine if not (duty is Duty.STUDY_MEETING and r.conflict is not None
+                                       and r.district is None)]  # a check-in it refused
+    state = cell_state(period, today, [r.summary() for r in counted], reason is not None)
     drafts = [r for r in mine if r.editable]
     opened = (drafts or mine)[0] if mine else None
     returned = next((r.comment for r in mine if r.comment), None)

@@ -90,6 +90,11 @@ class CadreEnrollment:
             return None
         return EnrolledCadre(settings.extra[CADRE_NO], settings.extra.get(CADRE_NAME, ""))
 
+    def root_public_key(self) -> bytes | None:
+        """The district root key pinned at enrollment (it signs the meeting passes)."""
+        pinned = self._keep.trust.load()
+        return None if pinned is None else pinned.root_public_key
+
     def enrolled_on(self) -> dt.date | None:
         """The day (China, by the district's clock) this phone was enrolled for the cadre."""
         text = self._keep.settings.load().extra.get(ENROLLED_ON, "")

@@ -1,6 +1,7 @@
 """The cadre's side of the phone as the screens see it (SPEC §10): enrolled or not, the 五个一
-dashboard, the records. Built by main.py over the device store's "cadre_" namespace, with the
-cadre's own sync engine (`sync`), which main.py keeps running beside the member's.
+dashboard, the records, the study meetings' check-ins (`checkins`). Built by main.py over the
+device store's "cadre_" namespace, with the cadre's own sync engine (`sync`), which main.py
+keeps running beside the member's.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from app.cadre_book import RecordBook
 from app.cadre_dashboard import Dashboard, dashboard
 from app.cadre_enroll import CadreEnrollment, EnrolledCadre
 from app.cadre_pulled import CadreFacts, CadreProfile, NeedyWorker
+from app.meeting_checkin import MeetingCheckins
+from app.ports import Clock
 from app.sync import SyncEngine
 
 
 class CadreStation:
     def __init__(self, enrollment: CadreEnrollment, book: RecordBook, facts: CadreFacts,
-                 sync: SyncEngine, server_url: str) -> None:
+                 sync: SyncEngine, server_url: str, clock: Clock) -> None:
         self.enrollment, self.book, self.facts, self.sync = enrollment, book, facts, sync
         self._server_url = server_url
+        self.checkins = MeetingCheckins(book, facts, enrollment.root_public_key, clock)
 
     def cadre(self) -> EnrolledCadre | None:
         return self.enrollment.cadre()

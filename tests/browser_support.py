@@ -177,3 +177,15 @@ def scroll(page: Page, dy: int) -> None:
     page.mouse.move(200, 450)
     page.mouse.wheel(0, dy)
     page.wait_for_timeout(400)
+
+
+def y4m(png: bytes, path: Path, frames: int = 10, width: int = 640, height: int = 480) -> None:
+    """A grey-scale video of the picture centred on white: YUV4MPEG2, 4:2:0 (I420)."""
+    code = Image.open(io.BytesIO(png)).convert("L")
+    side = min(width, height) - 40
+    code = code.resize((side, side), Image.Resampling.NEAREST)
+    frame = Image.new("L", (width, height), 255)
+    frame.paste(code, ((width - side) // 2, (height - side) // 2))
+    luma, chroma = frame.tobytes(), b"\x80" * (width * height // 4)
+    body = (b"FRAME\n" + luma + chroma + chroma) * frames
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + body)

@@ -21,7 +21,6 @@ import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -36,6 +35,7 @@ from tests.browser_support import (
     free_port,
     running_app,
     screenshot,
+    y4m,
 )
 from tests.desk_support import enrolled_window
 from tests.fakes import DAY, YEAR
@@ -46,18 +46,6 @@ LOAD = 30_000  # ms: first load compiles the renderer and fetches the font
 READ = 30_000  # ms: the camera starts, and a picture is taken and decoded every second
 DESK: ViewportSize = {"width": 800, "height": 1000}
 GREEN = (0x1B, 0x5E, 0x20)  # theme.MEMBER_GREEN
-
-
-def y4m(png: bytes, path: Path, frames: int = 10, width: int = 640, height: int = 480) -> None:
-    """A grey-scale video of the picture centred on white: YUV4MPEG2, 4:2:0 (I420)."""
-    code = Image.open(io.BytesIO(png)).convert("L")
-    side = min(width, height) - 40
-    code = code.resize((side, side), Image.Resampling.NEAREST)
-    frame = Image.new("L", (width, height), 255)
-    frame.paste(code, ((width - side) // 2, (height - side) // 2))
-    luma, chroma = frame.tobytes(), b"\x80" * (width * height // 4)
-    body = (b"FRAME\n" + luma + chroma + chroma) * frames
-    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + body)
 
 
 @dataclass

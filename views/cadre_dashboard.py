@@ -3,8 +3,9 @@
 Earlier periods still open on top (overdue first), then this month, this two-month block and
 this quarter; each row a duty (a needy worker for visits) with its state in colour, an icon AND
 words — due with its last day, returned with the reviewer's comment. A tap opens the row's
-record, or starts a new draft dated today (the period's last day for an earlier period). The
-computation is `app.cadre_dashboard`; this draws it.
+record, or starts a new draft dated today (the period's last day for an earlier period); the
+study meeting's row, and 例会签到 above, open the meetings' check-in. The computation is
+`app.cadre_dashboard`; this draws it.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from views.widgets import heading, hint, panel
 
 RECORD_ROUTE = "/cadre/record/"
 DRAFTS_ROUTE = "/cadre/drafts"
+CHECKIN_ROUTE = "/cadre/checkin"
 
 
 def record_route(record_id: str) -> str:
     return f"{RECORD_ROUTE}{record_id}"
+
+
+def checkin_route(meeting_id: int) -> str:
+    return f"{CHECKIN_ROUTE}/{meeting_id}"
 
 
 class DashboardScreen:
@@ -54,9 +60,13 @@ class DashboardScreen:
                     color=theme.INK), *assigned,
             ft.Text(line, key="cadre-attention", size=look.small,
                     color=theme.ERROR_RED if todo else theme.MEMBER_GREEN),
-            ft.OutlinedButton(tr("cadre.drafts", n=drafts), key="cadre-drafts",
-                              icon=ft.Icons.EDIT_NOTE, height=look.touch,
-                              on_click=lambda: self._navigate(DRAFTS_ROUTE)),
+            ft.Row(spacing=8, wrap=True, controls=[
+                ft.OutlinedButton(tr("cadre.drafts", n=drafts), key="cadre-drafts",
+                                  icon=ft.Icons.EDIT_NOTE, height=look.touch,
+                                  on_click=lambda: self._navigate(DRAFTS_ROUTE)),
+                ft.FilledButton(tr("cadre.checkin"), key="cadre-checkin",
+                                icon=ft.Icons.QR_CODE_SCANNER, height=look.touch,
+                                on_click=lambda: self._navigate(CHECKIN_ROUTE))]),
         ]), key="cadre-header", padding=12)
 
     def _sections(self, board: Dashboard) -> list[ft.Control]:
@@ -98,17 +108,19 @@ class DashboardScreen:
                                  color=theme.ERROR_RED, weight=ft.FontWeight.BOLD))
         if row.duty is Duty.STUDY_MEETING and row.record_id is None:
             lines.append(ft.Text(tr("cadre.study_hint"), size=look.caption, color=theme.MUTED))
-        tappable = row.record_id is not None or row.duty is not Duty.STUDY_MEETING
         return ft.Container(
-            key=f"row-{row.key}", ink=tappable, on_click=self._opener(row) if tappable else None,
+            key=f"row-{row.key}", ink=True, on_click=self._opener(row),
             padding=ft.Padding.symmetric(horizontal=10, vertical=10 if look.elder else 8),
             content=ft.Row(spacing=10, vertical_alignment=ft.CrossAxisAlignment.CENTER, controls=[
                 ft.Icon(DUTY_ICONS[row.duty], color=theme.UNION_RED, size=look.icon),
                 ft.Column(spacing=2, expand=True, controls=lines),
-                *([ft.Icon(ft.Icons.CHEVRON_RIGHT, color=theme.MUTED)] if tappable else [])]))
+                ft.Icon(ft.Icons.CHEVRON_RIGHT, color=theme.MUTED)]))
 
     def _opener(self, row: DashboardRow) -> ft.ControlEventHandler[ft.Container]:
         def open_row() -> None:
+            if row.duty is Duty.STUDY_MEETING:  # a check-in is made at a meeting, not typed
+                self._navigate(CHECKIN_ROUTE)
+                return
             if row.record_id is not None:
                 self._navigate(record_route(row.record_id))
                 return

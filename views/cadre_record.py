@@ -20,6 +20,7 @@ from app.duties import Duty, period_of
 from views import theme
 from views.cadre_dashboard import record_route
 from views.cadre_text import (
+    checkin_words,
     conflict_words,
     field_label,
     period_name,
@@ -199,15 +200,35 @@ class RecordScreen:
         names = {w.id: w.name for w in self._service.workers()}
         if current.duty is Duty.NEEDY_VISIT:
             lines.append(self._shown("subject", names.get(current.subject, current.subject)))
-        for name in FIELDS[current.duty]:
-            lines.append(self._shown(name, _shown_value(name, current.content.get(name), tr)))
+        if current.duty is Duty.STUDY_MEETING:
+            lines += self._checkin(record)
+        else:
+            lines += [self._shown(name, _shown_value(name, current.content.get(name), tr))
+                      for name in FIELDS[current.duty]]
         lines.append(self.revise_button)
         return panel(ft.Column(spacing=10, controls=lines))
 
-    def _shown(self, name: str, value: str) -> ft.Control:
+    def _checkin(self, record: RecordView) -> list[ft.Control]:
+        """A check-in: the meeting, how (scanned, or the typed code) and its state in words —
+        not the pass's text."""
+        tr, current = self._tr, record.current
+        found = self._service.checkins.find(int(current.subject)) \
+            if current.subject.isdigit() else None
+        code = current.content.get("code")
+        how = tr("checkin.by_code", code=code) if code else tr("checkin.by_scan")
+        lines = [self._shown("meeting", found.meeting.title if found else "",
+                             label=tr("checkin.meeting")),
+                 self._shown("how", how, label=tr("checkin.how"))]
+        if found is not None and found.record is not None \
+                and found.record.record_id == record.record_id:
+            words = checkin_words(found, tr, self._service.book.today())[0]
+            lines.append(self._shown("checkin", words, label=tr("duty.study_meeting")))
+        return lines
+
+    def _shown(self, name: str, value: str, *, label: str | None = None) -> ft.Control:
         look = self._tr.look
         return ft.Column(spacing=2, controls=[
-            ft.Text(field_label(name, self._tr), size=look.small, color=theme.MUTED),
+            ft.Text(label or field_label(name, self._tr), size=look.small, color=theme.MUTED),
             ft.Text(value or "—", key=f"shown-{name}", size=look.body, color=theme.INK)])
 
     def revise(self) -> None:

@@ -3,6 +3,7 @@
     /cadre                   enrollment form, or the dashboard (with the cadre's sync strip)
     /cadre/drafts            the drafts, newest first
     /cadre/record/<id>       one record (a draft's form, or the submitted record)
+    /cadre/checkin[/<id>]    this month's study meetings and the check-in (at meeting <id>)
     /cadre/sync              the cadre's own sync page (its waiting count, its conflicts)
 
 Each layer over the dashboard goes back to it; the dashboard goes back to the card.
@@ -15,7 +16,15 @@ from dataclasses import dataclass, field
 
 import flet as ft
 
-from views.cadre_dashboard import DRAFTS_ROUTE, RECORD_ROUTE, DashboardScreen, record_route
+from app.duties import Duty
+from views.cadre_checkin import CheckinScreen
+from views.cadre_dashboard import (
+    CHECKIN_ROUTE,
+    DRAFTS_ROUTE,
+    RECORD_ROUTE,
+    DashboardScreen,
+    record_route,
+)
 from views.cadre_enroll import CADRE_ROUTE, CadreEnrollForm
 from views.cadre_record import RecordScreen, when_text
 from views.cadre_text import DUTY_KEYS, duty_name
@@ -39,6 +48,7 @@ class Layer:
 class CadreScreen:
     layers: list[Layer]
     live: list[Callable[[], None]] = field(default_factory=list)
+    hidden: list[Callable[[], None]] = field(default_factory=list)  # the screen left: stop
 
 
 def cadre_screen(path: str, station: CadreService, tr: Translator,
@@ -54,13 +64,21 @@ def cadre_screen(path: str, station: CadreService, tr: Translator,
         sync_panel = SyncPanel(station.sync, tr)
         screen.live.append(sync_panel.render)
         screen.layers.append(Layer(CADRE_SYNC, "sync.title", sync_panel.view, CADRE_ROUTE))
+    elif path == CHECKIN_ROUTE or path.startswith(f"{CHECKIN_ROUTE}/"):
+        rest = path[len(CHECKIN_ROUTE) + 1:]
+        checkin = CheckinScreen(station, tr, navigate, int(rest) if rest.isdigit() else None)
+        screen.live.append(checkin.render)
+        screen.hidden.append(checkin.camera.stop)
+        screen.layers.append(Layer(path, DUTY_KEYS[Duty.STUDY_MEETING], checkin.view,
+                                   CADRE_ROUTE))
     elif path.startswith(RECORD_ROUTE):
         record = station.book.get(path[len(RECORD_ROUTE):])
         if record is not None:
             shown = RecordScreen(station, tr, navigate, record)
             screen.live.append(shown.render)
+            meeting = record.current.duty is Duty.STUDY_MEETING
             screen.layers.append(Layer(path, DUTY_KEYS[record.current.duty], shown.view,
-                                       CADRE_ROUTE))
+                                       CHECKIN_ROUTE if meeting else CADRE_ROUTE))
     return screen
 
 

@@ -3,11 +3,15 @@ period's name, a field's label, a problem or a conflict said plainly (zh first, 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import flet as ft
 
 from app.cadre_book import Conflict
 from app.cadre_content import RecordProblem
 from app.duties import CellState, Duty, Period, RecordState
+from app.meeting_checkin import CheckinState, MeetingEntry
+from app.meeting_pass import PassRefused
 from views import theme
 from views.services import Translator
 
@@ -113,3 +117,33 @@ def conflict_words(conflict: Conflict, tr: Translator) -> str:
     given = conflict.message_en if tr.language == "en" else conflict.message
     reason = given or tr(CONFLICT_KEYS.get(conflict.reason, "cconflict.other"))
     return tr("cadre.conflict", n=conflict.revision, reason=reason)
+
+
+CHECKIN_LOOKS: dict[CheckinState, tuple[str, str, ft.IconData]] = {
+    CheckinState.SCANNED: ("checkin.scanned", theme.MEMBER_GREEN, ft.Icons.CHECK_CIRCLE),
+    CheckinState.TO_VERIFY: ("checkin.to_verify", theme.FAMILY_BLUE, ft.Icons.HOURGLASS_TOP),
+    CheckinState.CONFIRMED: ("checkin.confirmed", theme.MEMBER_GREEN, ft.Icons.VERIFIED),
+}
+
+
+def checkin_words(entry: MeetingEntry, tr: Translator, today: dt.date
+                  ) -> tuple[str, str, ft.IconData]:
+    """A meeting's check-in in words, colour and icon: not yet, not checked in, checked in
+    (verified here, to be verified, confirmed by the district) or refused in the district's
+    words."""
+    state, record = entry.state, entry.record
+    if state is CheckinState.REFUSED and record is not None and record.conflict is not None:
+        given = record.conflict.message_en if tr.language == "en" else record.conflict.message
+        reason = given or tr(CONFLICT_KEYS.get(record.conflict.reason, "cconflict.other"))
+        return tr("checkin.refused", reason=reason), theme.ERROR_RED, ft.Icons.ERROR
+    if state is None or state is CheckinState.REFUSED:
+        if entry.meeting.day > today:
+            return tr("checkin.not_yet"), theme.MUTED, ft.Icons.SCHEDULE
+        return tr("checkin.open"), "#8A4B00", ft.Icons.PENDING_ACTIONS
+    key, colour, icon = CHECKIN_LOOKS[state]
+    return tr(key), colour, icon
+
+
+def refusal_words(refused: PassRefused, tr: Translator) -> str:
+    """Why the phone would not check in, said on the spot."""
+    return tr("checkin.cannot", reason=refused.en if tr.language == "en" else refused.zh)

@@ -1,7 +1,8 @@
 """The desk's camera mode (issue 5): a 相机扫码 switch that opens `flet-camera`'s preview, takes a
 picture every second (and on 拍照识别), reads the QR codes in it (`views.qr_decode`: zxing-cpp
 where installed, else OpenCV's detector, which a phone build has) and hands the first member-card
-text to the desk exactly as if the scan field had received it.
+text to the desk exactly as if the scan field had received it. A cadre's phone uses the same
+mode for the study meeting's check-in pass (`pick=meeting_text`).
 
 The camera runs in the page's client (the phone, or the browser on the window's PC); decoding
 runs in a worker thread so the UI loop never waits for it. While the same code stays in front of
@@ -11,7 +12,7 @@ the camera it is handed over once; 拍照识别 always hands over what it reads.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import flet as ft
 import flet_camera as fc  # type: ignore[import-untyped]  # ships no type information
@@ -22,6 +23,7 @@ from views.services import Translator
 
 EVERY = 1.0  # seconds between pictures while the camera is on
 OnText = Callable[[str], None]
+Pick = Callable[[bytes, Sequence[QrDecoder]], str | None]  # the wanted QR text in a picture
 
 LABELS = {  # the message keys of app/i18n.py
     "toggle_on": "camera.toggle_on",
@@ -42,22 +44,27 @@ class CameraMode:
 
     def __init__(self, tr: Translator, on_text: OnText, *, redraw: Redraw = redraw_control,
                  decoders: Sequence[QrDecoder] | None = None, every: float = EVERY,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, pick: Pick = card_text, key: str = "window",
+                 labels: Mapping[str, str] = LABELS) -> None:
+        """`pick`, `key` and `labels`: what a picture is read for (a member card by default; a
+        cadre's phone reads meeting passes), the controls' key prefix and the message keys."""
         self._tr, self._on_text, self._redraw = tr, on_text, redraw
+        self._pick, self._key, self._labels = pick, key, {**LABELS, **labels}
         self._decoders = list(available() if decoders is None else decoders)
         self._every, self._sleep = every, sleep
         self._run = 0  # bumps when the camera opens or closes: an older watch loop stops
         self._last: str | None = None  # the text last handed over by the watch loop
         self.camera: fc.Camera | None = None
-        self.toggle = ft.OutlinedButton(self._label("toggle_on"), key="window-camera-toggle",
+        self.toggle = ft.OutlinedButton(self._label("toggle_on"), key=f"{key}-camera-toggle",
                                         icon=ft.Icons.PHOTO_CAMERA, on_click=self.switch)
-        self.capture_button = ft.FilledButton(self._label("capture"), key="window-camera-capture",
+        self.capture_button = ft.FilledButton(self._label("capture"),
+                                              key=f"{key}-camera-capture",
                                               icon=ft.Icons.CAMERA, on_click=self.capture)
-        self.status = ft.Text("", key="window-camera-status")
-        self.view = ft.Column(key="window-camera-mode", spacing=8, controls=[self.toggle])
+        self.status = ft.Text("", key=f"{key}-camera-status")
+        self.view = ft.Column(key=f"{key}-camera-mode", spacing=8, controls=[self.toggle])
 
     def _label(self, key: str) -> str:
-        return self._tr(LABELS[key])
+        return self._tr(self._labels[key])
 
     # opening and closing ---------------------------------------------------------------------
 
@@ -75,7 +82,7 @@ class CameraMode:
     async def open(self) -> None:
         self._run += 1
         run, self._last = self._run, None
-        self.camera = fc.Camera(key="window-camera", width=360, height=270,
+        self.camera = fc.Camera(key=f"{self._key}-camera", width=360, height=270,
                                 preview_enabled=True)
         self.toggle.content = self._label("toggle_off")
         self.view.controls = [self.toggle, self.camera, self.capture_button, self.status]
@@ -133,7 +140,7 @@ class CameraMode:
         picture = await camera.take_picture()
         if not picture:
             return None
-        return await asyncio.to_thread(card_text, bytes(picture), self._decoders)
+        return await asyncio.to_thread(self._pick, bytes(picture), self._decoders)
 
     async def _watch(self, run: int) -> None:
         """A picture every `every` seconds while this run of the camera lasts."""
@@ -156,7 +163,8 @@ class CameraMode:
         self._last = text
         self._say("read")
         self._on_text(text)
-        self._redraw(self.view)
+        if self._page() is not None:  # the receiver may have taken the camera off the screen
+            self._redraw(self.view)
 
     # the page ----------------------------------------------------------------------------------
 

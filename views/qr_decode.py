@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.meeting_pass import PREFIX as MEETING_PREFIX
 from app.qrtext import PREFIX
 
 Read = Callable[[bytes], list[str]]
@@ -88,9 +89,20 @@ def decode(data: bytes, decoders: Sequence[QrDecoder] | None = None) -> list[str
 
 def card_text(data: bytes, decoders: Sequence[QrDecoder] | None = None) -> str | None:
     """The first member-card QR text (`UP1:…`) in the picture, or None."""
+    return prefixed_text(PREFIX, data, decoders)
+
+
+def meeting_text(data: bytes, decoders: Sequence[QrDecoder] | None = None) -> str | None:
+    """The first study meeting pass (`UPM1:…`, `app.meeting_pass`) in the picture, or None."""
+    return prefixed_text(MEETING_PREFIX, data, decoders)
+
+
+def prefixed_text(prefix: str, data: bytes,
+                  decoders: Sequence[QrDecoder] | None = None) -> str | None:
+    """The first QR text in the picture that starts with `prefix`, or None."""
     for decoder in available() if decoders is None else decoders:
         for text in decoder.read(data):
-            if text.startswith(PREFIX):
+            if text.startswith(prefix):
                 return text
     return None
 

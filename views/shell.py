@@ -227,7 +227,7 @@ class Shell:
         base = self._tab_view("/card", ft.Container())
         views = [self._pushed_view(layer.route, layer.title_key, layer.body, back=layer.back)
                  for layer in built.layers]
-        return Screen(built.layers[-1].route, [base, *views])
+        return Screen(built.layers[-1].route, [base, *views], hidden=built.hidden)
 
     def _over_card(self, route: str, title_key: str, body: ft.Control) -> Screen:
         base = self._tab_view("/card", ft.Container())
