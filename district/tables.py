@@ -79,7 +79,8 @@ class Cadre(Base):
     """A district cadre (机关干部) with "五个一" duties: a key enterprise to visit and a
     model-worker mentor — a member (`mentor_member_id`) or, outside the registry, a name.
     Needy workers are assigned in their files (`district.cadres.tables`). `left_at` is set when
-    the cadre leaves (their phone stops syncing; their records stay)."""
+    the cadre leaves (their phone stops syncing; their records stay). Periods that ended before
+`serving_from` (the day they were added) do not count against them."""
 
     __tablename__ = "cadres"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,6 +91,7 @@ class Cadre(Base):
     mentor_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     mentor_name: Mapped[str | None] = mapped_column(String(64))
     left_at: Mapped[int | None] = mapped_column(BigInteger)
+    serving_from: Mapped[int | None]  # China day number the duties start to count from
 
 
 class Spot(Base):

@@ -25,7 +25,7 @@ from app.duties import (
     period_by_key,
 )
 from district import audit
-from district.cadres import compliance, exemptions, exports
+from district.cadres import compliance, exemptions, exports, people
 from district.cadres.tables import DutyExemption
 from district.errors import Forbidden, Invalid
 from district.feed import changelog
@@ -190,6 +190,28 @@ def test_a_record_still_counts_in_a_cell_marked_not_applicable(district: Distric
                                  "reviewer", AT)
         add_record(session, cadre, Duty.WORK_DAY, D(2026, 3, 20), "approved")
     assert _state(_year(district), cadre, Duty.WORK_DAY, "2026-03") is CellState.DONE
+
+
+def test_a_cadre_added_in_the_year_owes_nothing_for_the_periods_before(
+        district: District) -> None:
+    """A cadre added on 2026-08-10 is not held overdue for January–July: those cells are not
+    applicable with the reason; August, the month they started in, counts; a record dated
+    before still counts where it falls."""
+    with district.sessions.begin() as session:
+        people.add_cadre(session, "C009", people.CadreForm("顾晓芳", "组织部", None, "", ""),
+                         "admin", noon(D(2026, 8, 10)))
+        cadre = people.find_cadre(session, "C009")
+        assert cadre is not None
+        add_record(session, cadre, Duty.WORK_DAY, D(2026, 3, 20), "approved")
+    matrix = _year(district)
+    states = [_state(matrix, cadre, Duty.WORK_DAY, f"2026-{m:02d}") for m in range(1, 13)]
+    assert states == [*[CellState.NOT_APPLICABLE] * 2, CellState.DONE,
+                      *[CellState.NOT_APPLICABLE] * 4, *[CellState.OVERDUE] * 3,
+                      CellState.DUE, CellState.UPCOMING]
+    assert matrix.cells[(cadre.id, Duty.WORK_DAY, "2026-01", "")].reason == \
+        "尚未任职（2026-08-10 起）"
+    quarters = [_state(matrix, cadre, Duty.ENTERPRISE_VISIT, f"2026-B{b}") for b in (3, 4)]
+    assert quarters == [CellState.NOT_APPLICABLE, CellState.OVERDUE]  # Jul–Aug counts
 
 
 def test_the_office_csv_has_a_bom_chinese_headers_and_words(district: District) -> None:

@@ -88,6 +88,7 @@ class CadreRow:
     seen_at: int | None
     workers: dict[str, str]
     subjects: tuple[str, ...]  # the workers' ids in order: the row's needy-visit cells
+    serving_from: int | None = None  # China day number; earlier periods do not count
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def build(session: Session, chosen: Selection, at: int) -> Matrix:
         for duty, period in cols:
             for subject in _subjects(row, duty):
                 key = (row.cadre_id, duty, period.key, subject)
-                reason = exempt.get(key)
+                reason = exempt.get(key) or _before_serving(row, period, key in records)
                 state = cell_state(period, today, records.get(key, ()), reason is not None)
                 matrix.cells[key] = Cell(row.cadre_id, duty, period, subject, state, reason)
                 counts[state] += 1
@@ -143,9 +144,18 @@ def build(session: Session, chosen: Selection, at: int) -> Matrix:
     return matrix
 
 
+def _before_serving(row: CadreRow, period: Period, has_records: bool) -> str | None:
+    """A period that ended before the cadre took up the duties: not applicable, with the
+    reason (a record dated in it still counts)."""
+    if row.serving_from is None or has_records or date_day(period.last) >= row.serving_from:
+        return None
+    return f"尚未任职（{day_date(row.serving_from).isoformat()} 起）"
+
+
 def _cadres(session: Session, chosen: Selection) -> list[CadreRow]:
     start = (date_day(chosen.first) * 86_400) - 8 * 3600
-    found = session.execute(select(Cadre.id, Cadre.cadre_no, Cadre.name, Cadre.department)
+    found = session.execute(select(Cadre.id, Cadre.cadre_no, Cadre.name, Cadre.department,
+                                   Cadre.serving_from)
                             .where(or_(Cadre.left_at.is_(None), Cadre.left_at >= start))
                             .order_by(Cadre.cadre_no)).all()
     seen = dict(session.execute(
@@ -159,7 +169,8 @@ def _cadres(session: Session, chosen: Selection) -> list[CadreRow]:
         if cadre_id is not None:
             workers[cadre_id][str(worker_id)] = name
     return [CadreRow(i, no, name, dept, seen.get(i), workers.get(i, {}),
-                     tuple(sorted(workers.get(i, {}), key=int))) for i, no, name, dept in found]
+                     tuple(sorted(workers.get(i, {}), key=int)), serving)
+            for i, no, name, dept, serving in found]
 
 
 def _records(session: Session, first: dt.date, last: dt.date

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.chinatime import china_day
 from app.text_rules import NAME_MAX, has_control_characters, has_symbols
 from district import audit
 from district.cadres import profile_feed
@@ -120,7 +121,7 @@ def add_cadre(session: Session, cadre_no: str, form: CadreForm, actor: str,
     taken = Conflict(f"干部编号 {number} 已经有人使用", f"cadre number {number} is taken")
     if find_cadre(session, number) is not None:
         raise taken
-    cadre = Cadre(cadre_no=number)
+    cadre = Cadre(cadre_no=number, serving_from=china_day(now))
     _apply(session, cadre, form)
     session.add(cadre)
     try:

@@ -1,10 +1,11 @@
 """The demo cadre's "五个一" records in every review state (SPEC §8), so that the console's
 review queue, record pages and compliance matrix have something to show from the first run:
-an approved work-day diary two months back, last month's diary approved late, a mentor contact
-returned with a comment, an enterprise visit with its research report waiting for review, a
-needy-worker visit approved this quarter, last month's study meeting marked not applicable — and
-a study meeting open for check-in now. They come in as a phone's would (`records.submit`) and
-are reviewed as a reviewer would (`review.decide`), by the same code as the real thing."""
+serving since two months back, an approved work-day diary then, last month's diary approved
+late, a mentor contact returned with a comment, an enterprise visit with its research report
+waiting for review, a needy-worker visit approved this quarter, last month's study meeting
+marked not applicable — and a study meeting open for check-in now. They come in as a phone's
+would (`records.submit`) and are reviewed as a reviewer would (`review.decide`), by the same
+code as the real thing."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def seed_records(session: Session, cadre_no: str, actor: str, now: int) -> None:
     assert cadre is not None, cadre_no
     today = china_date(now)
     two_back, one_back = _month_back(today, 2), _month_back(today, 1)
+    cadre.serving_from = date_day(two_back.replace(day=1))  # the demo's cadre: since then
     done = _submit(session, cadre.id, Duty.WORK_DAY, "", two_back, DIARY, _at(two_back))
     review.approve(session, done, 1, WHO, _at(two_back + dt.timedelta(days=2)))
     late = _submit(session, cadre.id, Duty.WORK_DAY, "", one_back, DIARY, now - 3600)
