@@ -15,9 +15,11 @@ revision goes once, and the phone shows it under review.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,6 @@ from storage.device import open_device
 from tests.api_support import Server
 from tests.cadre_push_kill_child import CONTENT
 from tests.cadre_sync_support import add_cadre, cadre_code
-from tests.test_sync_kill import Child
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = ROOT / "tests" / "cadre_push_kill_child.py"
@@ -46,6 +47,22 @@ BOUNDARIES = {"outbox": "dying outbox waiting=1",
               "submitted": "dying submitted waiting=1 state=submitted",
               "sent": "dying sent waiting=1", "answered": "dying answered applied waiting=1",
               "filed": "dying filed waiting=0 cursor="}
+
+
+@dataclass
+class Child:
+    """The dying phone: its process and its error output."""
+
+    proc: subprocess.Popen[str]
+    err: Path
+
+    def killed(self) -> list[str]:
+        """Everything it printed, once it is dead; it must have died by SIGKILL."""
+        assert self.proc.stdout is not None
+        printed = [line.strip() for line in self.proc.stdout]
+        code = self.proc.wait(timeout=60)
+        assert code == -signal.SIGKILL, self.err.read_text("utf-8", "replace")
+        return printed
 
 
 @pytest.fixture
@@ -65,7 +82,7 @@ def spawn(children: list[Child], data: Path, boundary: str, now: float) -> Child
     with err.open("wb") as stderr:  # the child holds its own copy of the file
         proc = subprocess.Popen(
             [sys.executable, str(CHILD), str(data), boundary, repr(now)], cwd=ROOT, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, encoding="utf-8")
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, encoding="utf-8")
     children.append(Child(proc, err))
     return children[-1]
 

@@ -7,16 +7,20 @@ and types into it (drafts), submits it, revises a returned one; a reviewer appro
 reopens whatever the district holds (as the console does, under the record's lock); the phone
 syncs by hand or when its back-off allows, over a network that drops requests, loses replies
 after the district committed, answers 503, delivers twice, and delivers held pushes late; the
-phone dies (between syncs or in the middle of one) and comes back from disk; the district
-restarts.
+phone dies (between syncs, in the middle of one, or inside a submit once the revision is in
+the outbox) and comes back from disk; the district restarts.
 
 After every step: each revision the phone acknowledged as submitted waits in its outbox or is
 kept at the district, once; nothing the district keeps was never submitted (drafts stay on the
 phone); and a reviewer's decision stands — the record keeps the decided state at that revision,
 and a returned one moves on only by a higher revision. At the end the network heals and the
-phone syncs until nothing waits: the district keeps exactly the submitted revisions, nothing
-waits or is parked, and the phone shows every record as the district holds it (state,
-revision, the reviewer's comment).
+phone syncs until nothing waits: the district keeps exactly the submitted revisions (and any
+sent as the phone died inside a submit), nothing waits, anything refused is a revision the
+district holds, shown in words beside the record, and the phone shows every record as the
+district holds it (state, revision, the reviewer's comment) — a returned one revisable.
+
+Beside it, a replaced phone: enrolling a new phone revokes the old one, whose unsent record
+stays on it, waiting, with 登录已失效 on its sync line — not dropped in silence.
 """
 
 from __future__ import annotations
@@ -46,9 +50,11 @@ from app.cadre_wire import RECORD
 from app.district_errors import DistrictUnreachable
 from app.duties import Duty, RecordState
 from app.models import Change
-from app.sync import SyncReport
-from district.cadres import review
+from app.sync import SyncReport, TokenExpired
+from app.sync_text import status_line
+from district.cadres import enrollment, review
 from tests.cadre_machine_support import (
+    CADRE_NO,
     CadrePhone,
     CadreTemplate,
     Held,
@@ -58,6 +64,7 @@ from tests.cadre_machine_support import (
     prepare_cadre_template,
 )
 from tests.sync_machine_support import (
+    URL,
     Fault,
     Host,
     PhoneClock,
@@ -312,10 +319,16 @@ def served(scratch: Path) -> Iterator[Served]:
     app.close()
 
 
-def test_no_record_is_lost_doubled_or_overwritten(served: Served, scratch: Path) -> None:
+@pytest.fixture(scope="module")
+def template(scratch: Path, served: Served) -> CadreTemplate:
     folder = scratch / "template"
     folder.mkdir()
-    RecordsAreNotLost.template = prepare_cadre_template(folder, served)
+    return prepare_cadre_template(folder, served)
+
+
+def test_no_record_is_lost_doubled_or_overwritten(served: Served, template: CadreTemplate,
+                                                 scratch: Path) -> None:
+    RecordsAreNotLost.template = template
     RecordsAreNotLost.served, RecordsAreNotLost.scratch = served, scratch
     RecordsAreNotLost.started = RecordsAreNotLost.finished = 0
     RecordsAreNotLost.decisions = Counter()
@@ -324,3 +337,44 @@ def test_no_record_is_lost_doubled_or_overwritten(served: Served, scratch: Path)
     decisions = RecordsAreNotLost.decisions
     assert min(decisions[d] for d in (review.APPROVED, review.RETURNED, review.REOPENED)) > 0, \
         decisions  # each kind of decision did happen
+
+
+def test_a_replaced_phone_keeps_its_unsent_record_and_says_it_is_signed_out(
+        served: Served, template: CadreTemplate, scratch: Path) -> None:
+    """Enrolling a new phone revokes the old one (SPEC §10): a record submitted on the old
+    phone but not yet sent is refused there in words — kept, waiting, 登录已失效 — not dropped;
+    the new phone shows what the district has."""
+    host, folder = copy_template(template, served, scratch / "replaced")
+    old = CadrePhone.open(folder, PhoneClock(host.clock, 0.0), Wire(host))
+    new = CadrePhone.open(scratch / "replaced" / "new", PhoneClock(host.clock, 0.0), Wire(host))
+    try:
+        sent = _submitted(old, WORDS[0])
+        _checked(old.sync())
+        assert old.engine.pending() == []
+        unsent = _submitted(old, WORDS[1])
+        with host.district.sessions.begin() as session:
+            code = enrollment.create_cadre_code(session, CADRE_NO, "test", int(host.clock()))
+        new.station.enroll(code.code, URL)
+        report = old.sync()
+        assert report is not None and isinstance(report.error, TokenExpired)
+        status = old.engine.status()
+        assert (status.waiting, status.signed_out) == (1, True)
+        assert "登录已失效" in status_line(status, "zh", host.clock())
+        view = old.station.book.get(unsent)
+        assert view is not None and view.waiting and view.state is RecordState.SUBMITTED
+        assert new.engine.sync().error is None
+        with host.district.sessions() as session:
+            assert set(district_records(session)) == {sent}
+        assert [v.record_id for v in new.station.book.all()] == [sent]
+    finally:
+        old.close()
+        new.close()
+        host.stop()
+
+
+def _submitted(phone: CadrePhone, words: str) -> str:
+    book = phone.station.book
+    record_id = book.start(Duty.WORK_DAY).record_id
+    book.save(record_id, {"enterprise": "木渎精工机械", "work_done": words})
+    book.submit(record_id)
+    return record_id
