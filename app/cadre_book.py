@@ -94,6 +94,16 @@ def _sent(copy: RecordCopy | None) -> Revision | None:
                     dict(wire.content), saved_at=at, submitted_at=at)
 
 
+def _taken(latest: Revision, copy: RecordCopy | None) -> Revision:
+    """A draft the district already holds — the phone died inside `submit`, after the outbox
+    and before the lock — is the revision the district took, as it holds it: locked, and
+    revisable once returned."""
+    if not latest.draft or copy is None or copy.revision != latest.revision:
+        return latest
+    sent = _sent(copy)
+    return sent if sent is not None else replace(latest, submitted_at=latest.saved_at)
+
+
 def _state(latest: Revision, copy: RecordCopy | None) -> RecordState:
     if copy is not None and copy.revision >= latest.revision:
         return copy.state  # the district has this revision (even one still a draft here)
@@ -158,8 +168,9 @@ class RecordBook:
             raise RecordProblem("locked")
         copy = self._facts.copies().get(record_id)
         number = max(view.current.revision, copy.revision if copy else 0) + 1
-        if not self._revisions.revisions(record_id):
-            self._revisions.put(view.current)  # written on another phone: kept with the rest
+        kept = self._revisions.revisions(record_id)
+        if not kept or kept[-1].draft:  # written on another phone, or sent as the phone died:
+            self._revisions.put(view.current)  # kept as the district has it
         draft = replace(view.current, revision=number, content=to_draft(view.current.content),
                         saved_at=int(self._clock()), submitted_at=None)
         self._revisions.put(draft)
@@ -206,8 +217,9 @@ class RecordBook:
     @staticmethod
     def _assemble(revisions: list[Revision], copies: dict[str, RecordCopy], waiting: set[str],
                   parked: dict[str, ParkedChange]) -> RecordView:
-        latest = revisions[-1]
-        copy = copies.get(latest.record_id)
+        copy = copies.get(revisions[-1].record_id)
+        latest = _taken(revisions[-1], copy)
+        revisions = [*revisions[:-1], latest]
         held = parked.get(latest.record_id)
         conflict = None if held is None else Conflict(
             held.change.change_id, int(held.change.fields.get("revision", 0)), held.reason,
