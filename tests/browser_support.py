@@ -143,8 +143,10 @@ def focus(page: Page, label: str, tries: int = 5) -> None:
     """Click the text field until the browser's focus is in it: a click on a field that
     Flutter already focused (`autofocus`) now and then leaves the DOM focus on the page."""
     box = page.get_by_role("textbox", name=label)
-    for _ in range(tries):
+    for attempt in range(tries):
         box.click(timeout=TYPE_WAIT)
+        if attempt:  # and, as a keyboard user's Tab would, move the focus into it
+            box.focus(timeout=TYPE_WAIT)
         try:
             expect(box).to_be_focused(timeout=3_000)
             return

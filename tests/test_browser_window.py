@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 import storage
@@ -220,8 +221,21 @@ def test_the_desk_shows_the_spot_the_list_age_and_the_scan_field(desk: Window) -
 
 
 def scanned_green(page: Page, text: str) -> None:
+    """Scan, and see the green verdict. Now and then (after other browser modules, never
+    alone) Chromium's synthetic keys at 2 ms reach the field but the app receives an empty
+    scan (the desk still counts 扫码 0 次): then the clerk scans again, as at a real window."""
     scan(page, text)
-    page.get_by_text("会员 5.1折", exact=True).wait_for(timeout=LOAD)
+    green = page.get_by_text("会员 5.1折", exact=True)
+    try:
+        green.wait_for(timeout=10_000)
+    except PlaywrightTimeout:
+        expect(page.get_by_text(re.compile("扫码 0 次"))).to_be_visible()  # nothing arrived
+        scan(page, text)
+        try:
+            green.wait_for(timeout=LOAD)
+        except PlaywrightTimeout:
+            screenshot(page, "window-not-green-zh")  # what the window said instead
+            raise
     expect(page.get_by_text("陈建国", exact=True)).to_be_visible()
     offer = page.get_by_role("button", name=OFFER)
     expect(offer).to_be_visible()
@@ -335,10 +349,19 @@ def shown_on_the_members_savings_page(shared: Shared) -> None:
 
 
 def test_a_sale_from_the_scan_to_the_console_and_the_members_savings(
-        shared: Shared, desk: Window) -> None:
-    """One journey: each step needs the one before (the sale, then what follows from it)."""
-    page = desk.open()
+        shared: Shared, tmp_path: Path) -> None:
+    """One journey: each step needs the one before (the sale, then what follows from it). Its
+    own window, enrolled at 严家花园 and opened once, as a clerk starts the day."""
+    data_dir = tmp_path / "sale-desk" / "data"
+    shared.district.enroll_window(data_dir, "yanjia")
+    with window_app(shared, data_dir) as desk:
+        a_sale_and_what_follows(shared, desk.page)
+
+
+def a_sale_and_what_follows(shared: Shared, page: Page) -> None:
     page.get_by_text("景区窗口 · 严家花园").wait_for(timeout=LOAD)
+    # The clerk scans once the desk has its lists (its first sync redraws the desk).
+    page.get_by_text(re.compile(r"^名单(刚刚| \d+ 分钟前)更新$")).wait_for(timeout=LOAD)
     member = shared.member
     scanned_green(page, member.qr_text())
     sold(page)
