@@ -8,13 +8,14 @@ signed lists)."""
 
 import pytest
 
-BROWSER_RERUNS = 1  # a browser test that fails is run once more; failing twice fails the suite
+BROWSER_RERUNS = 2  # a browser test that fails is run again, twice at most; then it fails
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Chromium driving Flutter's canvas through synthetic keys and clicks is timing-sensitive
     (and one known defect — a scan now and then lost on a second session of a window app — is
-    intermittent): a failed browser test runs once more, reported as R (pytest-rerunfailures).
+    intermittent): a failed browser test runs again (at most twice), reported as R
+    (pytest-rerunfailures).
     Everything else must pass the first time."""
     for item in items:
         if item.get_closest_marker("browser") is not None:

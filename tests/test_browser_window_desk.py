@@ -193,16 +193,21 @@ def test_the_desk_counts_the_shifts_scans_refusals_and_sales(desk: Desk, page: P
     screenshot(page, "window-shift-zh")
 
 
-def name_as_drawn(desk: Desk, page: Page, name: str) -> Image.Image:
-    """The verdict's name line on screen, for a member card made out to `name`."""
-    scan(page, desk.card_text(name))
-    shown = page.get_by_text(name, exact=True)
-    shown.wait_for(timeout=LOAD)
-    box = shown.bounding_box()
-    assert box is not None
-    png = screenshot(page, "window-name")
-    crop = (box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])
-    return Image.open(io.BytesIO(png)).convert("L").crop(crop)
+def name_as_drawn(desk: Desk, name: str, shot: str = "window-name") -> Image.Image:
+    """The verdict's name line on screen, for a member card made out to `name`: each card on a
+    desk just opened (its first scan), as the first card of a clerk's day."""
+    page = desk.open()
+    try:
+        scan(page, desk.card_text(name))
+        shown = page.get_by_text(name, exact=True)
+        shown.wait_for(timeout=LOAD)
+        box = shown.bounding_box()
+        assert box is not None
+        png = screenshot(page, shot)
+        crop = (box["x"], box["y"], box["x"] + box["width"], box["y"] + box["height"])
+        return Image.open(io.BytesIO(png)).convert("L").crop(crop)
+    finally:
+        page.close()
 
 
 def ink(line: Image.Image) -> Image.Image:
@@ -218,15 +223,14 @@ def same(a: Image.Image, b: Image.Image) -> bool:
             and ImageChops.difference(drawn_a, drawn_b).getbbox() is None)
 
 
-def test_names_with_rare_characters_show_their_glyphs_not_boxes(desk: Desk, page: Page) -> None:
+def test_names_with_rare_characters_show_their_glyphs_not_boxes(desk: Desk) -> None:
     """Two characters no font has (Tangut) are drawn alike: the box. 𠮷 and 䶮 must differ from
     that box and from each other (with the old GBK font both were the box)."""
-    box, box_again = (name_as_drawn(desk, page, c) for c in ("\U00017000", "\U00017001"))
+    box, box_again = (name_as_drawn(desk, c) for c in ("\U00017000", "\U00017001"))
     assert same(box, box_again)
-    ji, yan = name_as_drawn(desk, page, "𠮷"), name_as_drawn(desk, page, "䶮")
+    ji, yan = name_as_drawn(desk, "𠮷"), name_as_drawn(desk, "䶮")
     assert not same(ji, box) and not same(yan, box) and not same(ji, yan)
-    name_as_drawn(desk, page, "吉𠮷䶮")
-    screenshot(page, "window-rare-name-zh")
+    name_as_drawn(desk, "吉𠮷䶮", "window-rare-name-zh")
 
 
 def test_confirm_names_the_ticket_and_the_day_report_downloads_its_csv(
