@@ -25,23 +25,15 @@ from district.cadres.tables import CadreCode
 from district.cards import lists
 from district.errors import Conflict, DistrictError, NotFound
 from district.phones import activation, devices
-from district.phones.tables import ActivationAttempt, Device
+from district.phones.activation import (
+    Enrollment as Enrollment,  # the request both APIs make
+)
+from district.phones.tables import Device
 from district.tables import Cadre
 
 CADRE = devices.CADRE
 VALID_DAYS = 7
 ATTEMPT_MARK = "(cadre)"  # in activation_attempts.member_no: a cadre enrollment's failure
-
-
-@dataclass(frozen=True)
-class Enrollment:
-    """A cadre's phone's request: the code, its public key and signature, name and address."""
-
-    code: str
-    public_key: bytes
-    signature: bytes
-    name: str
-    client: str
 
 
 @dataclass(frozen=True)
@@ -108,18 +100,6 @@ def create_cadre_code(session: Session, cadre_no: str, actor: str, now: int,
     audit.record(session, actor, "cadre.code", cadre.cadre_no,
                  {"name": cadre.name, "expires_at": expires, "cancelled": len(cancelled)}, now)
     return IssuedCode(code, cadre.cadre_no, cadre.name, expires, cancelled)
-
-
-def _hold_attempts(session: Session, client: str, now: int) -> None:
-    """Lock the address's attempt row, then RateLimited after MAX_FAILURES wrong cadre codes
-    from it lately."""
-    db.lock_attempts(session, [f"address:{client[:64]}"], now)
-    failures = list(session.scalars(select(ActivationAttempt.at).where(
-        ActivationAttempt.client == client[:64], ActivationAttempt.member_no == ATTEMPT_MARK,
-        ActivationAttempt.at > now - activation.WINDOW).order_by(ActivationAttempt.at)))
-    if len(failures) >= activation.MAX_FAILURES:
-        raise activation.RateLimited(failures[-activation.MAX_FAILURES] + activation.WINDOW - now,
-                                     "登记码错误次数过多", "too many wrong enrollment codes")
 
 
 def _code_row(session: Session, code: str) -> CadreCode | None:
@@ -208,7 +188,7 @@ def enroll(sessions: sessionmaker[Session], ask: Enrollment, now: int) -> CadreG
 def _attempt(sessions: sessionmaker[Session], ask: Enrollment,
              now: int) -> CadreGrant | activation.WrongCode:
     with sessions.begin() as session:
-        _hold_attempts(session, ask.client, now)
+        activation.hold_address_attempts(session, ask.client, ATTEMPT_MARK, now)
         try:
             return _enroll(session, ask, now)
         except activation.WrongCode as wrong:  # raised before anything was written

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
@@ -154,6 +155,31 @@ def hold_attempts(session: Session, member_no: str, client: str, now: int) -> No
         raise RateLimited(_retry_after(address, ADDRESS_FAILURES, now),
                           "这个网络地址输错激活码的次数过多",
                           "too many wrong activation codes from this network address")
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """A device's enrollment request (a window's, or a cadre's phone's): the one-time code, its
+    public key and signature over it, the device's name and the client's address."""
+
+    code: str
+    public_key: bytes
+    signature: bytes
+    name: str
+    client: str
+
+
+def hold_address_attempts(session: Session, client: str, mark: str, now: int) -> None:
+    """Lock the address's attempt row, then RateLimited after MAX_FAILURES wrong enrollment
+    codes of one kind (`mark`, in the attempts' member_no) from it lately; a member's wrong
+    activation codes do not count here."""
+    db.lock_attempts(session, [f"address:{client[:64]}"], now)
+    failures = list(session.scalars(select(ActivationAttempt.at).where(
+        ActivationAttempt.client == client[:64], ActivationAttempt.member_no == mark,
+        ActivationAttempt.at > now - WINDOW).order_by(ActivationAttempt.at)))
+    if len(failures) >= MAX_FAILURES:
+        raise RateLimited(failures[-MAX_FAILURES] + WINDOW - now,
+                          "登记码错误次数过多", "too many wrong enrollment codes")
 
 
 def record_failure(session: Session, member_no: str, client: str, now: int) -> None:

@@ -25,23 +25,15 @@ from district.cards import lists
 from district.errors import DistrictError, NotFound
 from district.feed import publish
 from district.phones import activation, devices
-from district.phones.tables import ActivationAttempt, Device, WindowCode
+from district.phones.activation import (
+    Enrollment as Enrollment,  # the request both APIs make
+)
+from district.phones.tables import Device, WindowCode
 from district.tables import Spot, Town
 
 WINDOW = devices.WINDOW
 VALID_DAYS = 7
 ATTEMPT_MARK = "(window)"  # in activation_attempts.member_no: a window enrollment's failure
-
-
-@dataclass(frozen=True)
-class Enrollment:
-    """A window device's request: the code, its public key and signature, name and address."""
-
-    code: str
-    public_key: bytes
-    signature: bytes
-    name: str
-    client: str
 
 
 @dataclass(frozen=True)
@@ -75,18 +67,6 @@ def create_window_code(session: Session, spot_id: str, actor: str, now: int,
     audit.record(session, actor, "window.code", spot_id,
                  {"expires_at": now + days * activation.DAY}, now)
     return code
-
-
-def _hold_attempts(session: Session, client: str, now: int) -> None:
-    """Lock the address's attempt row, then RateLimited after MAX_FAILURES wrong window codes
-    from it lately (a member's wrong activation codes do not count here)."""
-    db.lock_attempts(session, [f"address:{client[:64]}"], now)
-    failures = list(session.scalars(select(ActivationAttempt.at).where(
-        ActivationAttempt.client == client[:64], ActivationAttempt.member_no == ATTEMPT_MARK,
-        ActivationAttempt.at > now - activation.WINDOW).order_by(ActivationAttempt.at)))
-    if len(failures) >= activation.MAX_FAILURES:
-        raise activation.RateLimited(failures[-activation.MAX_FAILURES] + activation.WINDOW - now,
-                                     "登记码错误次数过多", "too many wrong enrollment codes")
 
 
 def _check_key_free(session: Session, public_key: bytes) -> None:
@@ -149,7 +129,7 @@ def enroll(sessions: sessionmaker[Session], ask: Enrollment, now: int,
 def _attempt(sessions: sessionmaker[Session], ask: Enrollment, now: int,
              daily_limit: int) -> WindowGrant | activation.WrongCode:
     with sessions.begin() as session:
-        _hold_attempts(session, ask.client, now)
+        activation.hold_address_attempts(session, ask.client, ATTEMPT_MARK, now)
         try:
             return _enroll(session, ask, now, daily_limit)
         except activation.WrongCode as wrong:  # raised before anything was written
